@@ -173,8 +173,22 @@ func firstWord(s string) string {
 	return s
 }
 
+// lineBuf is how many characters 3.0.6's start-up check reads from a line
+// at once, measured on the real daemon: it takes the rest of a longer line
+// for a new line and checks its first word as a node name.
+const lineBuf = 5118
+
 // physical handles one physical line, newline included if present.
 func (p *parser) physical(n int, raw string) {
+	for rest := raw; len(rest) > lineBuf; {
+		rest = rest[lineBuf:]
+		w := firstWord(rest)
+		if w != "" && w[0] != '#' {
+			p.probs.Errorf(p.file, n, dirLine,
+				fmt.Sprintf("the line is longer than %d characters and 3.0.6 reads the rest as a new line: split it with '\\' continuations", lineBuf),
+				"Bad nodename in %s [%s]", p.file, w)
+		}
+	}
 	body := strings.TrimSuffix(raw, "\n")
 	// 3.0.6's start-up check: it treats CR as a blank, skips lines that
 	// follow a line ending in '\' (its comment or not, a CR breaks it),
