@@ -86,7 +86,7 @@ func TestMembershipTable(t *testing.T) {
 			tick(1700*ms, "LinkDead n2 link=eth0 gap=1s"),
 			tick(3699*ms + 999*time.Microsecond),
 			tick(3700*ms, "NodeDead n2 status=dead reason=deadtime gap=3s"),
-			tick(2*time.Minute),
+			tick(2 * time.Minute),
 		}},
 		{"no advertised dt falls back to our deadtime; links die with the node", baseConfig(), []step{
 			hb(0, "n2", "eth0", StatusActive, 0, 0, "LinkUp n2 link=eth0", "NodeUp n2 status=active", "NodeActive n2 status=active"),
@@ -150,7 +150,7 @@ func TestMembershipTable(t *testing.T) {
 			local(20*ms, StatusActive, "NodeActive n1 status=active"),
 			tick(1010*ms, "LinkDead n1 link=eth0 gap=1s"),
 			hb(1500*ms, "n2", "eth0", StatusActive, time.Second, 0, "LinkUp n2 link=eth0", "NodeUp n2 status=active", "NodeActive n2 status=active"),
-			tick(60 * time.Second, "LinkDead n2 link=eth0 gap=58.5s", "NodeDead n2 status=dead reason=deadtime gap=58.5s"),
+			tick(60*time.Second, "LinkDead n2 link=eth0 gap=58.5s", "NodeDead n2 status=dead reason=deadtime gap=58.5s"),
 		}},
 		{"unknown sources are rejected", withPing, []step{
 			fails(hb(0, "n9", "eth0", StatusUp, 0, 0), ErrUnknownNode),
