@@ -10,7 +10,7 @@ import (
 	"golang.org/x/net/ipv4"
 
 	"hbgo/heartbeat/media"
-	"hbgo/heartbeat/media/internal/netnstest"
+	"hbgo/heartbeat/media/netnstest"
 )
 
 // openIn opens spec inside namespace ns.
