@@ -1,7 +1,10 @@
 module hbgo
 
-go 1.25
+go 1.26.0
 
-require github.com/sirupsen/logrus v1.10.2
+require (
+	github.com/sirupsen/logrus v1.10.2
+	golang.org/x/net v0.62.0
+)
 
-require golang.org/x/sys v0.13.0 // indirect
+require golang.org/x/sys v0.49.0 // indirect

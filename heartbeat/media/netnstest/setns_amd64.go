@@ -1,0 +1,3 @@
+package netnstest
+
+const setnsTrap = 308

@@ -1,0 +1,25 @@
+// Package membership owns the liveness view of the cluster: which nodes
+// and ping nodes are up or dead, which links to each node work, when a
+// heartbeat is late and when a node has restarted.
+//
+// Membership is a pure state machine in the style of Heartbeat 3.0.6: no
+// goroutines, no sockets, no clock. The driver feeds it decoded facts —
+// Heartbeat (a status message arrived on a medium), PingReply (an ICMP
+// echo came back from a ping node), Leave (a node sent shutdone) — and
+// calls Tick(now) regularly (every keepalive, or at NextDeadline); each
+// call returns the Events it caused, in a deterministic order.
+//
+// Timing rules (heartbeat-wire.md §6, hacf-reference.md):
+//   - a link (node, medium) is dead after OUR deadtime without a packet on it;
+//   - a node is dead after the dt the PEER advertised in its last heartbeat
+//     without a packet on any link (our deadtime when it advertised none);
+//   - a node never heard is declared dead initdead after start;
+//   - a heartbeat arriving more than warntime after the previous one is a
+//     LateHeartbeat carrying the measured gap;
+//   - a higher generation (hg) means the node restarted; a lower one is a
+//     replay and is rejected;
+//   - ping nodes have status "ping"/"dead" and use deadping; a ping group
+//     is one pseudo node that is up while any member answers;
+//   - our own advertised dt is deadtime + 2 s for the first 5 s after
+//     start, then deadtime (AdvertisedDeadtime).
+package membership
