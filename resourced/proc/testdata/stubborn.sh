@@ -1,0 +1,7 @@
+#!/bin/sh
+# Ignores SIGTERM and leaves a child that ignores it too; records pids.
+trap '' TERM
+sh -c 'trap "" TERM; echo $$ > "$1"; while :; do sleep 1; done' child "$1.child" &
+echo $$ > "$1"
+echo started
+while :; do sleep 1; done
