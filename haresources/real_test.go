@@ -1,0 +1,86 @@
+package haresources
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// daemonPath is the name the real daemon gives the file in its messages.
+const daemonPath = "/etc/ha.d//haresources"
+
+// realNodes are the nodes of the ha.cf the cases were checked with.
+var realNodes = []string{"alpha", "beta"}
+
+type realVerdict struct {
+	accepted bool
+	msgs     []string
+}
+
+func readVerdict(t *testing.T, path string) realVerdict {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v realVerdict
+	seen := false
+	for _, l := range strings.Split(string(b), "\n") {
+		switch {
+		case l == "VERDICT: ACCEPTED":
+			v.accepted, seen = true, true
+		case l == "VERDICT: REJECTED":
+			seen = true
+		case strings.HasPrefix(l, "MSG: "):
+			v.msgs = append(v.msgs, strings.TrimPrefix(l, "MSG: "))
+		}
+	}
+	if !seen {
+		t.Fatalf("%s: no verdict", path)
+	}
+	return v
+}
+
+// TestRealDaemonVerdicts replays every case recorded with the real daemon
+// (testdata/real/*.haresources with its .verdict, ha.cf nodes alpha and
+// beta): Parse + CheckNodes must reach the same verdict and say what the
+// daemon said.
+func TestRealDaemonVerdicts(t *testing.T) {
+	files, err := filepath.Glob("testdata/real/*.haresources")
+	if err != nil || len(files) < 30 {
+		t.Fatalf("expected the recorded cases, found %d (%v)", len(files), err)
+	}
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".haresources")
+		t.Run(name, func(t *testing.T) {
+			want := readVerdict(t, strings.TrimSuffix(f, ".haresources")+".verdict")
+			in, err := os.Open(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer in.Close()
+			groups, probs := Parse(in, daemonPath)
+			probs = append(probs, CheckNodes(groups, realNodes, daemonPath)...)
+			if got := probs.Err() == nil; got != want.accepted {
+				t.Fatalf("accepted=%v, real daemon accepted=%v; problems:\n%v", got, want.accepted, probs)
+			}
+			for _, m := range want.msgs {
+				found := false
+				for _, p := range probs.Errors() {
+					if p.Msg == m {
+						found = true
+					}
+				}
+				if !found {
+					t.Errorf("daemon said %q; we said:\n%v", m, probs)
+				}
+			}
+			for _, p := range probs {
+				if p.Line == 0 || p.Hint == "" {
+					t.Errorf("problem without line or hint: %v", p)
+				}
+			}
+		})
+	}
+}
