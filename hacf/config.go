@@ -212,33 +212,44 @@ func (c *Config) HasNode(name string) bool {
 	return false
 }
 
-// defaultParams are the values 3.0.6 records for absent directives
-// (`heartbeat -D`).
-var defaultParams = []struct{ name, raw string }{
-	{"cluster", "linux-ha"},
-	{"hopfudge", "1"},
-	{"keepalive", "1000ms"},
-	{"deadtime", "30000ms"},
-	{"baud", "19200"},
-	{"auto_failback", "legacy"},
-	{"hbgenmethod", "file"},
-	{"realtime", "true"},
-	{"msgfmt", "classic"},
-	{"conn_logd_time", "60"},
-	{"log_badpack", "true"},
-	{"syslogmsgfmt", "true"},
-	{"coredumps", "true"},
-	{"pacemaker", "false"},
-	{"autojoin", "none"},
-	{"uuidfrom", "file"},
-	{"compression", "zlib"},
-	{"compression_threshold", "2"},
-	{"traditional_compression", "no"},
-	{"max_rexmit_delay", "250"},
-	{"record_config_changes", "on"},
-	{"record_pengine_inputs", "on"},
-	{"enable_config_writes", "on"},
-	{"memreserve", "6500"},
+// DefaultEntry is one row of `heartbeat -D`.
+type DefaultEntry struct{ Name, Default, Description string }
+
+// Defaults returns the table `heartbeat -D` prints: the values 3.0.6
+// records for absent directives.
+func Defaults() []DefaultEntry {
+	out := make([]DefaultEntry, len(defaultParams))
+	for i, d := range defaultParams {
+		out[i] = DefaultEntry{d.name, d.raw, d.desc}
+	}
+	return out
+}
+
+var defaultParams = []struct{ name, raw, desc string }{
+	{"cluster", "linux-ha", "the name of cluster"},
+	{"hopfudge", "1", "# of hops above cluster size"},
+	{"keepalive", "1000ms", "keepalive time"},
+	{"deadtime", "30000ms", "node deadtime"},
+	{"baud", "19200", "baud rate"},
+	{"auto_failback", "legacy", "auto failback"},
+	{"hbgenmethod", "file", "protocol generation computation method"},
+	{"realtime", "true", "enable realtime behavior?"},
+	{"msgfmt", "classic", "message format in the wire"},
+	{"conn_logd_time", "60", "the interval to reconnect to logd"},
+	{"log_badpack", "true", "warn about bad packets"},
+	{"syslogmsgfmt", "true", "log to files in syslog format"},
+	{"coredumps", "true", "enable Linux-HA core dumps"},
+	{"pacemaker", "false", "enable Pacemaker resource management"},
+	{"autojoin", "none", "set automatic join mode/style"},
+	{"uuidfrom", "file", "set the source for uuid"},
+	{"compression", "zlib", "set compression module"},
+	{"compression_threshold", "2", "set compression threshold"},
+	{"traditional_compression", "no", "set traditional_compression"},
+	{"max_rexmit_delay", "250", "set the maximum rexmit delay time"},
+	{"record_config_changes", "on", "record changes to the cib (valid only with: pacemaker on)"},
+	{"record_pengine_inputs", "on", "record the input used by the policy engine (valid only with: pacemaker on)"},
+	{"enable_config_writes", "on", "write configuration changes to disk (valid only with: pacemaker on)"},
+	{"memreserve", "6500", "number of kbytes to preallocate in heartbeat"},
 }
 
 // DefaultPort is the UDP port used when neither udpport nor /etc/services

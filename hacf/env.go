@@ -22,9 +22,9 @@ type Env interface {
 	Interface(name string) (exists, ipv4, broadcast bool)
 	// LookupHost resolves a host name or address literal.
 	LookupHost(name string) ([]net.IP, error)
-	// UserExists reports whether a user name (or numeric uid) is known.
+	// UserExists reports whether a user name is known (names only).
 	UserExists(name string) bool
-	// GroupExists reports whether a group name (or numeric gid) is known.
+	// GroupExists reports whether a group name is known (names only).
 	GroupExists(name string) bool
 	// Executable reports whether path is a regular file with an execute bit.
 	Executable(path string) bool
@@ -83,28 +83,17 @@ func (e *OSEnv) LookupHost(name string) ([]net.IP, error) {
 	return net.LookupIP(name)
 }
 
-// UserExists implements Env.
+// UserExists implements Env: a name known to getpwnam (3.0.6 does not
+// accept numeric uids for respawn).
 func (e *OSEnv) UserExists(name string) bool {
-	if _, err := user.Lookup(name); err == nil {
-		return true
-	}
-	if _, err := strconv.Atoi(name); err == nil {
-		_, err := user.LookupId(name)
-		return err == nil
-	}
-	return false
+	_, err := user.Lookup(name)
+	return err == nil
 }
 
-// GroupExists implements Env.
+// GroupExists implements Env: a name known to getgrnam.
 func (e *OSEnv) GroupExists(name string) bool {
-	if _, err := user.LookupGroup(name); err == nil {
-		return true
-	}
-	if _, err := strconv.Atoi(name); err == nil {
-		_, err := user.LookupGroupId(name)
-		return err == nil
-	}
-	return false
+	_, err := user.LookupGroup(name)
+	return err == nil
 }
 
 // Executable implements Env.

@@ -49,7 +49,7 @@ func (p *parser) stonithHost(ln rawLine, rest string) {
 		p.errorf(ln, "list the installed types with `stonith -L`", "Invalid Stonith type [%s]", typ)
 		return
 	}
-	if !stonithParamsOK(names, params) {
+	if !stonithParamsOK(typ, names, params) {
 		p.errorf(ln, "the parameters are positional: "+strings.Join(names, " ")+" (see `stonith -t "+typ+" -n`)",
 			"Invalid Stonith configuration parameter [%s]", params)
 		return
@@ -60,13 +60,20 @@ func (p *parser) stonithHost(ln rawLine, rest string) {
 // stonithParamsOK is the generic part of the plugins' own checks: every
 // positional parameter must be present, and a plugin that takes parameters
 // needs at least one.
-func stonithParamsOK(names []string, params string) bool {
+func stonithParamsOK(typ string, names []string, params string) bool {
 	n := len(fields(params))
 	if len(names) > 0 && n == 0 {
 		return false
 	}
+	if min, ok := stonithMinTokens[typ]; ok && n < min {
+		return false
+	}
 	return n >= len(names)
 }
+
+// stonithMinTokens covers compiled plugins whose single parameter packs
+// several values: rps10's serial_to_targets is "DEVICE TARGET OUTLET...".
+var stonithMinTokens = map[string]int{"rps10": 3}
 
 func splitWord(s string) (word, rest string) {
 	s = strings.TrimLeft(s, blanks)
