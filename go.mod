@@ -4,6 +4,7 @@ go 1.26.0
 
 require (
 	github.com/sirupsen/logrus v1.10.2
+	github.com/spf13/pflag v1.0.10
 	golang.org/x/net v0.62.0
 )
 
