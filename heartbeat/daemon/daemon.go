@@ -39,7 +39,7 @@ type Options struct {
 	Clock    clock.Clock
 	Log      *logrus.Entry
 	UUID     [16]byte
-	Gen      uint64 // our generation (hg)
+	Gen      uint64          // our generation (hg)
 	Resource *rscmgr.Manager // nil: do not manage resources (-M)
 	Fencer   Fencer          // nil: no STONITH device
 	Version  string
