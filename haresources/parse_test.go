@@ -78,6 +78,13 @@ func TestParseGroups(t *testing.T) {
 		{"glued # in node name", "alpha#c a\n", []g{{"alpha", 1, "alpha#c", nil}}},
 		{"glued backslash in node name", "alpha\\\n a\n", []g{{"alpha", 1, `alpha\`, []string{"a@2"}}}},
 		{"lone backslash", "\\\ngamma x\n", []g{{"gamma", 1, `\`, []string{"x@2"}}}},
+		// Blanks: the check splits on CR and FF too, ResourceManager does not.
+		{"form feed", "alpha\fa b\n", []g{{"alpha\fa", 1, "alpha", []string{"b@1"}}}},
+		{"vertical tab", "alpha\va\n", []g{{"alpha\va", 1, "alpha\va", nil}}},
+		{"mid-line CR", "alpha\ra b\n", []g{{"alpha\ra", 1, "alpha", []string{"b@1"}}}},
+		// A NUL ends the line for the check; the rest is ignored.
+		{"NUL", "alpha a\x00b c\nbeta\x00\\\ngamma b\n", []g{
+			{"alpha", 1, "alpha", []string{"a@1"}}, {"beta", 2, "beta", nil}, {"gamma", 3, "gamma", []string{"b@3"}}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -122,6 +129,9 @@ func TestParseProblems(t *testing.T) {
 		{"empty argument", "alpha Filesystem::/dev/x::::ext3\n", []want{{problem.Warning, 1, "empty argument"}}},
 		{"slash in script name", "alpha /etc/init.d/apache2\n", []want{{problem.Warning, 1, "contains '/'"}}},
 		{"no script name", "alpha ::x\n", []want{{problem.Warning, 1, "no script name"}}},
+		{"control character", "alpha a\fb\n", []want{{problem.Warning, 1, `word "a\fb" contains a control character`}}},
+		{"NUL warned once", "alpha a\x00b\nbeta\x00\n", []want{
+			{problem.Warning, 1, "NUL byte"}, {problem.Warning, 2, "node beta has no resources"}}},
 		{"stray backslash continuing into nothing", "\\\n\n", []want{{problem.Error, 1, `Bad nodename in haresources [\]`}}},
 		{"over-long line", "alpha " + strings.Repeat("x", 5112) + "yz\n", []want{{problem.Error, 1, "Bad nodename in haresources [yz]"}}},
 		{"long comment line", "# " + strings.Repeat("c", 5116) + "  #x\nalpha a\n", nil},
