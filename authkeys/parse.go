@@ -42,9 +42,11 @@ func Parse(r io.Reader, file string) (*Keyring, problem.List) {
 		line, err := br.ReadString('\n')
 		// 3.0.6 reads with a fixed buffer: a longer line arrives in pieces,
 		// each parsed as a line of its own.
-		for len(line) > lineBuf {
+		if len(strings.TrimSuffix(line, "\n")) > lineBuf {
 			p.probs.Warnf(file, lineNo, "", fmt.Sprintf("keep lines under %d characters", lineBuf),
 				"line longer than %d characters: 3.0.6 reads the rest as another line", lineBuf)
+		}
+		for len(line) > lineBuf {
 			p.line(lineNo, line[:lineBuf])
 			line = line[lineBuf:]
 		}
@@ -53,7 +55,7 @@ func Parse(r io.Reader, file string) (*Keyring, problem.List) {
 		}
 		if err != nil {
 			if !errors.Is(err, io.EOF) {
-				p.probs.Errorf(file, 0, "", "", "cannot read keyfile [%s]: %v", file, err)
+				p.probs.Errorf(file, 0, "", "check that the file is readable", "cannot read keyfile [%s]: %v", file, err)
 			}
 			break
 		}

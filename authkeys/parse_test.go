@@ -228,3 +228,17 @@ func TestPublicCorpus(t *testing.T) {
 		}
 	}
 }
+
+func TestLineBufferBoundary(t *testing.T) {
+	// 5119 characters before the newline: one line for 3.0.6, no warning.
+	in := "auth 1\n1 sha1 " + strings.Repeat("k", 5119-7) + "\n"
+	ring, probs := Parse(strings.NewReader(in), "authkeys")
+	if ring == nil || len(probs) != 0 || len(ring.ActiveKey().Secret) != 5112 {
+		t.Fatalf("5119-character line: %v", probs)
+	}
+	// One more character spills into a second line.
+	in = "auth 1\n1 sha1 " + strings.Repeat("k", 5120-7) + "\n"
+	if ring, probs = Parse(strings.NewReader(in), "authkeys"); ring != nil || len(probs.Warnings()) != 1 {
+		t.Fatalf("5120-character line: %v", probs)
+	}
+}

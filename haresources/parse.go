@@ -130,7 +130,7 @@ func Parse(r io.Reader, file string) ([]Group, problem.List) {
 		}
 		if err != nil {
 			if !errors.Is(err, io.EOF) {
-				p.probs.Errorf(file, 0, "", "", "cannot read resources file [%s]: %v", file, err)
+				p.probs.Errorf(file, 0, "", "check that the file is readable", "cannot read resources file [%s]: %v", file, err)
 			}
 			break
 		}
