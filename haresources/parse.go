@@ -426,13 +426,15 @@ func CheckNodes(groups []Group, nodes []string, file string) problem.List {
 	}
 	for _, g := range groups {
 		switch {
-		case g.CheckedName != "":
-			if !known(g.CheckedName) {
-				probs.Errorf(file, g.Line, dirNode, hint, "Bad nodename in %s [%s]", file, g.CheckedName)
-			}
-		case !known(g.Node):
+		case g.CheckedName != "" && !known(g.CheckedName):
+			probs.Errorf(file, g.Line, dirNode, hint, "Bad nodename in %s [%s]", file, g.CheckedName)
+		case known(g.Node):
+		case g.CheckedName == "":
 			probs.Warnf(file, g.Line, dirNode, hint,
-				"node %s is not declared in ha.cf; 3.0.6 does not notice because the line before ends in a commented '\\', but nobody will run this group", g.Node)
+				"node %s is not declared in ha.cf, so no node runs this group; 3.0.6 does not notice because it skips this line after a '\\' ending a comment", g.Node)
+		default:
+			probs.Warnf(file, g.Line, dirNode, hint,
+				"node %q is not declared in ha.cf, so no node runs this group; 3.0.6 does not notice because its check reads the name as %q", g.Node, g.CheckedName)
 		}
 	}
 	return probs

@@ -196,7 +196,7 @@ func TestParseResource(t *testing.T) {
 }
 
 func TestCheckNodes(t *testing.T) {
-	in := "ALPHA a\nbeta b\ngamma c\nalpha#x d\nalpha e # f \\\ndelta g\n"
+	in := "ALPHA a\nbeta b\ngamma c\nalpha#x d\nalpha e # f \\\ndelta g\nbeta\fx h\n"
 	groups, _ := Parse(strings.NewReader(in), "haresources")
 	probs := CheckNodes(groups, []string{"alpha", "Beta"}, "haresources")
 	var got []string
@@ -206,7 +206,8 @@ func TestCheckNodes(t *testing.T) {
 	want := []string{
 		"error:3:Bad nodename in haresources [gamma]",
 		"error:4:Bad nodename in haresources [alpha#x]",
-		"warning:6:node delta is not declared in ha.cf; 3.0.6 does not notice because the line before ends in a commented '\\', but nobody will run this group",
+		"warning:6:node delta is not declared in ha.cf, so no node runs this group; 3.0.6 does not notice because it skips this line after a '\\' ending a comment",
+		"warning:7:node \"beta\\fx\" is not declared in ha.cf, so no node runs this group; 3.0.6 does not notice because its check reads the name as \"beta\"",
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("got  %q\nwant %q", got, want)
