@@ -227,13 +227,13 @@ func (p *parser) keyLine(n int, raw, bp string) {
 		return
 	}
 	if !m.NeedsKey() && key != "" {
-		p.probs.Errorf(p.file, n, dirKey, fmt.Sprintf("remove the key ('%d crc'), or use '%d sha1 %s'", idx, idx, key),
+		p.probs.Errorf(p.file, n, dirKey, fmt.Sprintf("remove the key ('%d crc'), or sign with it: '%d sha1 KEY'", idx, idx),
 			"Auth method [%s] doesn't use a key", m)
 		return
 	}
 	if strings.HasPrefix(key, "#") {
 		p.probs.Warnf(p.file, n, dirKey, "a '#' after the method is part of the key, not a comment; put comments on their own line",
-			"key %d is %q: it starts with '#'", idx, key)
+			"key %d starts with '#' (the secret is not shown)", idx)
 	} else if extra != "" && !strings.HasPrefix(extra, "#") {
 		p.probs.Warnf(p.file, n, dirKey, "keys cannot contain blanks; remove the extra text or start it with '#'",
 			"text after the key is ignored: %q", strings.TrimSpace(rest))

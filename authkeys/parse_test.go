@@ -2,6 +2,7 @@ package authkeys
 
 import (
 	"bufio"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -94,7 +95,7 @@ func TestParseProblems(t *testing.T) {
 		{"duplicate key warns", "auth 1\n1 sha1 x\n1 md5 y\n", []want{{problem.Warning, 3, "key 1 defined again (first on line 2)"}}},
 		{"second auth warns", "auth 1\nauth 2\n2 sha1 x\n", []want{{problem.Warning, 2, "auth given again (first on line 1)"}}},
 		{"extra text warns", "auth 1\n1 sha1 key extra words\n", []want{{problem.Warning, 2, `text after the key is ignored: "extra words"`}}},
-		{"key starting with # warns", "auth 1\n1 md5 # secret\n", []want{{problem.Warning, 2, `key 1 is "#"`}}},
+		{"key starting with # warns", "auth 1\n1 md5 # secret\n", []want{{problem.Warning, 2, "key 1 starts with '#'"}}},
 		{"index wrap warns", "auth 1\n4294967297 sha1 x\n", []want{{problem.Warning, 2, "3.0.6 reads it as 1"}}},
 		{"long line read in pieces", "auth 1\n1 sha1 " + strings.Repeat("k", 5113) + "\n", []want{
 			{problem.Warning, 2, "line longer than 5119"}, {problem.Error, 2, "Auth line [k] is invalid."}}},
@@ -240,5 +241,44 @@ func TestLineBufferBoundary(t *testing.T) {
 	in = "auth 1\n1 sha1 " + strings.Repeat("k", 5120-7) + "\n"
 	if ring, probs = Parse(strings.NewReader(in), "authkeys"); ring != nil || len(probs.Warnings()) != 1 {
 		t.Fatalf("5120-character line: %v", probs)
+	}
+}
+
+// TestSecretsStayOutOfReports: no message or hint repeats a secret, since
+// reports end up in logs.
+func TestSecretsStayOutOfReports(t *testing.T) {
+	const secret = "s3cr3t-Value"
+	for _, in := range []string{
+		"auth 1\n1 crc " + secret + "\n",
+		"auth 1\n1 md5 #" + secret + "\n",
+		"auth 1\n1 sha1 " + secret + "\n1 md5 " + secret + "\n",
+		"1 sha1 " + secret + "\nauth 1\n",
+		"auth 1\n1 sha1 " + secret + "\n16 sha1 " + secret + "\n",
+		"auth 1\n1 sha256 " + secret + "\n",
+	} {
+		_, probs := Parse(strings.NewReader(in), "authkeys")
+		if len(probs) == 0 {
+			t.Fatalf("%q: expected problems", in)
+		}
+		for _, p := range probs {
+			if strings.Contains(p.Error(), secret) {
+				t.Errorf("%q: report shows the secret: %v", in, p)
+			}
+		}
+	}
+}
+
+func TestKeyringStringHidesSecrets(t *testing.T) {
+	ring, probs := Parse(strings.NewReader("auth 15\n1 md5 topsecret\n15 sha1 alsosecret\n2 crc\n"), "authkeys")
+	if ring == nil {
+		t.Fatal(probs)
+	}
+	got := fmt.Sprintf("%v %+v", ring, ring.Keys[1])
+	if strings.Contains(got, "secret\n") || strings.Contains(got, "topsecret") || strings.Contains(got, "alsosecret") {
+		t.Fatalf("secret shown: %s", got)
+	}
+	want := "keyring[1 md5 <secret hidden>, 2 crc, 15 sha1 <secret hidden> (active)] 1 md5 <secret hidden>"
+	if got != want {
+		t.Fatalf("got  %s\nwant %s", got, want)
 	}
 }
