@@ -14,7 +14,7 @@ import (
 
 // Group is one resource group: a logical line of haresources.
 type Group struct {
-	// Node is the home node, lower-cased as ResourceManager does.
+	// Node is the home node, lower-cased (ASCII letters) as ResourceManager does.
 	Node string
 	// Line is the physical line where the group starts (1-based).
 	Line int
@@ -26,7 +26,8 @@ type Group struct {
 	// line, which keeps a glued '#' or '\' (so it may differ from Node).
 	// Empty when that check never sees this line: it follows a line whose
 	// last character is a '\' inside a comment, which the check takes as a
-	// continuation while ResourceManager does not.
+	// continuation while ResourceManager does not, or it holds only
+	// characters the check takes for blanks (form feed, CR).
 	CheckedName string
 }
 
@@ -331,7 +332,7 @@ func (p *parser) finishGroup() {
 		}
 		return
 	}
-	g := Group{Node: strings.ToLower(words[0].text), Line: p.startLine, CheckedName: p.checked}
+	g := Group{Node: asciiLower(words[0].text), Line: p.startLine, CheckedName: p.checked}
 	if len(words) == 1 {
 		p.probs.Warnf(p.file, g.Line, dirNode, "list the node's resources after its name, or delete the line",
 			"node %s has no resources on this line: 3.0.6 accepts it and manages nothing for it", g.Node)
@@ -414,7 +415,7 @@ func CheckNodes(groups []Group, nodes []string, file string) problem.List {
 	var probs problem.List
 	known := func(name string) bool {
 		for _, n := range nodes {
-			if strings.EqualFold(n, name) {
+			if asciiEqualFold(n, name) {
 				return true
 			}
 		}
@@ -431,7 +432,7 @@ func CheckNodes(groups []Group, nodes []string, file string) problem.List {
 		case known(g.Node):
 		case g.CheckedName == "":
 			probs.Warnf(file, g.Line, dirNode, hint,
-				"node %s is not declared in ha.cf, so no node runs this group; 3.0.6 does not notice because it skips this line after a '\\' ending a comment", g.Node)
+				"node %q is not declared in ha.cf, so no node runs this group; 3.0.6's start-up check does not see it (the line follows a '\\' ending a comment, or is blank to it)", g.Node)
 		default:
 			probs.Warnf(file, g.Line, dirNode, hint,
 				"node %q is not declared in ha.cf, so no node runs this group; 3.0.6 does not notice because its check reads the name as %q", g.Node, g.CheckedName)
@@ -439,3 +440,18 @@ func CheckNodes(groups []Group, nodes []string, file string) problem.List {
 	}
 	return probs
 }
+
+// asciiLower lower-cases ASCII letters only, as awk's tolower does in the C
+// locale ResourceManager runs in; other bytes are kept as they are.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+// asciiEqualFold compares like C's strcasecmp in the C locale.
+func asciiEqualFold(a, b string) bool { return asciiLower(a) == asciiLower(b) }

@@ -206,7 +206,7 @@ func TestCheckNodes(t *testing.T) {
 	want := []string{
 		"error:3:Bad nodename in haresources [gamma]",
 		"error:4:Bad nodename in haresources [alpha#x]",
-		"warning:6:node delta is not declared in ha.cf, so no node runs this group; 3.0.6 does not notice because it skips this line after a '\\' ending a comment",
+		"warning:6:node \"delta\" is not declared in ha.cf, so no node runs this group; 3.0.6's start-up check does not see it (the line follows a '\\' ending a comment, or is blank to it)",
 		"warning:7:node \"beta\\fx\" is not declared in ha.cf, so no node runs this group; 3.0.6 does not notice because its check reads the name as \"beta\"",
 	}
 	if !reflect.DeepEqual(got, want) {
