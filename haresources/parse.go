@@ -226,7 +226,7 @@ func (p *parser) startupCheck(n int, raw string) {
 }
 
 // resourceManager follows 3.0.6's ResourceManager, which forms the groups:
-// comments are cut before continuations are joined (so a '\\' inside a
+// comments are cut before continuations are joined (so a '\' inside a
 // comment continues nothing), and joined lines keep their '#'.
 func (p *parser) resourceManager(n int, text string) {
 	if i := strings.IndexByte(text, 0); i >= 0 {
@@ -289,7 +289,7 @@ func (p *parser) resourceManager(n int, text string) {
 }
 
 // addWords appends the words of one piece of a logical line; on a
-// continuation line a word touching the removed '\\' glues to the previous one.
+// continuation line a word touching the removed '\' glues to the previous one.
 func (p *parser) addWords(n int, text string, continued bool) {
 	fields := strings.FieldsFunc(text, isRMBlank)
 	for _, f := range fields {
