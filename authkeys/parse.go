@@ -42,9 +42,11 @@ func Parse(r io.Reader, file string) (*Keyring, problem.List) {
 		line, err := br.ReadString('\n')
 		// 3.0.6 reads with a fixed buffer: a longer line arrives in pieces,
 		// each parsed as a line of its own.
-		for len(line) > lineBuf {
+		if len(strings.TrimSuffix(line, "\n")) > lineBuf {
 			p.probs.Warnf(file, lineNo, "", fmt.Sprintf("keep lines under %d characters", lineBuf),
 				"line longer than %d characters: 3.0.6 reads the rest as another line", lineBuf)
+		}
+		for len(line) > lineBuf {
 			p.line(lineNo, line[:lineBuf])
 			line = line[lineBuf:]
 		}
@@ -53,7 +55,7 @@ func Parse(r io.Reader, file string) (*Keyring, problem.List) {
 		}
 		if err != nil {
 			if !errors.Is(err, io.EOF) {
-				p.probs.Errorf(file, 0, "", "", "cannot read keyfile [%s]: %v", file, err)
+				p.probs.Errorf(file, 0, "", "check that the file is readable", "cannot read keyfile [%s]: %v", file, err)
 			}
 			break
 		}
@@ -225,13 +227,13 @@ func (p *parser) keyLine(n int, raw, bp string) {
 		return
 	}
 	if !m.NeedsKey() && key != "" {
-		p.probs.Errorf(p.file, n, dirKey, fmt.Sprintf("remove the key ('%d crc'), or use '%d sha1 %s'", idx, idx, key),
+		p.probs.Errorf(p.file, n, dirKey, fmt.Sprintf("remove the key ('%d crc'), or sign with it: '%d sha1 KEY'", idx, idx),
 			"Auth method [%s] doesn't use a key", m)
 		return
 	}
 	if strings.HasPrefix(key, "#") {
 		p.probs.Warnf(p.file, n, dirKey, "a '#' after the method is part of the key, not a comment; put comments on their own line",
-			"key %d is %q: it starts with '#'", idx, key)
+			"key %d starts with '#' (the secret is not shown)", idx)
 	} else if extra != "" && !strings.HasPrefix(extra, "#") {
 		p.probs.Warnf(p.file, n, dirKey, "keys cannot contain blanks; remove the extra text or start it with '#'",
 			"text after the key is ignored: %q", strings.TrimSpace(rest))
