@@ -42,7 +42,7 @@ bench:
 	@for s in tests/bench/*.sh; do [ -x "$$s" ] && echo "== $$s" && "$$s" || true; done
 
 demo: build
-	@if [ -x examples/demo.sh ]; then examples/demo.sh; else \
+	@if [ -x examples/demo.sh ]; then BIN=$(BIN) examples/demo.sh; else \
 	  for d in examples/*/; do echo "== $$d"; $(BIN)/heartbeat --check --config-dir $$d --node-name $$(awk '$$1=="node"{print $$2; exit}' $$d/ha.cf) || exit 1; done; fi
 
 install: build

@@ -14,7 +14,11 @@ import (
 // Defaults used when the corresponding Spec field is zero.
 const (
 	DefaultOutputCap = 64 << 10
-	DefaultIODelay   = 500 * time.Millisecond
+	// DefaultIODelay is short on purpose: agents routinely leave a helper
+	// behind that inherits their stdout (IPaddr2's send_arp keeps
+	// announcing the address for a second), and a failover must not wait
+	// for it. What the agent printed before exiting is already buffered.
+	DefaultIODelay = 20 * time.Millisecond
 	// reapWait bounds how long Run waits for killed group members to
 	// disappear; SIGKILL cannot be ignored, so this is only hit when
 	// another process (not us) is their parent and does not reap.

@@ -1,7 +1,8 @@
 // Command heartbeat is hbgo's drop-in replacement for the Heartbeat 3.0.6
-// daemon. For now it checks a configuration directory (--check), prints its
-// version (-V) and the defaults table (-D); running the daemon is not
-// implemented yet.
+// daemon: it runs the cluster node (in the foreground with --foreground,
+// detached otherwise), stops it (-k), reports its status (-s), makes it
+// re-read its configuration (-r), and checks a configuration directory
+// the way 3.0.6 does at start-up (--check).
 package main
 
 import (
@@ -79,21 +80,14 @@ func run(args []string, stdout, stderr io.Writer, env hacf.Env) int {
 		return exitOK
 	case o.check:
 		return check(o, stdout, stderr, env)
+	case o.kill:
+		return killDaemon(o, stdout)
+	case o.status:
+		return statusDaemon(o, stdout)
+	case o.reread:
+		return rereadDaemon(o, stdout, stderr, env)
 	}
-	var what []string
-	for _, f := range []struct {
-		on   bool
-		name string
-	}{{o.kill, "-k"}, {o.reread, "-r"}, {o.status, "-s"}, {o.noResources, "-M"}, {o.noRealtime, "-l"}, {o.verbose, "-v"}, {o.foreground, "--foreground"}} {
-		if f.on {
-			what = append(what, f.name)
-		}
-	}
-	if len(what) == 0 {
-		what = []string{"running the daemon"}
-	}
-	fmt.Fprintf(stderr, "heartbeat: %s: not implemented yet (only --check, -V and -D work)\n", strings.Join(what, ", "))
-	return exitGeneric
+	return startDaemon(o, stdout, stderr, env)
 }
 
 func printDefaults(w io.Writer) {
