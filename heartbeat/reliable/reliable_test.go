@@ -48,6 +48,7 @@ type step struct {
 	verdict Verdict
 	lost    uint64
 	restart bool
+	resync  bool
 	acks    string // "dest:ackseq ..." expected in Send
 	missing string // Missing("n2") afterwards
 }
@@ -60,7 +61,7 @@ func runSteps(t *testing.T, e *Endpoint, steps []step) {
 		for _, m := range r.Send {
 			acks = append(acks, m.Value(wire.FieldDest)+":"+m.Value(wire.FieldAckSeq))
 		}
-		if r.Verdict != s.verdict || r.Lost != s.lost || r.Restart != s.restart || strings.Join(acks, " ") != s.acks {
+		if r.Verdict != s.verdict || r.Lost != s.lost || r.Restart != s.restart || r.Resync != s.resync || strings.Join(acks, " ") != s.acks {
 			t.Errorf("step %d (%s): got %v lost %d restart %v acks %q; want %v %d %v %q",
 				i, s.m, r.Verdict, r.Lost, r.Restart, acks, s.verdict, s.lost, s.restart, s.acks)
 		}
@@ -95,7 +96,7 @@ func TestReceiveSequences(t *testing.T) {
 		}},
 		{"gap, fill out of order, no ack past a hole", []step{
 			{m: status("n2", 3, g), verdict: Deliver},
-			{m: status("n2", 6, g), verdict: Deliver, lost: 2, missing: "4 5"},
+			{m: status("n2", 6, g), verdict: Deliver, lost: 2, missing: "4 5"}, // up to 250 lost: recover
 			{m: status("n2", 7, g), verdict: Deliver, missing: "4 5"}, // trigger, but 4 is missing
 			{m: status("n2", 5, g), verdict: Deliver, missing: "4"},
 			{m: status("n2", 5, g), verdict: Duplicate, missing: "4"},
@@ -138,7 +139,8 @@ func TestReceiveSequences(t *testing.T) {
 		}},
 		{"too many lost: start over", []step{
 			{m: status("n2", 1, g), verdict: Deliver},
-			{m: status("n2", 400, g), verdict: Deliver, lost: 398},
+			{m: status("n2", 400, g), verdict: Deliver, lost: 398, resync: true},
+			{m: status("n2", 399, g), verdict: Duplicate},
 			{m: status("n2", 401, g), verdict: Deliver},
 		}},
 		{"unreadable", []step{

@@ -54,6 +54,7 @@ type AuthError struct {
 	Err  error  // the keyring's error, may be nil
 }
 
+// Error says which signature failed, for which sender and key.
 func (e *AuthError) Error() string {
 	s := fmt.Sprintf("%v from %q: %s", e.Kind, e.Src, e.Sig)
 	if e.Key >= 0 {
