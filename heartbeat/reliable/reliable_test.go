@@ -97,7 +97,7 @@ func TestReceiveSequences(t *testing.T) {
 		{"gap, fill out of order, no ack past a hole", []step{
 			{m: status("n2", 3, g), verdict: Deliver},
 			{m: status("n2", 6, g), verdict: Deliver, lost: 2, missing: "4 5"}, // up to 250 lost: recover
-			{m: status("n2", 7, g), verdict: Deliver, missing: "4 5"}, // trigger, but 4 is missing
+			{m: status("n2", 7, g), verdict: Deliver, missing: "4 5"},          // trigger, but 4 is missing
 			{m: status("n2", 5, g), verdict: Deliver, missing: "4"},
 			{m: status("n2", 5, g), verdict: Duplicate, missing: "4"},
 			{m: status("n2", 4, g), verdict: Deliver}, // last hole: 3.0.6 sends no ack here
