@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"hbgo/authkeys"
 	hbwire "hbgo/heartbeat/wire"
@@ -92,6 +93,27 @@ func TestBenchInputsVerify(t *testing.T) {
 		}
 		if _, err := hbwire.Verify(raw, ring); err != nil {
 			t.Errorf("%s: %v", m.name, err)
+		}
+	}
+}
+
+// BenchmarkBuildStampSign is the whole send path of a status message:
+// build, append the sender fields, sign with sha1.
+func BenchmarkBuildStampSign(b *testing.B) {
+	_, ring := load(b, "sha1", "03-status-active.bin")
+	env := hbwire.Envelope{Src: "n1", SrcUUID: make([]byte, 16), Generation: 0x6b0260ae, Load: "1.14 0.59 0.23 2/96 13222"}
+	now := time.Unix(0x6b0260ad, 0)
+	b.ReportAllocs()
+	seq := uint64(0)
+	for b.Loop() {
+		seq++
+		m := hbwire.New(hbwire.TypeStatus)
+		m.Set(hbwire.FieldStatus, "active")
+		m.Set(hbwire.FieldDeadtime, "3e8")
+		m.Set(hbwire.FieldProtocol, "1")
+		env.Stamp(m, seq, nil, now)
+		if _, err := m.Encode(ring); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
