@@ -347,8 +347,15 @@ func Verify(raw []byte, ring *authkeys.Keyring) (*Message, error) {
 	authErr := func(sig Signature, key int, kind, err error) error {
 		return &AuthError{Sig: sig, Key: key, Src: src, Kind: kind, Err: err}
 	}
-	// 3.0.6 puts auth last; like 3.0.6's receiver we look it up by name.
-	auth, ok := m.Bytes(FieldAuth)
+	// 3.0.6 puts auth last; its receiver looks it up by name, and the
+	// last one counts when there are several.
+	var auth []byte
+	ok := false
+	for _, f := range m.Fields {
+		if f.Name == FieldAuth {
+			auth, ok = f.Value, true
+		}
+	}
 	if !ok {
 		return m, authErr(SigAuthField, -1, ErrUnsigned, nil)
 	}
