@@ -118,6 +118,24 @@ func TestReceiveSequences(t *testing.T) {
 			{m: status("n2", 10, g), verdict: Deliver, missing: "11 12 13 14 15 16"},
 			{m: status("n2", 11, g), verdict: Deliver, missing: "12 13 14 15 16"},
 		}},
+		{"ucast-crc-rexmit at n1: n2's 0x26 lost, re-sent after 0x2b", []step{
+			{m: status("n2", 0x24, g), verdict: Deliver},
+			{m: msg(wire.TypeResource, "n2", 0x25, g), verdict: Deliver, acks: "n2:25"},
+			{m: status("n2", 0x27, g), verdict: Deliver, lost: 1, missing: "38"},
+			{m: status("n2", 0x28, g), verdict: Deliver, missing: "38"},
+			{m: status("n2", 0x29, g), verdict: Deliver, missing: "38"},
+			{m: status("n2", 0x2a, g), verdict: Deliver, missing: "38"},
+			{m: status("n2", 0x2b, g), verdict: Deliver, missing: "38"},
+			{m: status("n2", 0x26, g), verdict: Deliver}, // the retransmission
+			{m: status("n2", 0x2c, g), verdict: Deliver},
+			{m: status("n2", 0x2d, g), verdict: Deliver},
+			{m: status("n2", 0x2f, g), verdict: Deliver, lost: 1, missing: "46"}, // no ack: 46 missing
+			{m: status("n2", 0x2e, g), verdict: Deliver},                         // no ack on the last hole
+			{m: status("n2", 0x31, g), verdict: Deliver, lost: 1, missing: "48"},
+			{m: status("n2", 0x30, g), verdict: Deliver},
+			{m: status("n2", 0x30, g), verdict: Duplicate}, // a later copy
+			{m: status("n2", 0x32, g), verdict: Deliver},
+		}},
 		{"restart: newer generation resets tracking", []step{
 			{m: status("n2", 0x40, g), verdict: Deliver},
 			{m: status("n2", 0x41, g), verdict: Deliver},
