@@ -216,9 +216,11 @@ func (e *Endpoint) forUs(m *wire.Message) bool {
 	return !ok || to == e.cfg.Self
 }
 
-// Receive runs a message (signature already verified) through reliable
-// delivery. Feed our own outgoing messages too, as 3.0.6 does: that is
-// where the acknowledgements of our own messages seen on the wire come from.
+// Receive runs a message (signature already verified, sender a cluster
+// node) through reliable delivery. Feed our own outgoing messages too, as
+// 3.0.6 does: that is where the acknowledgements of our own messages seen
+// on the wire come from; their echoes from a broadcast medium then come
+// back as Duplicate.
 func (e *Endpoint) Receive(now time.Time, m *wire.Message) Result {
 	typ := m.Type()
 	src := m.Value(wire.FieldSrc)
