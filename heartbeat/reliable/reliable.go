@@ -68,6 +68,7 @@ const (
 
 var verdictNames = [...]string{"deliver", "not-for-us", "duplicate", "replay", "invalid", "consumed"}
 
+// String names the verdict for logs.
 func (v Verdict) String() string {
 	if int(v) < len(verdictNames) {
 		return verdictNames[v]
@@ -89,6 +90,10 @@ type Result struct {
 	// Lost is how many messages this one showed missing ("N lost
 	// packet(s) for [node] [last:seq]").
 	Lost uint64
+	// Resync: the gap was too wide to recover (more than half the
+	// history); tracking restarted at this message ("lost a lot of
+	// packets!") and nothing is requested.
+	Resync bool
 	// AllFound: the last missing message from the sender arrived ("No pkts
 	// missing from node!").
 	AllFound bool
@@ -211,9 +216,11 @@ func (e *Endpoint) forUs(m *wire.Message) bool {
 	return !ok || to == e.cfg.Self
 }
 
-// Receive runs a message (signature already verified) through reliable
-// delivery. Feed our own outgoing messages too, as 3.0.6 does: that is
-// where the acknowledgements of our own messages seen on the wire come from.
+// Receive runs a message (signature already verified, sender a cluster
+// node) through reliable delivery. Feed our own outgoing messages too, as
+// 3.0.6 does: that is where the acknowledgements of our own messages seen
+// on the wire come from; their echoes from a broadcast medium then come
+// back as Duplicate.
 func (e *Endpoint) Receive(now time.Time, m *wire.Message) Result {
 	typ := m.Type()
 	src := m.Value(wire.FieldSrc)
@@ -247,19 +254,20 @@ func (e *Endpoint) Receive(now time.Time, m *wire.Message) Result {
 	if !e.forUs(m) {
 		keep = NotForUs
 	}
-	var res Result
-	isStatus := typ == wire.TypeStatus
-	restart, healed := false, false
 	if gen < p.generation {
 		return Result{Verdict: Replay}
 	}
+	var res Result
+	restart := false
+	isStatus := typ == wire.TypeStatus
 	if isStatus {
+		// Only status messages move a node's generation.
 		switch {
 		case gen == p.generation && gen > 0 && p.dead:
 			if seq <= p.statusSeq {
 				return Result{Verdict: Duplicate} // stale data
 			}
-			healed = true
+			res.Healed = true
 		case gen > p.generation:
 			restart = true
 			res.Restart = p.generation > 0 // a first sight is no restart
@@ -268,30 +276,33 @@ func (e *Endpoint) Receive(now time.Time, m *wire.Message) Result {
 		}
 		p.generation = gen
 	}
-	res.Healed = healed
-	defer func() {
-		if isStatus && (res.Verdict == Deliver || res.Verdict == NotForUs) && seq > p.statusSeq {
-			p.statusSeq = seq
-		}
-	}()
+	res.Verdict = e.sequence(now, p, seq, keep, restart || res.Healed, m, &res)
+	if isStatus && res.Verdict == keep && seq > p.statusSeq {
+		p.statusSeq = seq
+	}
+	return res
+}
 
+// sequence is 3.0.6's per-sender sequence check: in order, duplicate, gap
+// (record missing seqs, schedule requests), or older (a missing one
+// arriving, a restart, or a duplicate). It fills res and returns the
+// verdict; keep is the verdict for an accepted message.
+func (e *Endpoint) sequence(now time.Time, p *peer, seq uint64, keep Verdict, fresh bool, m *wire.Message, res *Result) Verdict {
 	switch {
 	case p.lastSeq == 0 || seq == p.lastSeq+1:
 		p.lastSeq = seq
 		res.Send = e.ackIfNeeded(p, seq, res.Send)
-		res.Verdict = keep
-		return res
+		return keep
 	case seq == p.lastSeq:
-		res.Verdict = Duplicate
-		return res
+		return Duplicate
 	case seq > p.lastSeq:
 		res.Lost = seq - p.lastSeq - 1
 		if res.Lost > e.limit {
 			// Too far behind to catch up: start over from here.
 			e.resetPeer(p)
 			p.lastSeq = seq
-			res.Verdict = keep
-			return res
+			res.Resync = true
+			return keep
 		}
 		if p.firstMissing == 0 || p.firstMissing > p.lastSeq+1 {
 			p.firstMissing = p.lastSeq + 1
@@ -300,29 +311,25 @@ func (e *Endpoint) Receive(now time.Time, m *wire.Message) Result {
 			e.addMissing(p, k, now)
 		}
 		p.lastSeq = seq
-		res.Verdict = keep
-		return res
+		return keep
 	}
 	// Older than the last one seen.
 	if found, allFound, ack := e.fill(p, seq); found {
 		res.Recovered, res.AllFound = true, allFound
 		res.Send = append(res.Send, ack...)
-		res.Verdict = keep
-		return res
+		return keep
 	}
-	if restart || healed {
+	if fresh {
+		// A restarted or returning node: take its numbering from here.
 		if _, err := m.Timestamp(); err != nil {
-			res.Verdict = Invalid
-			return res
+			return Invalid
 		}
 		res.Send = e.ackIfNeeded(p, seq, res.Send)
 		e.resetPeer(p)
 		p.lastSeq = seq
-		res.Verdict = keep
-		return res
+		return keep
 	}
-	res.Verdict = Duplicate
-	return res
+	return Duplicate
 }
 
 // resetPeer forgets the sequence tracking of a node (restart, or too many

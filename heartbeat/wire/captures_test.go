@@ -66,3 +66,39 @@ func TestCapturesVerify(t *testing.T) {
 		t.Errorf("only %d UDP messages; the captures hold 1,400+", totalUDP)
 	}
 }
+
+// TestMsgfmtClassicStillSendsNetstring: a capture of our own of the real
+// 3.0.6 with "msgfmt classic" in ha.cf. It still sends the netstring
+// framing (the binary uuid fields force it), so Encode's choice holds.
+func TestMsgfmtClassicStillSendsNetstring(t *testing.T) {
+	dir := filepath.Join("testdata", "msgfmt-classic")
+	ring, err := wiretest.LoadKeyring(filepath.Join(dir, "authkeys"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pkts, err := wiretest.ReadPcapFile(filepath.Join(dir, "bcast-md5-msgfmt-classic.pcap"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for i, p := range pkts {
+		if p.Proto != wiretest.UDP {
+			continue
+		}
+		if !bytes.HasPrefix(p.Payload, []byte(netstringStart)) {
+			t.Errorf("#%d: not netstring: %q", i, p.Payload[:min(len(p.Payload), 16)])
+		}
+		m, err := Verify(p.Payload, ring)
+		if err != nil {
+			t.Errorf("#%d: %v", i, err)
+			continue
+		}
+		if out, _ := m.Encode(ring); !bytes.Equal(out, p.Payload) {
+			t.Errorf("#%d: re-encode differs", i)
+		}
+		n++
+	}
+	if n < 100 {
+		t.Errorf("only %d messages", n)
+	}
+}

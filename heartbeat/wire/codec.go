@@ -54,6 +54,7 @@ type AuthError struct {
 	Err  error  // the keyring's error, may be nil
 }
 
+// Error says which signature failed, for which sender and key.
 func (e *AuthError) Error() string {
 	s := fmt.Sprintf("%v from %q: %s", e.Kind, e.Src, e.Sig)
 	if e.Key >= 0 {
@@ -238,7 +239,7 @@ func decodeClassic(in []byte) (frame, error) {
 }
 
 // appendSignedText appends the classic rendering the in-body auth= field
-// signs: every field before the auth field, "name=value\n" for strings,
+// signs: every field but the auth field, "name=value\n" for strings,
 // "(1)name=<base64>\n" for binary, "(T)name=value\n" for the other kinds
 // (not observed on the wire).
 func appendSignedText(dst []byte, m *Message) []byte {
@@ -346,13 +347,21 @@ func Verify(raw []byte, ring *authkeys.Keyring) (*Message, error) {
 	authErr := func(sig Signature, key int, kind, err error) error {
 		return &AuthError{Sig: sig, Key: key, Src: src, Kind: kind, Err: err}
 	}
-	last := len(m.Fields) - 1
-	if last < 0 || m.Fields[last].Name != FieldAuth {
+	// 3.0.6 puts auth last; its receiver looks it up by name, and the
+	// last one counts when there are several.
+	var auth []byte
+	ok := false
+	for _, f := range m.Fields {
+		if f.Name == FieldAuth {
+			auth, ok = f.Value, true
+		}
+	}
+	if !ok {
 		return m, authErr(SigAuthField, -1, ErrUnsigned, nil)
 	}
-	idx, digest, ok := parseSig(m.Fields[last].Value)
+	idx, digest, ok := parseSig(auth)
 	if !ok {
-		return m, authErr(SigAuthField, -1, ErrBadAuth, fmt.Errorf("unreadable %q", m.Fields[last].Value))
+		return m, authErr(SigAuthField, -1, ErrBadAuth, fmt.Errorf("unreadable %q", auth))
 	}
 	var stack [512]byte
 	if err := ring.Verify(idx, appendSignedText(stack[:0], m), digest); err != nil {

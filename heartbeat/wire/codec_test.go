@@ -3,6 +3,7 @@ package wire
 import (
 	"bytes"
 	"errors"
+	"strconv"
 	"testing"
 
 	"hbgo/authkeys"
@@ -141,6 +142,21 @@ func TestEncodeSignsWithActiveKeyAndVerifiesWithOthers(t *testing.T) {
 	out3, _ := New(TypeStatus).Encode(old)
 	if _, err := Verify(out3, testRing); err != nil {
 		t.Errorf("key 3: %v", err)
+	}
+	// The auth field is found wherever it is (3.0.6 always puts it last).
+	moved, _ := Decode(out)
+	moved.Fields = append(moved.Fields[len(moved.Fields)-1:], moved.Fields[:len(moved.Fields)-1]...)
+	pkt := []byte(netstringStart)
+	for _, f := range moved.Fields {
+		pkt = appendNetstringField(pkt, f)
+	}
+	pkt = append(pkt, netstringEnd...)
+	idx, digest := testRing.Sign(pkt)
+	sig := appendSig(nil, idx, digest)
+	pkt = append(strconv.AppendInt(pkt, int64(len(sig)), 10), ':')
+	pkt = append(append(pkt, sig...), ',')
+	if _, err := Verify(pkt, testRing); err != nil || !bytes.HasPrefix(pkt, []byte("###\n50:(0)auth=1 ")) {
+		t.Errorf("auth field first: %v\n%q", err, pkt)
 	}
 	if _, err := New("x").Encode(&authkeys.Keyring{Active: 5}); !errors.Is(err, ErrUnsigned) {
 		t.Errorf("Encode without active key: %v", err)

@@ -202,7 +202,7 @@ func TestVerifyFailures(t *testing.T) {
 		{"unknown key index", raw, &authkeys.Keyring{Active: 2, Keys: map[int]authkeys.Key{2: {Index: 2, Method: authkeys.CRC}}},
 			SigAuthField, ErrBadAuth, authkeys.ErrUnknownKey},
 		{"no auth field", []byte("###\n11:(0)t=status,9:(0)src=n1,%%%\n"), vs.ring, SigAuthField, ErrUnsigned, nil},
-		{"auth not last", []byte("###\n11:(0)t=status,18:(0)auth=1 5881e2e2,9:(0)src=n1,%%%\n"), vs.ring, SigAuthField, ErrUnsigned, nil},
+		{"auth not last, bad digest", []byte("###\n11:(0)t=status,18:(0)auth=1 5881e2e2,9:(0)src=n1,%%%\n"), vs.ring, SigAuthField, ErrBadAuth, authkeys.ErrBadDigest},
 		{"unreadable auth", []byte("###\n11:(0)t=status,14:(0)auth=abcdef,%%%\n"), vs.ring, SigAuthField, ErrBadAuth, nil},
 	}
 	for _, tc := range tests {
