@@ -12,44 +12,34 @@ import (
 // protocolVersion is the protocol= field of status messages.
 const protocolVersion = "1"
 
-// hopTTL is the ttl= relay budget 3.0.6 puts in every message.
-const hopTTL = "4"
-
 func hex(n uint64) string { return strconv.FormatUint(n, 16) }
 
-// addCommon appends what 3.0.6 appends after the body: destuuid for an
-// addressed message, then src, srcuuid, seq (reliable messages only), hg,
-// ts, ld (reliable messages only) and ttl.
-func (d *Daemon) addCommon(m *wire.Message, seq uint64, now time.Time) {
-	if dest := m.Value("dest"); dest != "" {
-		if dest == d.opt.Node {
-			m.AddBinary("destuuid", d.opt.UUID[:])
-		} else if u, ok := d.peerUUID[dest]; ok {
-			m.AddBinary("destuuid", u)
-		}
+// stamp appends the sender fields (destuuid, src, srcuuid, seq, ld, hg, ts,
+// ttl) in 3.0.6's order; seq 0 marks a message without sequence number.
+func (d *Daemon) stamp(m *wire.Message, seq uint64, now time.Time) {
+	var dest []byte
+	if to := m.Value("dest"); to == d.opt.Node {
+		dest = d.opt.UUID[:]
+	} else if u, ok := d.peerUUID[to]; ok {
+		dest = u
 	}
-	m.Add("src", d.opt.Node)
-	m.AddBinary("srcuuid", d.opt.UUID[:])
-	if seq > 0 {
-		m.Add("seq", hex(seq))
-	}
-	m.Add("hg", hex(d.opt.Gen))
-	m.Add("ts", hex(uint64(now.Unix())))
+	env := wire.Envelope{Src: d.opt.Node, SrcUUID: d.opt.UUID[:], Generation: d.opt.Gen}
 	if seq > 0 {
 		ld := loadAvg
 		if d.opt.LoadAvg != nil {
 			ld = d.opt.LoadAvg
 		}
-		m.Add("ld", ld())
+		env.Load = ld()
 	}
-	m.Add("ttl", hopTTL)
+	env.Stamp(m, seq, dest, now)
 }
 
-// sendReliable numbers, signs, records and broadcasts a cluster message.
+// sendReliable numbers, signs, records and broadcasts a cluster message,
+// then accounts for our own copy as 3.0.6 does (which acknowledges it).
 func (d *Daemon) sendReliable(m *wire.Message) {
 	now := d.clk.Now()
 	seq := d.rel.NextSeq()
-	d.addCommon(m, seq, now)
+	d.stamp(m, seq, now)
 	raw, err := m.Encode(d.opt.Keyring)
 	if err != nil {
 		d.log.WithError(err).Error("cannot encode message")
@@ -57,12 +47,15 @@ func (d *Daemon) sendReliable(m *wire.Message) {
 	}
 	d.rel.Sent(seq, raw)
 	d.broadcast(raw)
+	for _, c := range d.rel.Receive(now, m).Send {
+		d.sendControl(c)
+	}
 }
 
 // sendControl signs and broadcasts a protocol message without seq
 // (NS_ackmsg, NS_rexmit, NS_nak_rexmit).
 func (d *Daemon) sendControl(m *wire.Message) {
-	d.addCommon(m, 0, d.clk.Now())
+	d.stamp(m, 0, d.clk.Now())
 	raw, err := m.Encode(d.opt.Keyring)
 	if err != nil {
 		d.log.WithError(err).Error("cannot encode message")
