@@ -25,7 +25,11 @@ type node struct {
 	last   time.Time     // last packet on any link
 	dt     time.Duration // dt advertised in the last heartbeat, 0 if none
 	gen    uint64
-	links  map[string]*link
+	// left: the node announced a clean stop. 3.0.6 keeps sending status
+	// for a second or so after its shutdone (seen in the lab captures);
+	// those must not bring it back. Only a new generation does.
+	left  bool
+	links map[string]*link
 }
 
 type link struct {
@@ -127,7 +131,13 @@ func (m *Membership) Heartbeat(h Heartbeat) ([]Event, error) {
 		}
 		ev = append(ev, e)
 	}
+	if n.left && h.Generation <= n.gen {
+		// The tail of a stopping daemon: only its link is alive.
+		m.touchLink(n, h.Medium, h.At, emit)
+		return ev, nil
+	}
 	if !n.local {
+		n.left = false
 		if gap := h.At.Sub(n.last); n.alive() && gap > m.cfg.Warntime {
 			emit(Event{Kind: LateHeartbeat, Status: n.status, Gap: gap})
 		}
@@ -249,6 +259,7 @@ func (m *Membership) leave(n *node, emit func(Event)) {
 		return
 	}
 	n.status = StatusDead
+	n.left = true
 	emit(Event{Kind: NodeDead, Status: StatusDead, Reason: ReasonShutdown})
 }
 

@@ -140,6 +140,14 @@ func TestMembershipTable(t *testing.T) {
 			tick(1000*ms, "LinkDead n2 link=eth0 gap=1s"),
 			tick(5000 * ms),
 		}},
+		{"status after shutdone does not revive; a new generation does", baseConfig(), []step{
+			hb(0, "n2", "eth0", StatusActive, time.Second, 8, "LinkUp n2 link=eth0", "NodeUp n2 status=active", "NodeActive n2 status=active"),
+			leave(100*ms, "n2", "NodeDead n2 status=dead reason=shutdown"),
+			hb(600*ms, "n2", "eth0", StatusActive, time.Second, 8),
+			tick(1600*ms, "LinkDead n2 link=eth0 gap=1s"),
+			hb(1700*ms, "n2", "eth0", StatusActive, time.Second, 8, "LinkUp n2 link=eth0"),
+			hb(5000*ms, "n2", "eth0", StatusInit, 3*time.Second, 9, "NodeRestarted n2 status=dead gen=8->9", "NodeUp n2 status=init"),
+		}},
 		{"st=dead in a heartbeat is a leave", baseConfig(), []step{
 			hb(0, "n2", "eth0", StatusActive, time.Second, 0, "LinkUp n2 link=eth0", "NodeUp n2 status=active", "NodeActive n2 status=active"),
 			hb(100*ms, "n2", "eth0", StatusDead, time.Second, 0, "NodeDead n2 status=dead reason=shutdown"),
