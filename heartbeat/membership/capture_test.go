@@ -18,7 +18,8 @@ import (
 // observing node n2, and compares our decisions with the real daemon's:
 // every "stonith node=n1 result=n_stnth" n2 sent follows one NodeDead of
 // n1 (reason deadtime) by less than a keepalive plus processing slack,
-// every clean stop (shutdone) is an immediate NodeDead (shutdown), and we
+// every clean stop (shutdone) is an immediate NodeLeft and a NodeDead
+// (reason shutdown) that "stonith node=n1 result=unneeded" follows, and we
 // declare no death the real daemon did not. The captures include kills
 // right after a restart, while n1 still advertised deadtime + 2 s, and
 // status messages a stopping node still sends after its shutdone.
@@ -38,7 +39,7 @@ func TestReplayRealCaptures(t *testing.T) {
 			lines := readEvents(t, filepath.Join("testdata", "captures", c.file+".events"))
 			var m *Membership
 			var deaths []Event // NodeDead of the peer, in order
-			var realStonith []time.Time
+			var realStonith, realUnneeded []time.Time
 			base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 			at := func(sec float64) time.Time { return base.Add(time.Duration(math.Round(sec*1e6)) * time.Microsecond) }
 			var lastTick time.Time
@@ -79,40 +80,45 @@ func TestReplayRealCaptures(t *testing.T) {
 					}
 				case l.kind == "shutdone" && l.src == peer:
 					ev, _ := m.Leave(peer, now)
-					deaths = append(deaths, ev...)
+					if len(ev) != 1 || ev[0].Kind != NodeLeft {
+						t.Fatalf("+%.3f: Leave gave %v, want one NodeLeft", l.sec, ev)
+					}
 				case l.kind == "shutdone" && l.src == observer:
 					m, stopped = nil, true // the observer stops; nothing after counts
 				case l.kind == "stonith" && l.src == observer && l.dead == peer && l.result == "n_stnth":
 					realStonith = append(realStonith, now)
+				case l.kind == "stonith" && l.src == observer && l.dead == peer && l.result == "unneeded":
+					realUnneeded = append(realUnneeded, now)
 				}
 			}
-			var ours []time.Time
-			shutdowns := 0
+			var ours, oursShutdown []time.Time
 			for _, d := range deaths {
 				switch d.Reason {
 				case ReasonDeadtime:
 					ours = append(ours, d.At)
 				case ReasonShutdown:
-					shutdowns++
+					oursShutdown = append(oursShutdown, d.At)
 				default:
 					t.Errorf("unexpected death %v at +%.3fs", d, d.At.Sub(base).Seconds())
 				}
 			}
-			if shutdowns != 1 {
-				t.Errorf("%d shutdown deaths, want 1", shutdowns)
-			}
-			if len(ours) != len(realStonith) {
-				t.Fatalf("we declared %d deaths (%v), the real daemon %d (%v)", len(ours), rel(base, ours), len(realStonith), rel(base, realStonith))
-			}
-			for i := range ours {
-				lag := realStonith[i].Sub(ours[i])
-				t.Logf("death %d: ours +%.3fs, real stonith +%.3fs (lag %v)", i+1, ours[i].Sub(base).Seconds(), realStonith[i].Sub(base).Seconds(), lag)
-				// The real daemon sends stonith 89-562 ms after the
-				// dead time expired in these captures.
-				if lag < 0 || lag > 600*ms {
-					t.Errorf("death %d: ours at +%.3fs, real stonith at +%.3fs", i+1, ours[i].Sub(base).Seconds(), realStonith[i].Sub(base).Seconds())
+			compare := func(what string, ours, real []time.Time) {
+				t.Helper()
+				if len(ours) != len(real) {
+					t.Fatalf("%s: we declared %d deaths (%v), the real daemon %d (%v)", what, len(ours), rel(base, ours), len(real), rel(base, real))
+				}
+				for i := range ours {
+					lag := real[i].Sub(ours[i])
+					t.Logf("%s %d: ours +%.3fs, real stonith +%.3fs (lag %v)", what, i+1, ours[i].Sub(base).Seconds(), real[i].Sub(base).Seconds(), lag)
+					// The real daemon sends its stonith message 87-600 ms
+					// after the dead time expired in these captures.
+					if lag < 0 || lag > 700*ms {
+						t.Errorf("%s %d: ours at +%.3fs, real stonith at +%.3fs", what, i+1, ours[i].Sub(base).Seconds(), real[i].Sub(base).Seconds())
+					}
 				}
 			}
+			compare("crash", ours, realStonith)
+			compare("clean stop", oursShutdown, realUnneeded)
 		})
 	}
 }
