@@ -125,7 +125,7 @@ func (m *Membership) Heartbeat(h Heartbeat) ([]Event, error) {
 	}
 	var ev []Event
 	emit := func(e Event) {
-		e.Node, e.Type, e.At = n.name, n.typ, h.At
+		e.Node, e.Type, e.Local, e.At = n.name, n.typ, n.local, h.At
 		if e.Medium == "" {
 			e.Medium = h.Medium
 		}
@@ -223,7 +223,7 @@ func (m *Membership) PingReply(r PingReply) ([]Event, error) {
 	for _, name := range names {
 		n := m.nodes[name]
 		emit := func(e Event) {
-			e.Node, e.Type, e.At = n.name, n.typ, r.At
+			e.Node, e.Type, e.Local, e.At = n.name, n.typ, n.local, r.At
 			if e.Medium == "" {
 				e.Medium = r.Medium
 			}
@@ -254,7 +254,7 @@ func (m *Membership) Leave(name string, now time.Time) ([]Event, error) {
 	}
 	var ev []Event
 	m.leave(n, func(e Event) {
-		e.Node, e.Type, e.At = n.name, n.typ, now
+		e.Node, e.Type, e.Local, e.At = n.name, n.typ, n.local, now
 		ev = append(ev, e)
 	})
 	return ev, nil
@@ -277,7 +277,7 @@ func (m *Membership) SetLocalStatus(s Status, now time.Time) []Event {
 	n := m.nodes[m.cfg.Local]
 	var ev []Event
 	emit := func(e Event) {
-		e.Node, e.Type, e.At = n.name, n.typ, now
+		e.Node, e.Type, e.Local, e.At = n.name, n.typ, n.local, now
 		ev = append(ev, e)
 	}
 	m.setStatus(n, s, emit)
@@ -294,7 +294,7 @@ func (m *Membership) Tick(now time.Time) []Event {
 	for _, name := range m.order {
 		n := m.nodes[name]
 		emit := func(e Event) {
-			e.Node, e.Type, e.At = n.name, n.typ, now
+			e.Node, e.Type, e.Local, e.At = n.name, n.typ, n.local, now
 			ev = append(ev, e)
 		}
 		dying := false

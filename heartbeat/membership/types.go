@@ -108,6 +108,8 @@ type Event struct {
 	Kind EventKind
 	Node string
 	Type NodeType
+	// Local is true for events about our own node.
+	Local bool
 	// Medium is set for link events and for the packet that caused a node
 	// event.
 	Medium string
