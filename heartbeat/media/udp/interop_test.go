@@ -19,7 +19,10 @@ import (
 // TestInteropRealHeartbeat runs the real Heartbeat 3.0.6 as lab node n1
 // (shared/lab scripts, namespaces with a per-run prefix) and checks that
 // our bcast, mcast and ucast media in node n2's namespace receive its
-// status messages exactly as configured in its ha.cf.
+// status messages exactly as configured in its ha.cf, and that it receives
+// ours: we send the real n2's first status messages (lab wire vectors,
+// crc-signed) and the daemon answers with reqnodes addressed to n2, which
+// it only does for a node whose packets it accepted.
 func TestInteropRealHeartbeat(t *testing.T) {
 	testenv.RequireRealHeartbeat(t)
 	lab := filepath.Join(testenv.SharedDir(t), "lab")
@@ -45,6 +48,17 @@ func TestInteropRealHeartbeat(t *testing.T) {
 	t.Cleanup(func() { _ = script("netns-lab.sh", nil, "down") })
 	work := t.TempDir()
 	n2 := prefix + "n2"
+	var vectors [][]byte
+	for _, f := range []string{"01-status-init.bin", "02-status-up.bin"} {
+		b, err := os.ReadFile(filepath.Join(lab, "vectors", "crc", f))
+		if err != nil {
+			t.Skipf("wire vectors: %v", err)
+		}
+		if !bytes.Contains(b, []byte("(0)src=n2,")) {
+			t.Skipf("vector %s is not from n2", f)
+		}
+		vectors = append(vectors, b)
+	}
 
 	cases := []struct {
 		kind media.Kind
@@ -67,23 +81,36 @@ func TestInteropRealHeartbeat(t *testing.T) {
 				t.Fatal(err)
 			}
 			t.Cleanup(func() { _ = script("real-heartbeat.sh", nil, "stop", "n1", work) })
-			deadline := time.After(10 * time.Second)
+			deadline := time.After(15 * time.Second)
+			sawStatus := false
 			for {
 				select {
 				case p, ok := <-m.Packets():
 					if !ok {
 						t.Fatalf("medium closed: %v", m.Err())
 					}
-					if !bytes.HasPrefix(p.Data, []byte("###\n")) || !bytes.Contains(p.Data, []byte("(0)t=status,")) ||
-						!bytes.Contains(p.Data, []byte("(0)src=n1,")) {
+					if !bytes.HasPrefix(p.Data, []byte("###\n")) || !bytes.Contains(p.Data, []byte("(0)src=n1,")) {
 						continue
 					}
 					if a := netip.MustParseAddrPort(p.From).Addr(); a != netip.MustParseAddr("198.51.100.1") || p.Medium != "eth0" {
-						t.Fatalf("status from %s on %s", p.From, p.Medium)
+						t.Fatalf("packet from %s on %s", p.From, p.Medium)
 					}
-					return
+					if bytes.Contains(p.Data, []byte("(0)t=reqnodes,")) && bytes.Contains(p.Data, []byte("(0)dest=n2,")) {
+						if !sawStatus {
+							t.Fatal("reqnodes before any status")
+						}
+						return // the real daemon accepted our packets
+					}
+					if !sawStatus && bytes.Contains(p.Data, []byte("(0)t=status,")) {
+						sawStatus = true
+						for _, v := range vectors {
+							if err := m.Send(v); err != nil {
+								t.Fatal(err)
+							}
+						}
+					}
 				case <-deadline:
-					t.Fatal("no status message from the real heartbeat within 10s")
+					t.Fatalf("within 15s: status seen %v, no reqnodes for n2 from the real heartbeat", sawStatus)
 				}
 			}
 		})
