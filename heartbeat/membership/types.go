@@ -127,8 +127,9 @@ type Event struct {
 	At time.Time
 }
 
-// Heartbeat is a status message from a cluster node, already decoded and
-// authenticated.
+// Heartbeat is a status message (t=status) from a cluster node, already
+// decoded and authenticated. Other message types do not count as
+// heartbeats; the lab captures' death times match status-only timing.
 type Heartbeat struct {
 	Node   string // src=, lower-cased node name
 	Medium string // link it arrived on
