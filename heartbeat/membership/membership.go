@@ -244,8 +244,8 @@ func (m *Membership) PingReply(r PingReply) ([]Event, error) {
 // is declared dead (reason shutdown) only when its dead time has run out
 // after its last packet: a stopping 3.0.6 goes on sending status for a
 // second or so after its shutdone (seen in the lab captures and logs),
-// and those packets neither revive nor re-announce it. A node never heard,
-// or already dead, is marked dead at once. Leaving an unknown node is
+// and those packets neither revive nor re-announce it. A node never heard
+// dies at once (NodeLeft, then NodeDead). Leaving an unknown node is
 // ErrUnknownNode.
 func (m *Membership) Leave(name string, now time.Time) ([]Event, error) {
 	n, ok := m.nodes[name]
@@ -266,8 +266,10 @@ func (m *Membership) leave(n *node, emit func(Event)) {
 	}
 	n.left = true
 	emit(Event{Kind: NodeLeft, Status: n.status})
-	if !n.alive() {
+	if !n.alive() && n.status != StatusDead {
+		// Nothing to wait for: no dead time is running for it.
 		n.status = StatusDead
+		emit(Event{Kind: NodeDead, Status: StatusDead, Reason: ReasonShutdown})
 	}
 }
 

@@ -149,7 +149,8 @@ func TestMembershipTable(t *testing.T) {
 			hb(5000*ms, "n2", "eth0", StatusInit, 3*time.Second, 9, "NodeRestarted n2 status=dead gen=8->9", "LinkUp n2 link=eth0", "NodeUp n2 status=init"),
 		}},
 		{"leave of a node never heard is immediate death", baseConfig(), []step{
-			leave(100*ms, "n2", "NodeLeft n2 status=init"),
+			leave(100*ms, "n2", "NodeLeft n2 status=init", "NodeDead n2 status=dead reason=shutdown"),
+			leave(200*ms, "n2"),
 			tick(5000 * ms),
 		}},
 		{"st=dead in a heartbeat is a shutdown notice", baseConfig(), []step{
