@@ -25,7 +25,11 @@ type node struct {
 	last   time.Time     // last packet on any link
 	dt     time.Duration // dt advertised in the last heartbeat, 0 if none
 	gen    uint64
-	links  map[string]*link
+	// left: the node announced a clean stop. 3.0.6 keeps sending status
+	// for a second or so after its shutdone (seen in the lab captures);
+	// those must not bring it back. Only a new generation does.
+	left  bool
+	links map[string]*link
 }
 
 type link struct {
@@ -121,14 +125,17 @@ func (m *Membership) Heartbeat(h Heartbeat) ([]Event, error) {
 	}
 	var ev []Event
 	emit := func(e Event) {
-		e.Node, e.Type, e.At = n.name, n.typ, h.At
+		e.Node, e.Type, e.Local, e.At = n.name, n.typ, n.local, h.At
 		if e.Medium == "" {
 			e.Medium = h.Medium
 		}
 		ev = append(ev, e)
 	}
 	if !n.local {
-		if gap := h.At.Sub(n.last); n.alive() && gap > m.cfg.Warntime {
+		if h.Generation > n.gen && n.gen != 0 {
+			n.left = false // a new life after a clean stop
+		}
+		if gap := h.At.Sub(n.last); n.alive() && !n.left && gap > m.cfg.Warntime {
 			emit(Event{Kind: LateHeartbeat, Status: n.status, Gap: gap})
 		}
 		if h.Generation > n.gen && n.gen != 0 {
@@ -140,16 +147,19 @@ func (m *Membership) Heartbeat(h Heartbeat) ([]Event, error) {
 		n.dt = h.DeadTime
 	}
 	m.touchLink(n, h.Medium, h.At, emit)
-	if n.local {
+	switch {
+	case n.local:
 		// Our own status is ours to set (SetLocalStatus), not the echo's.
-		return ev, nil
-	}
-	if h.Status == StatusDead {
+	case h.Status == StatusDead:
 		// A shutdone (st=dead) that the driver passed as a heartbeat.
 		m.leave(n, emit)
-		return ev, nil
+	case n.left:
+		// The tail of a stopping daemon: it keeps it alive until its dead
+		// time runs out, but its reported status no longer counts, and
+		// once dead only a new generation brings it back.
+	default:
+		m.setStatus(n, h.Status, emit)
 	}
-	m.setStatus(n, h.Status, emit)
 	return ev, nil
 }
 
@@ -213,7 +223,7 @@ func (m *Membership) PingReply(r PingReply) ([]Event, error) {
 	for _, name := range names {
 		n := m.nodes[name]
 		emit := func(e Event) {
-			e.Node, e.Type, e.At = n.name, n.typ, r.At
+			e.Node, e.Type, e.Local, e.At = n.name, n.typ, n.local, r.At
 			if e.Medium == "" {
 				e.Medium = r.Medium
 			}
@@ -228,9 +238,15 @@ func (m *Membership) PingReply(r PingReply) ([]Event, error) {
 	return ev, nil
 }
 
-// Leave processes a clean stop announced by node (shutdone): the node is
-// dead at once, without waiting for its dead time. Its links keep their
-// own timers. Leaving an unknown node is ErrUnknownNode.
+// Leave processes a clean stop announced by node (shutdone). As in 3.0.6
+// ("Received shutdown notice from 'n1'.") it returns NodeLeft at once, so
+// the resource layer can take over without waiting, while the node itself
+// is declared dead (reason shutdown) only when its dead time has run out
+// after its last packet: a stopping 3.0.6 goes on sending status for a
+// second or so after its shutdone (seen in the lab captures and logs),
+// and those packets neither revive nor re-announce it. A node never heard
+// dies at once (NodeLeft, then NodeDead). Leaving an unknown node is
+// ErrUnknownNode.
 func (m *Membership) Leave(name string, now time.Time) ([]Event, error) {
 	n, ok := m.nodes[name]
 	if !ok || n.typ != TypeNormal {
@@ -238,18 +254,23 @@ func (m *Membership) Leave(name string, now time.Time) ([]Event, error) {
 	}
 	var ev []Event
 	m.leave(n, func(e Event) {
-		e.Node, e.Type, e.At = n.name, n.typ, now
+		e.Node, e.Type, e.Local, e.At = n.name, n.typ, n.local, now
 		ev = append(ev, e)
 	})
 	return ev, nil
 }
 
 func (m *Membership) leave(n *node, emit func(Event)) {
-	if n.local || n.status == StatusDead {
+	if n.local || n.left {
 		return
 	}
-	n.status = StatusDead
-	emit(Event{Kind: NodeDead, Status: StatusDead, Reason: ReasonShutdown})
+	n.left = true
+	emit(Event{Kind: NodeLeft, Status: n.status})
+	if !n.alive() && n.status != StatusDead {
+		// Nothing to wait for: no dead time is running for it.
+		n.status = StatusDead
+		emit(Event{Kind: NodeDead, Status: StatusDead, Reason: ReasonShutdown})
+	}
 }
 
 // SetLocalStatus sets our own node's status (init, up, active), which the
@@ -258,53 +279,53 @@ func (m *Membership) SetLocalStatus(s Status, now time.Time) []Event {
 	n := m.nodes[m.cfg.Local]
 	var ev []Event
 	emit := func(e Event) {
-		e.Node, e.Type, e.At = n.name, n.typ, now
+		e.Node, e.Type, e.Local, e.At = n.name, n.typ, n.local, now
 		ev = append(ev, e)
 	}
 	m.setStatus(n, s, emit)
 	return ev
 }
 
-// Tick applies the passage of time up to now: links silent for our
-// deadtime die, nodes silent for their dead time die, nodes never heard
-// die once initdead has passed since start. A node's remaining live links
-// die with it. Events come in node-name order, links before their node.
+// Tick applies the passage of time up to now: nodes silent for their dead
+// time die, nodes never heard die once initdead has passed since start,
+// links silent for our deadtime die, and a dead node's remaining live
+// links die with it. Events come in node-name order, each node's death
+// before its links ("node n1: is dead" then "Link n1:eth0 dead." in 3.0.6).
 func (m *Membership) Tick(now time.Time) []Event {
 	var ev []Event
 	for _, name := range m.order {
 		n := m.nodes[name]
 		emit := func(e Event) {
-			e.Node, e.Type, e.At = n.name, n.typ, now
+			e.Node, e.Type, e.Local, e.At = n.name, n.typ, n.local, now
 			ev = append(ev, e)
 		}
-		for _, medium := range sortedKeys(n.links) {
-			l := n.links[medium]
-			if gap := now.Sub(l.last); l.status == LinkStatusUp && gap >= m.linkDeadtime(n) {
-				l.status = LinkStatusDead
-				emit(Event{Kind: LinkDead, Medium: medium, Status: Status(LinkStatusDead), Gap: gap})
-			}
-		}
-		if n.local {
-			continue
-		}
+		dying := false
 		switch {
+		case n.local:
 		case n.alive() && now.Sub(n.last) >= m.nodeDeadtime(n):
-			gap := now.Sub(n.last)
-			for _, medium := range sortedKeys(n.links) {
-				if l := n.links[medium]; l.status == LinkStatusUp {
-					l.status = LinkStatusDead
-					emit(Event{Kind: LinkDead, Medium: medium, Status: Status(LinkStatusDead), Gap: now.Sub(l.last)})
-				}
+			dying = true
+			reason := ReasonDeadtime
+			switch {
+			case n.typ == TypePing:
+				reason = ReasonDeadping
+			case n.left:
+				reason = ReasonShutdown
 			}
 			n.status = StatusDead
-			reason := ReasonDeadtime
-			if n.typ == TypePing {
-				reason = ReasonDeadping
-			}
-			emit(Event{Kind: NodeDead, Status: StatusDead, Reason: reason, Gap: gap})
+			emit(Event{Kind: NodeDead, Status: StatusDead, Reason: reason, Gap: now.Sub(n.last)})
 		case !n.heard && n.status != StatusDead && now.Sub(m.start) >= m.cfg.Initdead:
 			n.status = StatusDead
 			emit(Event{Kind: NodeDead, Status: StatusDead, Reason: ReasonInitdead, Gap: now.Sub(m.start)})
+		}
+		// A node's live links die with it; otherwise each link goes on our
+		// own deadtime.
+		for _, medium := range sortedKeys(n.links) {
+			l := n.links[medium]
+			gap := now.Sub(l.last)
+			if l.status == LinkStatusUp && (gap >= m.linkDeadtime(n) || dying) {
+				l.status = LinkStatusDead
+				emit(Event{Kind: LinkDead, Medium: medium, Status: Status(LinkStatusDead), Gap: gap})
+			}
 		}
 	}
 	return ev

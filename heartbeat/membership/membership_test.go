@@ -92,11 +92,11 @@ func TestMembershipTable(t *testing.T) {
 			hb(0, "n2", "eth0", StatusActive, 0, 0, "LinkUp n2 link=eth0", "NodeUp n2 status=active", "NodeActive n2 status=active"),
 			hb(100*ms, "n2", "eth1", StatusActive, 0, 0, "LinkUp n2 link=eth1"),
 			tick(1000*ms, "LinkDead n2 link=eth0 gap=1s"),
-			tick(1100*ms, "LinkDead n2 link=eth1 gap=1s", "NodeDead n2 status=dead reason=deadtime gap=1s"),
+			tick(1100*ms, "NodeDead n2 status=dead reason=deadtime gap=1s", "LinkDead n2 link=eth1 gap=1s"),
 		}},
 		{"peer dt shorter than our deadtime kills live links with the node", baseConfig(), []step{
 			hb(0, "n2", "eth0", StatusActive, 600*ms, 0, "LinkUp n2 link=eth0", "NodeUp n2 status=active", "NodeActive n2 status=active"),
-			tick(600*ms, "LinkDead n2 link=eth0 gap=600ms", "NodeDead n2 status=dead reason=deadtime gap=600ms"),
+			tick(600*ms, "NodeDead n2 status=dead reason=deadtime gap=600ms", "LinkDead n2 link=eth0 gap=600ms"),
 		}},
 		{"one medium failing alone only kills its link", baseConfig(), []step{
 			hb(0, "n2", "eth0", StatusActive, time.Second, 0, "LinkUp n2 link=eth0", "NodeUp n2 status=active", "NodeActive n2 status=active"),
@@ -130,19 +130,33 @@ func TestMembershipTable(t *testing.T) {
 		}},
 		{"dead node heard again comes back up", baseConfig(), []step{
 			hb(0, "n2", "eth0", StatusActive, time.Second, 5, "LinkUp n2 link=eth0", "NodeUp n2 status=active", "NodeActive n2 status=active"),
-			tick(1000*ms, "LinkDead n2 link=eth0 gap=1s", "NodeDead n2 status=dead reason=deadtime gap=1s"),
+			tick(1000*ms, "NodeDead n2 status=dead reason=deadtime gap=1s", "LinkDead n2 link=eth0 gap=1s"),
 			hb(4000*ms, "n2", "eth0", StatusActive, time.Second, 5, "LinkUp n2 link=eth0", "NodeUp n2 status=active", "NodeActive n2 status=active"),
 		}},
-		{"clean leave is immediate, links time out on their own", baseConfig(), []step{
-			hb(0, "n2", "eth0", StatusActive, time.Second, 0, "LinkUp n2 link=eth0", "NodeUp n2 status=active", "NodeActive n2 status=active"),
-			leave(300*ms, "n2", "NodeDead n2 status=dead reason=shutdown"),
+		{"shutdown notice at once, death when the dead time runs out", baseConfig(), []step{
+			hb(0, "n2", "eth0", StatusActive, time.Second, 8, "LinkUp n2 link=eth0", "NodeUp n2 status=active", "NodeActive n2 status=active"),
+			leave(300*ms, "n2", "NodeLeft n2 status=active"),
 			leave(310*ms, "n2"),
-			tick(1000*ms, "LinkDead n2 link=eth0 gap=1s"),
+			// 3.0.6 goes on sending status after its shutdone: it keeps
+			// the node alive but does not change its status or warn.
+			hb(1000*ms, "n2", "eth0", StatusUp, time.Second, 8),
+			tick(1999 * ms),
+			tick(2000*ms, "NodeDead n2 status=dead reason=shutdown gap=1s", "LinkDead n2 link=eth0 gap=1s"),
+			// Later packets of the same generation bring the link back, not the node...
+			hb(2500*ms, "n2", "eth0", StatusActive, time.Second, 8, "LinkUp n2 link=eth0"),
+			tick(3500*ms, "LinkDead n2 link=eth0 gap=1s"),
+			// ...a new generation does.
+			hb(5000*ms, "n2", "eth0", StatusInit, 3*time.Second, 9, "NodeRestarted n2 status=dead gen=8->9", "LinkUp n2 link=eth0", "NodeUp n2 status=init"),
+		}},
+		{"leave of a node never heard is immediate death", baseConfig(), []step{
+			leave(100*ms, "n2", "NodeLeft n2 status=init", "NodeDead n2 status=dead reason=shutdown"),
+			leave(200*ms, "n2"),
 			tick(5000 * ms),
 		}},
-		{"st=dead in a heartbeat is a leave", baseConfig(), []step{
+		{"st=dead in a heartbeat is a shutdown notice", baseConfig(), []step{
 			hb(0, "n2", "eth0", StatusActive, time.Second, 0, "LinkUp n2 link=eth0", "NodeUp n2 status=active", "NodeActive n2 status=active"),
-			hb(100*ms, "n2", "eth0", StatusDead, time.Second, 0, "NodeDead n2 status=dead reason=shutdown"),
+			hb(100*ms, "n2", "eth0", StatusDead, time.Second, 0, "NodeLeft n2 status=active"),
+			tick(1100*ms, "NodeDead n2 status=dead reason=shutdown gap=1s", "LinkDead n2 link=eth0 gap=1s"),
 		}},
 		{"our own echoes show link status only", baseConfig(), []step{
 			local(0, StatusUp, "NodeUp n1 status=up"),
@@ -150,7 +164,7 @@ func TestMembershipTable(t *testing.T) {
 			local(20*ms, StatusActive, "NodeActive n1 status=active"),
 			tick(1010*ms, "LinkDead n1 link=eth0 gap=1s"),
 			hb(1500*ms, "n2", "eth0", StatusActive, time.Second, 0, "LinkUp n2 link=eth0", "NodeUp n2 status=active", "NodeActive n2 status=active"),
-			tick(60*time.Second, "LinkDead n2 link=eth0 gap=58.5s", "NodeDead n2 status=dead reason=deadtime gap=58.5s"),
+			tick(60*time.Second, "NodeDead n2 status=dead reason=deadtime gap=58.5s", "LinkDead n2 link=eth0 gap=58.5s"),
 		}},
 		{"unknown sources are rejected", withPing, []step{
 			fails(hb(0, "n9", "eth0", StatusUp, 0, 0), ErrUnknownNode),
@@ -167,9 +181,9 @@ func TestMembershipTable(t *testing.T) {
 			ping(1200*ms, "198.51.100.253", "LateHeartbeat routers (ping) status=ping gap=1s"),
 			ping(2000*ms, "198.51.100.253", "LateHeartbeat routers (ping) status=ping gap=800ms"),
 			tick(2099 * ms),
-			tick(2100*ms, "LinkDead 198.51.100.254 (ping) link=ping gap=2s", "NodeDead 198.51.100.254 (ping) status=dead reason=deadping gap=2s"),
+			tick(2100*ms, "NodeDead 198.51.100.254 (ping) status=dead reason=deadping gap=2s", "LinkDead 198.51.100.254 (ping) link=ping gap=2s"),
 			tick(3999 * ms),
-			tick(4000*ms, "LinkDead routers (ping) link=ping gap=2s", "NodeDead routers (ping) status=dead reason=deadping gap=2s"),
+			tick(4000*ms, "NodeDead routers (ping) status=dead reason=deadping gap=2s", "LinkDead routers (ping) link=ping gap=2s"),
 			tick(10*time.Second, "NodeDead n2 status=dead reason=initdead gap=10s"),
 		}},
 	}

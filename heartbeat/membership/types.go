@@ -68,12 +68,15 @@ const (
 	// LateHeartbeat: a heartbeat arrived Gap after the previous one, and
 	// Gap exceeds warntime.
 	LateHeartbeat
+	// NodeLeft: the node announced a clean stop (shutdone). Its NodeDead
+	// (reason shutdown) follows when its dead time runs out.
+	NodeLeft
 )
 
 var kindNames = map[EventKind]string{
 	NodeUp: "NodeUp", NodeActive: "NodeActive", NodeStatusChanged: "NodeStatusChanged",
 	NodeDead: "NodeDead", NodeRestarted: "NodeRestarted", LinkUp: "LinkUp",
-	LinkDead: "LinkDead", LateHeartbeat: "LateHeartbeat",
+	LinkDead: "LinkDead", LateHeartbeat: "LateHeartbeat", NodeLeft: "NodeLeft",
 }
 
 // String returns the kind's name.
@@ -95,7 +98,8 @@ const (
 	ReasonInitdead DeathReason = "initdead"
 	// ReasonDeadping: a ping node silent for deadping.
 	ReasonDeadping DeathReason = "deadping"
-	// ReasonShutdown: the node announced a clean stop (shutdone).
+	// ReasonShutdown: the node had announced a clean stop (shutdone)
+	// before falling silent; no fencing is needed.
 	ReasonShutdown DeathReason = "shutdown"
 )
 
@@ -104,6 +108,8 @@ type Event struct {
 	Kind EventKind
 	Node string
 	Type NodeType
+	// Local is true for events about our own node.
+	Local bool
 	// Medium is set for link events and for the packet that caused a node
 	// event.
 	Medium string
@@ -121,8 +127,9 @@ type Event struct {
 	At time.Time
 }
 
-// Heartbeat is a status message from a cluster node, already decoded and
-// authenticated.
+// Heartbeat is a status message (t=status) from a cluster node, already
+// decoded and authenticated. Other message types do not count as
+// heartbeats; the lab captures' death times match status-only timing.
 type Heartbeat struct {
 	Node   string // src=, lower-cased node name
 	Medium string // link it arrived on

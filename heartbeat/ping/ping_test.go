@@ -3,6 +3,7 @@ package ping
 import (
 	"errors"
 	"net/netip"
+	"os/exec"
 	"testing"
 	"time"
 
@@ -122,5 +123,21 @@ func TestCloseEndsPackets(t *testing.T) {
 		t.Fatalf("Send after Close: %v", err)
 	}
 	for range p.Packets() {
+	}
+}
+
+// TestUnprivilegedSocket uses a datagram ICMP socket, as a daemon without
+// CAP_NET_RAW would; the namespace allows it through ping_group_range.
+func TestUnprivilegedSocket(t *testing.T) {
+	pair := netnstest.NewPair(t)
+	if out, err := exec.Command("ip", "netns", "exec", pair.A.NS, "sysctl", "-qw", "net.ipv4.ping_group_range=0 2147483647").CombinedOutput(); err != nil {
+		t.Skipf("cannot allow ICMP datagram sockets: %v %s", err, out)
+	}
+	p := newIn(t, pair.A.NS, []netip.Addr{netip.MustParseAddr(pair.B.IP4)}, Options{Unprivileged: true})
+	if err := p.Send([]byte("dgram")); err != nil {
+		t.Fatal(err)
+	}
+	if pk := next(t, p); string(pk.Data) != "dgram" || pk.From != pair.B.IP4 {
+		t.Fatalf("reply %+v", pk)
 	}
 }

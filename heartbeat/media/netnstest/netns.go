@@ -26,8 +26,8 @@ type Node struct {
 type Pair struct{ A, B Node }
 
 // NewPair creates the namespaces and the link, up and addressed:
-// A = 198.51.100.1 / 2001:db8:198:51::1 on "hb0",
-// B = 198.51.100.2 / 2001:db8:198:51::2 on "hb0".
+// A = 198.51.100.1/25 / 2001:db8:198:51::1 on "hb0",
+// B = 198.51.100.2/25 / 2001:db8:198:51::2 on "hb0".
 func NewPair(t testing.TB) Pair {
 	t.Helper()
 	testenv.RequireRoot(t)
@@ -58,12 +58,43 @@ func NewPair(t testing.TB) Pair {
 	// namespace never sees it.
 	run("-n", p.A.NS, "link", "add", p.A.Iface, "type", "veth", "peer", "name", p.B.Iface, "netns", p.B.NS)
 	for _, n := range []Node{p.A, p.B} {
-		run("-n", n.NS, "addr", "add", n.IP4+"/24", "brd", "+", "dev", n.Iface)
+		run("-n", n.NS, "addr", "add", n.IP4+"/25", "brd", "+", "dev", n.Iface)
 		run("-n", n.NS, "addr", "add", n.IP6+"/64", "dev", n.Iface, "nodad")
 		run("-n", n.NS, "link", "set", n.Iface, "up")
 		run("-n", n.NS, "link", "set", "lo", "up")
 	}
 	return p
+}
+
+// AddLink adds a second veth link between the pair's namespaces, named
+// iface on both sides, with addresses ipA and ipB (IPv4, /prefix). It lets
+// a test fail one medium while another one keeps working.
+func AddLink(t testing.TB, p Pair, iface, ipA, ipB string, prefix int) {
+	t.Helper()
+	ipCmd := testenv.RequireProgram(t, "ip")
+	run := func(args ...string) {
+		t.Helper()
+		if out, err := exec.Command(ipCmd, args...).CombinedOutput(); err != nil {
+			t.Fatalf("ip %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	run("-n", p.A.NS, "link", "add", iface, "type", "veth", "peer", "name", iface, "netns", p.B.NS)
+	for _, side := range []struct{ ns, ip string }{{p.A.NS, ipA}, {p.B.NS, ipB}} {
+		run("-n", side.ns, "addr", "add", fmt.Sprintf("%s/%d", side.ip, prefix), "brd", "+", "dev", iface)
+		run("-n", side.ns, "link", "set", iface, "up")
+	}
+}
+
+// SetLink sets an interface inside a namespace up or down.
+func SetLink(t testing.TB, ns, iface string, up bool) {
+	t.Helper()
+	state := "down"
+	if up {
+		state = "up"
+	}
+	if out, err := exec.Command(testenv.RequireProgram(t, "ip"), "-n", ns, "link", "set", iface, state).CombinedOutput(); err != nil {
+		t.Fatalf("ip link set %s %s: %v\n%s", iface, state, err, out)
+	}
 }
 
 // Do runs fn on a thread switched into namespace ns, then switches back.
