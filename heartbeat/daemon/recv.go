@@ -123,8 +123,10 @@ func (d *Daemon) deliver(src, medium string, msg *wire.Message, restart bool, no
 		}
 		return
 	case failover.TShutdone:
-		// As in 3.0.6 the node is declared dead only when its heartbeats
-		// have been missing for its dead time; its groups move at once.
+		// Its groups move at once; as in 3.0.6 the node is declared dead
+		// when its heartbeats have been missing for its dead time.
+		ev, _ := d.mem.Leave(src, now)
+		d.membershipEvents(ev)
 		if d.opt.Resource == nil {
 			d.log.WithField("node", src).Infof("Received shutdown notice from '%s'.", src)
 			return
@@ -174,6 +176,8 @@ func (d *Daemon) membershipEvents(evs []membership.Event) {
 				d.rel.SetDead(e.Node, true)
 				d.applyFailover(d.fo.NodeDead(e.At, e.Node))
 			}
+		case membership.NodeLeft:
+			log.Infof("node %s: is leaving the cluster (shutdown)", e.Node)
 		case membership.NodeRestarted:
 			log.Infof("Heartbeat restart on node %s", e.Node)
 			d.rel.SetDead(e.Node, false)
