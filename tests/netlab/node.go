@@ -117,6 +117,24 @@ func (n *OurNode) Start(t testing.TB) {
 		"--config-dir", n.ConfDir, "--state-dir", n.StateDir, "--run-dir", n.RunDir, "--node-name", n.Name)
 }
 
+// Crash simulates the death of the node: its daemon is killed with
+// SIGKILL and its resources are gone with it (the hbtest state is removed
+// and a "crashed" event logged, so the exclusivity check knows).
+func (n *OurNode) Crash() {
+	n.Proc.Kill()
+	n.Lab.Crashed(n.Name, filepath.Join(n.RunDir, "hbtest.state"))
+}
+
+// Crashed records that node died with its resources (state file removed).
+func (l *Lab) Crashed(node, stateFile string) {
+	_ = os.Remove(stateFile)
+	f, err := os.OpenFile(l.Path("events.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err == nil {
+		fmt.Fprintf(f, "%d %s crashed\n", time.Now().UnixNano(), node)
+		f.Close()
+	}
+}
+
 // ClStatus runs our cl_status against this node's daemon.
 func (n *OurNode) ClStatus(t testing.TB, args ...string) (string, error) {
 	out, err := n.Lab.Exec(n.Name, append([]string{testenv.Bin(t, "cl_status"), "--run-dir", n.RunDir}, args...)...)
@@ -168,7 +186,7 @@ func (l *Lab) Holder(t testing.TB) string {
 				}
 			}
 			running[e.Node] = true
-		case "stop-done":
+		case "stop-done", "crashed":
 			delete(running, e.Node)
 		}
 	}
