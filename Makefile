@@ -7,7 +7,7 @@ FUZZTIME ?= 10s
 # Every main package in the module becomes a binary in ./bin.
 MAINS = $(shell $(GO) list -f '{{if eq .Name "main"}}{{.ImportPath}}{{end}}' ./...)
 
-.PHONY: all build test unit lint fuzz bench demo install clean tidy
+.PHONY: all build test unit lint fuzz bench demo install deb clean tidy
 
 all: build
 
@@ -45,9 +45,24 @@ demo: build
 	@if [ -x examples/demo.sh ]; then BIN=$(BIN) examples/demo.sh; else \
 	  for d in examples/*/; do echo "== $$d"; $(BIN)/heartbeat --check --config-dir $$d --node-name $$(awk '$$1=="node"{print $$2; exit}' $$d/ha.cf) || exit 1; done; fi
 
+# The layout of Debian's heartbeat package, so init scripts, monitoring and
+# habits keep working; tools that Heartbeat did not ship go to /usr/lib/hbgo/bin.
+HBPATHS = heartbeat:/usr/libexec/heartbeat/heartbeat cl_status:/usr/bin/cl_status \
+	hb_standby:/usr/share/heartbeat/hb_standby hb_takeover:/usr/share/heartbeat/hb_takeover
 install: build
-	install -d $(DESTDIR)$(PREFIX)/lib/hbgo $(DESTDIR)/etc/ha.d
-	for b in $(BIN)/*; do install -m 0755 $$b $(DESTDIR)$(PREFIX)/lib/hbgo/; done
+	@set -e; for b in $(BIN)/*; do n=$$(basename $$b); dest=$(PREFIX)/lib/hbgo/bin/$$n; \
+	  for m in $(HBPATHS); do [ "$${m%%:*}" = "$$n" ] && dest=$${m#*:}; done; \
+	  install -D -m 0755 $$b $(DESTDIR)$$dest; echo "installed $$dest"; done
+	install -D -m 0755 contrib/init.d/heartbeat $(DESTDIR)/etc/init.d/heartbeat
+	install -D -m 0644 contrib/systemd/heartbeat.service $(DESTDIR)/lib/systemd/system/heartbeat.service
+	install -d -m 0755 $(DESTDIR)/etc/ha.d/resource.d $(DESTDIR)/var/lib/heartbeat
+	install -d -m 0750 $(DESTDIR)/var/run/heartbeat
+	install -D -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/hbgo/README.md
+	cp -r examples $(DESTDIR)$(PREFIX)/share/doc/hbgo/
+
+# A .deb that replaces Debian's heartbeat package (dpkg-deb only).
+deb: build
+	contrib/debian/build-deb.sh
 
 tidy:
 	$(GO) mod tidy && git diff --exit-code go.mod go.sum
