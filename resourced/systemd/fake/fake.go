@@ -178,7 +178,7 @@ func (s *Server) WaitCall(prefix string, timeout time.Duration) bool {
 }
 
 func (s *Server) recordLocked(call string) {
-	s.recordLocked(call)
+	s.calls = append(s.calls, call)
 	close(s.changed)
 	s.changed = make(chan struct{})
 }
@@ -237,7 +237,7 @@ func (s *Server) unitLocked(name string) (*unit, error) {
 func (s *Server) loadUnit(name string) (dbus.ObjectPath, *dbus.Error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.recordLocked("LoadUnit "+name)
+	s.recordLocked("LoadUnit " + name)
 	u, err := s.unitLocked(name)
 	if err != nil {
 		return "", dbus.MakeFailedError(err)
@@ -248,7 +248,7 @@ func (s *Server) loadUnit(name string) (dbus.ObjectPath, *dbus.Error) {
 func (s *Server) getUnit(name string) (dbus.ObjectPath, *dbus.Error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.recordLocked("GetUnit "+name)
+	s.recordLocked("GetUnit " + name)
 	if u, ok := s.units[name]; ok && u.known {
 		return u.path, nil
 	}
@@ -277,7 +277,7 @@ func (s *Server) job(name, mode string, start bool) (dbus.ObjectPath, *dbus.Erro
 	if start {
 		method = "StartUnit"
 	}
-	s.recordLocked(method+" "+name+" "+mode)
+	s.recordLocked(method + " " + name + " " + mode)
 	u, ok := s.units[name]
 	if !ok || !u.known {
 		s.mu.Unlock()
