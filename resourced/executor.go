@@ -366,10 +366,15 @@ func (e *Executor) runSystemd(ctx context.Context, op Op) Result {
 }
 
 // MetaData returns the agent's parsed meta-data, running its meta-data
-// action once and caching the answer. LSB, heartbeat and systemd agents
-// have none; for them it returns (nil, nil).
+// action once and caching the answer. For LSB scripts it is synthesised
+// from the INIT INFO header; heartbeat and systemd agents have none, for
+// them it returns (nil, nil).
 func (e *Executor) MetaData(ctx context.Context, a Agent) (*ocf.MetaData, error) {
-	if a.Class != ClassOCF {
+	switch a.Class {
+	case ClassOCF:
+	case ClassLSB:
+		return e.lsbMetaData(a)
+	default:
 		return nil, nil
 	}
 	e.mu.Lock()

@@ -56,7 +56,7 @@ func (e *Executor) runHeartbeat(ctx context.Context, op Op) Result {
 		if op.Action == ActionStatus {
 			mapped.Action = ActionMonitor // as hto-mapfuncs' ra_execocf does
 		}
-		mapped.Timeout = op.Timeout
+		mapped.Timeout, mapped.Interval = op.Timeout, op.Interval
 		return e.runOCF(ctx, mapped)
 	}
 	action := op.Action
