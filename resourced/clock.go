@@ -26,7 +26,10 @@ func RealClock() Clock { return realClock{} }
 
 type realClock struct{}
 
+// Now returns the wall-clock time.
 func (realClock) Now() time.Time { return time.Now() }
+
+// AfterFunc wraps time.AfterFunc.
 func (realClock) AfterFunc(d time.Duration, f func()) Timer {
 	return time.AfterFunc(d, f)
 }

@@ -127,6 +127,7 @@ func NewExecutor(cfg Config) *Executor {
 
 type discard struct{}
 
+// Write drops p.
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
 
 // Run runs op and reports its result.

@@ -316,6 +316,8 @@ type fifoLock struct {
 	waiters []chan struct{}
 }
 
+// Lock takes the lock, queueing behind earlier callers; it gives up
+// with ctx's error when ctx ends first.
 func (l *fifoLock) Lock(ctx context.Context) error {
 	l.mu.Lock()
 	if !l.held {
@@ -344,6 +346,7 @@ func (l *fifoLock) Lock(ctx context.Context) error {
 	}
 }
 
+// Unlock hands the lock to the oldest waiter, or frees it.
 func (l *fifoLock) Unlock() {
 	l.mu.Lock()
 	defer l.mu.Unlock()

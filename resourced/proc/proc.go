@@ -163,6 +163,7 @@ type capWriter struct {
 	dropped bool
 }
 
+// Write keeps what fits under the cap and always reports success.
 func (w *capWriter) Write(p []byte) (int, error) {
 	room := w.limit - len(w.buf)
 	if room >= len(p) {
