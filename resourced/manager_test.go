@@ -314,3 +314,35 @@ func TestManagerDummyRecurringMonitor(t *testing.T) {
 		t.Errorf("actions = %s", got)
 	}
 }
+
+// TestManagerIPaddr2ValidationInNetns: a configuration IPaddr2 rejects is
+// stopped by validate-all before start, and a probe of a resource missing
+// its required parameter reads "not running" rather than a failure.
+func TestManagerIPaddr2ValidationInNetns(t *testing.T) {
+	requireAgent(t, hbIPaddr2)
+	ns := netns(t)
+	e, _ := testExecutor(t, func(c *Config) { c.CommandPrefix = []string{"ip", "netns", "exec", ns} })
+	var mu sync.Mutex
+	var actions []string
+	m := NewManager(ManagerConfig{MetaData: e.MetaData, Runner: RunnerFunc(func(ctx context.Context, op Op) Result {
+		mu.Lock()
+		actions = append(actions, op.Action)
+		mu.Unlock()
+		return e.Run(ctx, op)
+	})})
+	op := Op{Resource: uniq("vip"), Agent: Agent{ClassOCF, "heartbeat", "IPaddr2"},
+		Params: map[string]string{"ip": "300.1.1.1", "nic": "v0"}}
+	r := m.Start(context.Background(), op)
+	if r.RC != ocf.ErrConfigured || r.RC.Class() != ocf.RecoverFatal || !strings.HasPrefix(r.ExitReason, "validate-all:") {
+		t.Fatalf("start with a bad ip: %+v", r)
+	}
+	op.Params = nil
+	if r := m.Probe(context.Background(), op); r.RC != ocf.NotRunning || !strings.Contains(r.ExitReason, "OCF_ERR_CONFIGURED") {
+		t.Fatalf("probe without ip: %+v", r)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if strings.Join(actions, ",") != "validate-all,monitor" {
+		t.Errorf("actions = %v (start must not run after a failed validation)", actions)
+	}
+}
