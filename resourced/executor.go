@@ -180,6 +180,9 @@ func (e *Executor) ocfEnv(op Op) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	if op.Depth != 0 {
+		env = append(env, "OCF_CHECK_LEVEL="+strconv.Itoa(op.Depth))
+	}
 	env = append(env, params...)
 	env = append(env, meta...)
 	return append(env, e.baseEnv()...), nil

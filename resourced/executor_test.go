@@ -92,13 +92,13 @@ func TestOCFEnvironmentContract(t *testing.T) {
 	r := e.Run(context.Background(), Op{
 		Resource: "r1", Agent: Agent{ClassOCF, "test", "envdump"}, Action: ActionMonitor,
 		Params: map[string]string{"ip": "198.51.100.9", "empty_ok": ""}, Meta: map[string]string{"notify_type": "pre"},
-		Interval: 10 * time.Second, Timeout: 15 * time.Second,
+		Interval: 10 * time.Second, Timeout: 15 * time.Second, Depth: 10,
 	})
 	for _, want := range []string{
 		"OCF_ROOT=" + root, "OCF_RA_VERSION_MAJOR=1", "OCF_RA_VERSION_MINOR=0",
 		"OCF_RESOURCE_INSTANCE=r1", "OCF_RESOURCE_TYPE=envdump", "OCF_RESOURCE_PROVIDER=test",
 		"OCF_RESKEY_ip=198.51.100.9", "OCF_RESKEY_CRM_meta_timeout=15000", "OCF_RESKEY_CRM_meta_interval=10000",
-		"OCF_RESKEY_CRM_meta_notify_type=pre", "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "HA_RSCTMP=" + cfg.StateDir,
+		"OCF_RESKEY_CRM_meta_notify_type=pre", "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "HA_RSCTMP=" + cfg.StateDir, "OCF_CHECK_LEVEL=10",
 	} {
 		if !strings.Contains(r.Stdout, want+"\n") {
 			t.Errorf("environment lacks %q:\n%s", want, r.Stdout)
