@@ -2,6 +2,7 @@ package resourced
 
 import (
 	"errors"
+	"os/exec"
 	"reflect"
 	"strings"
 	"testing"
@@ -37,6 +38,11 @@ func TestLegacyStatusRunning(t *testing.T) {
 		"ok":                              false,
 		"apache2 is not running":          false,
 		"NOT RUNNING":                     false,
+		"not currently running":           false,
+		"notrunning":                      true,
+		"is NOT\nrunning":                 true,
+		"not\nrunning now":                true,
+		"not OK":                          true,
 		"Not   running":                   false,
 		"stopped":                         false,
 		"dbus is not running ... failed!": false,
@@ -184,4 +190,29 @@ func FuzzParseAgent(f *testing.F) {
 			t.Fatalf("round trip %q", s)
 		}
 	})
+}
+
+// TestLegacyStatusMatchesShellCase compares LegacyStatusRunning with the
+// case statement of heartbeat 3.0.6's ResourceManager run by /bin/sh.
+func TestLegacyStatusMatchesShellCase(t *testing.T) {
+	const script = `case "$1" in
+  *[Nn][Oo][Tt]\ *[Rr]unning*) echo stopped;;
+  *[Rr]unning*|*OK*) echo running;;
+  *) echo stopped;;
+esac`
+	inputs := []string{
+		"", "running", "Running", "RUNNING", "not running", "Not Running", "NOT running", "not  running",
+		"not\trunning", "notrunning", "is not currently running", "OK", "ok", "not OK", "status: OK\nbut not running",
+		"dead\nnot running", "Not\nrunning", "runningnot running", "nOt rUnning", "x not yrunning", "No running", "NOT RUNNING",
+	}
+	for _, in := range inputs {
+		out, err := exec.Command("/bin/sh", "-c", script, "sh", in).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := strings.TrimSpace(string(out)) == "running"
+		if got := LegacyStatusRunning(in); got != want {
+			t.Errorf("LegacyStatusRunning(%q) = %v, shell says %v", in, got, want)
+		}
+	}
 }
