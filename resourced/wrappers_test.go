@@ -1,6 +1,7 @@
 package resourced
 
 import (
+	"context"
 	"errors"
 	"os"
 	"os/exec"
@@ -113,5 +114,48 @@ func TestMapLegacyMatchesShippedWrappers(t *testing.T) {
 		if op.Resource != inst || !reflect.DeepEqual(op.Params, want) {
 			t.Errorf("%s %v:\n wrapper   %s %v\n MapLegacy %s %v", c.name, c.args, inst, want, op.Resource, op.Params)
 		}
+	}
+}
+
+// TestHeartbeatClassWrapperVersusMapping drives heartbeat:IPaddr2 once
+// through the wrapper the heartbeat package installed in /etc/ha.d (status
+// decided from its printed text) and once through our mapping onto the OCF
+// agent (as on a machine without the wrappers), inside a network
+// namespace, and requires the same answer at every step.
+func TestHeartbeatClassWrapperVersusMapping(t *testing.T) {
+	for _, p := range []string{"/etc/ha.d/resource.d/IPaddr2", hbIPaddr2} {
+		if !isExecutable(p) {
+			t.Skipf("%s not installed", p)
+		}
+	}
+	ns := netns(t)
+	prefix := []string{"ip", "netns", "exec", ns}
+	wrapped, _ := testExecutor(t, func(c *Config) { c.ConfigDir = "/etc/ha.d"; c.CommandPrefix = prefix })
+	mapped, _ := testExecutor(t, func(c *Config) { c.CommandPrefix = prefix })
+	if k, _ := wrapped.ResolveHeartbeat("IPaddr2"); k != ScriptResourceD {
+		t.Fatalf("wrapper not found: %v", k)
+	}
+	if k, _ := mapped.ResolveHeartbeat("IPaddr2"); k != ScriptMappedOCF {
+		t.Fatalf("mapping not used: %v", k)
+	}
+	opW := Op{Resource: "w", Agent: Agent{Class: ClassHeartbeat, Type: "IPaddr2"}, Args: []string{"198.51.100.70/24/v0"}}
+	opM := Op{Resource: "m", Agent: Agent{Class: ClassHeartbeat, Type: "IPaddr2"}, Args: []string{"198.51.100.71/24/v0"}}
+	for i, action := range []string{"status", "start", "status", "start", "stop", "status", "stop"} {
+		opW.Action, opM.Action = action, action
+		rw := wrapped.Run(context.Background(), opW)
+		rm := mapped.Run(context.Background(), opM)
+		if rw.Status != StatusDone || rm.Status != StatusDone || rw.RC != rm.RC {
+			t.Fatalf("step %d %s: wrapper %v/%v (stdout %q) vs mapping %v/%v (%q)",
+				i, action, rw.Status, rw.RC, rw.Stdout, rm.Status, rm.RC, rm.ExitReason)
+		}
+		if action == "start" && i == 1 {
+			addrs := nsAddrs(t, ns)
+			if !strings.Contains(addrs, "198.51.100.70/24") || !strings.Contains(addrs, "198.51.100.71/24") {
+				t.Fatalf("addresses missing after start:\n%s", addrs)
+			}
+		}
+	}
+	if strings.Contains(hostAddrs(t), "198.51.100.7") {
+		t.Fatal("address leaked onto the host")
 	}
 }
