@@ -3,7 +3,9 @@ module hbgo
 go 1.25
 
 require (
-	github.com/godbus/dbus/v5 v5.2.4 // indirect
-	github.com/sirupsen/logrus v1.10.2 // indirect
-	golang.org/x/sys v0.27.0 // indirect
+	github.com/godbus/dbus/v5 v5.2.4
+	github.com/sirupsen/logrus v1.10.2
+	github.com/spf13/pflag v1.0.10
 )
+
+require golang.org/x/sys v0.27.0 // indirect
