@@ -11,6 +11,7 @@ import (
 	"syscall"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 func TestMain(m *testing.M) {
@@ -163,12 +164,10 @@ func TestDaemonHoldingPipesDoesNotBlock(t *testing.T) {
 	}
 	daemon := readPid(t, pidFile)
 	t.Cleanup(func() {
+		// Orphaned by its shell, the daemon is our child (subreaper).
 		_ = syscall.Kill(daemon, syscall.SIGKILL)
-		deadline := time.Now().Add(2 * time.Second)
-		for !gone(daemon) && time.Now().Before(deadline) {
-			ReapOrphans()
-			time.Sleep(5 * time.Millisecond)
-		}
+		var ws syscall.WaitStatus
+		_, _ = syscall.Wait4(daemon, &ws, 0, nil)
 	})
 	if out.ExitStatus != 0 || out.TimedOut || string(out.Stdout) != "up\n" {
 		t.Fatalf("outcome = %+v", out)
@@ -215,4 +214,27 @@ func FuzzParseStat(f *testing.F) {
 			t.Fatal("accepted a stat line without state")
 		}
 	})
+}
+
+func TestReapOrphans(t *testing.T) {
+	pidFile := filepath.Join(t.TempDir(), "pid")
+	// The shell exits at once; its background child becomes our orphan
+	// and, once it exits, our zombie.
+	out, err := Run(context.Background(), Spec{
+		Path: "/bin/sh", Args: []string{"-c", `sh -c 'read x; exit 0' </dev/null >/dev/null 2>&1 & echo $! > "$0"`, pidFile},
+		Env: []string{"PATH=/usr/bin:/bin"},
+	})
+	if err != nil || out.ExitStatus != 0 {
+		t.Fatalf("%+v %v", out, err)
+	}
+	orphan := readPid(t, pidFile)
+	// Wait (without reaping) until the orphan has exited and is a zombie.
+	var siginfo [128]byte // struct siginfo; only its size matters here
+	const pPID, wNOWAIT = 1, 0x01000000
+	if _, _, e := syscall.Syscall6(syscall.SYS_WAITID, pPID, uintptr(orphan), uintptr(unsafe.Pointer(&siginfo[0])), syscall.WEXITED|wNOWAIT, 0, 0); e != 0 {
+		t.Fatalf("waitid: %v", e)
+	}
+	if n := ReapOrphans(); n < 1 || !gone(orphan) {
+		t.Fatalf("ReapOrphans reaped %d; orphan gone=%v", n, gone(orphan))
+	}
 }
