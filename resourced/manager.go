@@ -47,6 +47,10 @@ type Event struct {
 	Op     Op
 	Result Result
 	At     time.Time
+	// Expected is the code the manager expected from the resource's last
+	// known state; Recovery classifies Result against it.
+	Expected ocf.ExitCode
+	Recovery ocf.Recovery
 	// Changed is true when RC or Status differ from the previous run of
 	// the same recurring op (always true for the first run).
 	Changed bool
@@ -61,6 +65,7 @@ type Manager struct {
 	mu     sync.Mutex
 	locks  map[string]*fifoLock
 	rec    map[string]*recurring
+	rsc    map[string]*rscInfo
 	closed bool
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -90,7 +95,7 @@ func NewManager(cfg ManagerConfig) *Manager {
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Manager{
 		cfg: cfg, sem: make(chan struct{}, cfg.Workers),
-		locks: map[string]*fifoLock{}, rec: map[string]*recurring{},
+		locks: map[string]*fifoLock{}, rec: map[string]*recurring{}, rsc: map[string]*rscInfo{},
 		ctx: ctx, cancel: cancel,
 	}
 }
@@ -109,7 +114,19 @@ func (m *Manager) lockFor(rsc string) *fifoLock {
 // Execute runs op once, after every earlier operation of the same resource
 // has finished, when a worker is free. Waiting honours ctx.
 func (m *Manager) Execute(ctx context.Context, op Op) Result {
-	return m.serialised(ctx, op.Resource, func() Result { return m.run(ctx, op) })
+	r, _, _ := m.execute(ctx, op)
+	return r
+}
+
+// execute is Execute also returning the expected code and recovery class
+// recorded for the result.
+func (m *Manager) execute(ctx context.Context, op Op) (r Result, want ocf.ExitCode, rec ocf.Recovery) {
+	r = m.serialised(ctx, op.Resource, func() Result {
+		res := m.run(ctx, op)
+		want, rec = m.record(op, res, false)
+		return res
+	})
+	return r, want, rec
 }
 
 func (m *Manager) serialised(ctx context.Context, rsc string, f func() Result) Result {
@@ -155,16 +172,19 @@ func (m *Manager) run(ctx context.Context, op Op) Result {
 // missing agent) mean "stopped here", not a failure.
 func (m *Manager) Probe(ctx context.Context, op Op) Result {
 	op.Action, op.Interval = ActionMonitor, 0
-	r := m.Execute(ctx, op)
-	if r.Status == StatusNotInstalled || r.Status == StatusDone && (r.RC == ocf.ErrInstalled || r.RC == ocf.ErrConfigured) {
-		why := r.ExitReason
-		r.ExitReason = fmt.Sprintf("probe answer %v treated as not running", r.RC)
-		if why != "" {
-			r.ExitReason += ": " + why
+	return m.serialised(ctx, op.Resource, func() Result {
+		r := m.run(ctx, op)
+		if r.Status == StatusNotInstalled || r.Status == StatusDone && (r.RC == ocf.ErrInstalled || r.RC == ocf.ErrConfigured) {
+			why := r.ExitReason
+			r.ExitReason = fmt.Sprintf("probe answer %v treated as not running", r.RC)
+			if why != "" {
+				r.ExitReason += ": " + why
+			}
+			r.Status, r.RC, r.Err = StatusDone, ocf.NotRunning, nil
 		}
-		r.Status, r.RC, r.Err = StatusDone, ocf.NotRunning, nil
-	}
-	return r
+		m.record(op, r, true)
+		return r
+	})
 }
 
 // Start runs validate-all (when the agent's meta-data offers it) and then
@@ -180,11 +200,14 @@ func (m *Manager) Start(ctx context.Context, op Op) Result {
 				v.Action, v.Interval, v.Timeout = ActionValidate, 0, 0
 				if r := m.run(ctx, v); r.Status != StatusDone || r.RC != ocf.Success {
 					r.ExitReason = "validate-all: " + r.ExitReason
+					m.record(op, r, false) // the start failed
 					return r
 				}
 			}
 		}
-		return m.run(ctx, op)
+		r := m.run(ctx, op)
+		m.record(op, r, false)
+		return r
 	})
 }
 
@@ -231,14 +254,14 @@ func (m *Manager) fire(r *recurring) {
 	m.mu.Unlock()
 	defer m.wg.Done()
 
-	res := m.Execute(m.ctx, r.op)
+	res, want, rec := m.execute(m.ctx, r.op)
 
 	m.mu.Lock()
 	if r.cancelled || m.closed {
 		m.mu.Unlock()
 		return
 	}
-	ev := Event{Op: r.op, Result: res, At: m.cfg.Clock.Now()}
+	ev := Event{Op: r.op, Result: res, At: m.cfg.Clock.Now(), Expected: want, Recovery: rec}
 	ev.Changed = r.last == nil || r.last.RC != res.RC || r.last.Status != res.Status
 	r.last = &res
 	// Re-arm before reporting, so an observer sees the next run scheduled.
