@@ -148,13 +148,16 @@ func TestTimeoutKillsStubbornAgentGroup(t *testing.T) {
 	root, _ := filepath.Abs("testdata/ocf")
 	e, _ := testExecutor(t, func(c *Config) { c.OCFRoot = root; c.KillGrace = 300 * time.Millisecond })
 	rsc := uniq("stubborn")
-	op := Op{Resource: rsc, Agent: Agent{ClassOCF, "test", "Stubborn"}, Action: ActionStart, Timeout: 400 * time.Millisecond}
+	op := Op{Resource: rsc, Agent: Agent{ClassOCF, "test", "Stubborn"}, Action: ActionStart, Timeout: 2 * time.Second}
 	r := e.Run(context.Background(), op)
 	if r.Status != StatusTimeout || r.RC != ocf.ErrGeneric {
 		t.Fatalf("result = %+v", r)
 	}
 	if r.Duration < op.Timeout+300*time.Millisecond {
 		t.Errorf("duration %v: SIGKILL came before the grace after SIGTERM", r.Duration)
+	}
+	if !strings.Contains(r.Stderr, "child ") {
+		t.Fatalf("the agent's child never started (stderr %q); the test proves nothing", r.Stderr)
 	}
 	if left := leftovers(t, "OCF_RESOURCE_INSTANCE="+rsc); len(left) != 0 {
 		t.Fatalf("processes left behind: %v", left)
