@@ -55,8 +55,8 @@ func TestSystemdClassThroughExecutor(t *testing.T) {
 	}
 	check("absent", ActionMonitor, 5*time.Second, StatusNotInstalled, ocf.ErrInstalled)
 	check("broken", ActionStart, 5*time.Second, StatusDone, ocf.ErrGeneric)
-	check("stuck", ActionStart, 300*time.Millisecond, StatusPending, ocf.ErrGeneric)
-	check("mute", ActionStart, 300*time.Millisecond, StatusTimeout, ocf.ErrGeneric)
+	check("stuck", ActionStart, time.Second, StatusPending, ocf.ErrGeneric)
+	check("mute", ActionStart, time.Second, StatusTimeout, ocf.ErrGeneric)
 	check("web", "promote", 5*time.Second, StatusInvalid, ocf.ErrUnimplemented)
 
 	// Probes of a unit that does not exist mean "stopped here".

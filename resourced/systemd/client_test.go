@@ -133,11 +133,11 @@ func TestJobRemovedBeforeReply(t *testing.T) {
 func TestPendingUnitTimesOut(t *testing.T) {
 	srv, c, _ := testBus(t)
 	srv.AddUnit("slow.service", fake.Behaviour{StartState: "activating"}, "inactive")
-	r, err := c.Start(opCtx(t, 300*time.Millisecond), "slow.service")
+	r, err := c.Start(opCtx(t, time.Second), "slow.service")
 	if !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, ErrNotSettled) || !r.Pending || r.ActiveState != "activating" {
 		t.Fatalf("start: %+v %v", r, err)
 	}
-	r, err = c.Monitor(opCtx(t, 200*time.Millisecond), "slow.service")
+	r, err = c.Monitor(opCtx(t, time.Second), "slow.service")
 	if !errors.Is(err, context.DeadlineExceeded) || !r.Pending {
 		t.Fatalf("monitor of activating unit: %+v %v", r, err)
 	}
@@ -156,7 +156,7 @@ func TestPendingUnitTimesOut(t *testing.T) {
 		t.Fatalf("monitor after settle: %+v %v", mr, merr)
 	}
 	srv.SetState("slow.service", "reloading")
-	if r, err := c.Monitor(opCtx(t, 100*time.Millisecond), "slow.service"); err != nil || r.RC != ocf.Success {
+	if r, err := c.Monitor(opCtx(t, time.Second), "slow.service"); err != nil || r.RC != ocf.Success {
 		t.Fatalf("reloading unit is running: %+v %v", r, err)
 	}
 }
@@ -165,7 +165,7 @@ func TestSilentJobTimesOut(t *testing.T) {
 	srv, c, _ := testBus(t)
 	srv.AddUnit("mute.service", fake.Behaviour{SilentJobs: true}, "inactive")
 	start := time.Now()
-	r, err := c.Start(opCtx(t, 300*time.Millisecond), "mute.service")
+	r, err := c.Start(opCtx(t, time.Second), "mute.service")
 	if !errors.Is(err, context.DeadlineExceeded) || r.RC != ocf.ErrGeneric {
 		t.Fatalf("start: %+v %v", r, err)
 	}
