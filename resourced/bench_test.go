@@ -46,7 +46,7 @@ func BenchmarkDummyMonitorRunner(b *testing.B) {
 // monitors. Reported: wall time per batch and per monitor.
 func Benchmark200ConcurrentMonitors(b *testing.B) {
 	requireAgent(b, hbDummy)
-	for _, workers := range []int{4, 16} {
+	for _, workers := range []int{4, 16, 200} {
 		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
 			e, _ := testExecutor(b, nil)
 			m := NewManager(ManagerConfig{Runner: e, Workers: workers})
