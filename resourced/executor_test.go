@@ -468,3 +468,19 @@ func TestLegacyIPaddrMappedToOCFInNetns(t *testing.T) {
 		t.Errorf("two arguments: %+v", r)
 	}
 }
+
+func TestExitReasonSurvivesOutputCap(t *testing.T) {
+	root := t.TempDir()
+	dir := filepath.Join(root, "resource.d", "test")
+	os.MkdirAll(dir, 0o755)
+	script := "#!/bin/sh\ni=0\nwhile [ $i -lt 2000 ]; do echo \"log line $i of a chatty agent\" >&2; i=$((i+1)); done\n" +
+		"echo 'ocf-exit-reason:disk full' >&2\nexit 1\n"
+	if err := os.WriteFile(filepath.Join(dir, "chatty"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	e, _ := testExecutor(t, func(c *Config) { c.OCFRoot = root; c.OutputCap = 1024 })
+	r := e.Run(context.Background(), Op{Resource: "c", Agent: Agent{ClassOCF, "test", "chatty"}, Action: ActionStart})
+	if r.RC != ocf.ErrGeneric || r.ExitReason != "disk full" || len(r.Stderr) > 1100 || !strings.Contains(r.Stderr, "bytes dropped") {
+		t.Fatalf("rc=%v reason=%q stderr len %d", r.RC, r.ExitReason, len(r.Stderr))
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -52,9 +53,64 @@ func TestOutputCap(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(out.Stdout) != 100 || !out.Truncated || out.ExitStatus != 0 {
-		t.Fatalf("len=%d truncated=%v status=%d", len(out.Stdout), out.Truncated, out.ExitStatus)
+	if !out.Truncated || out.ExitStatus != 0 || !bytes.HasPrefix(out.Stdout, []byte("0123456789\n0123456789\n")) ||
+		!bytes.HasSuffix(out.Stdout, []byte("0123456789\n0123456789\n")) || !bytes.Contains(out.Stdout, []byte("[... 2100 bytes dropped ...]")) {
+		t.Fatalf("truncated=%v status=%d out=%q", out.Truncated, out.ExitStatus, out.Stdout)
 	}
+}
+
+func TestCapWriterKeepsHeadAndTail(t *testing.T) {
+	cases := []struct {
+		limit  int
+		writes []string
+		want   string
+	}{
+		{10, []string{"abc"}, "abc"},
+		{10, []string{"abcdefghij"}, "abcdefghij"},
+		{10, []string{"abcdefghijk"}, "abcde\n[... 1 bytes dropped ...]\nghijk"},
+		{10, []string{"abcde", "fgh", "ijk", "lm"}, "abcde\n[... 3 bytes dropped ...]\nijklm"},
+		{10, []string{"abcde", "f", "g", "h", "i", "j", "k", "l"}, "abcde\n[... 2 bytes dropped ...]\nhijkl"},
+		{10, []string{"abcde", "0123456789xyz"}, "abcde\n[... 8 bytes dropped ...]\n89xyz"},
+		{1, []string{"abc"}, "\n[... 2 bytes dropped ...]\nc"},
+	}
+	for _, c := range cases {
+		w := &capWriter{limit: c.limit}
+		for _, s := range c.writes {
+			if n, err := w.Write([]byte(s)); n != len(s) || err != nil {
+				t.Fatalf("Write = %d, %v", n, err)
+			}
+		}
+		if got := string(w.bytes()); got != c.want {
+			t.Errorf("limit %d writes %q: got %q, want %q", c.limit, c.writes, got, c.want)
+		}
+	}
+}
+
+// FuzzCapWriter compares capWriter with a naive model: keep everything,
+// then cut the middle.
+func FuzzCapWriter(f *testing.F) {
+	f.Add(10, []byte("abcdefghijklmnop"), 3)
+	f.Add(7, []byte("0123456789"), 1)
+	f.Fuzz(func(t *testing.T, limit int, data []byte, chunk int) {
+		if limit < 1 || limit > 64 || chunk < 1 {
+			return
+		}
+		w := &capWriter{limit: limit}
+		for p := data; len(p) > 0; {
+			k := min(chunk, len(p))
+			w.Write(p[:k])
+			p = p[k:]
+		}
+		want := string(data)
+		if len(data) > limit {
+			h := limit / 2
+			tl := limit - h
+			want = string(data[:h]) + fmt.Sprintf("\n[... %d bytes dropped ...]\n", len(data)-limit) + string(data[len(data)-tl:])
+		}
+		if got := string(w.bytes()); got != want {
+			t.Fatalf("limit %d chunk %d: got %q want %q", limit, chunk, got, want)
+		}
+	})
 }
 
 func TestStartError(t *testing.T) {
