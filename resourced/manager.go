@@ -222,6 +222,12 @@ func (m *Manager) Stop(ctx context.Context, op Op) Result {
 // the Manager's clock, the first run one interval from now. Each run goes
 // through the resource's queue; the next run is armed when a run ends.
 func (m *Manager) StartRecurring(op Op) error {
+	return m.StartRecurringAfter(op, op.Interval)
+}
+
+// StartRecurringAfter is StartRecurring with the first run after first
+// (0: at once, as Pacemaker's executor does; or an op's start-delay).
+func (m *Manager) StartRecurringAfter(op Op, first time.Duration) error {
 	if op.Interval <= 0 {
 		return fmt.Errorf("%w: %s", ErrBadInterval, op.Key())
 	}
@@ -236,12 +242,12 @@ func (m *Manager) StartRecurring(op Op) error {
 	}
 	r := &recurring{op: op}
 	m.rec[key] = r
-	m.armLocked(r)
+	m.armLocked(r, first)
 	return nil
 }
 
-func (m *Manager) armLocked(r *recurring) {
-	r.timer = m.cfg.Clock.AfterFunc(r.op.Interval, func() { m.fire(r) })
+func (m *Manager) armLocked(r *recurring, d time.Duration) {
+	r.timer = m.cfg.Clock.AfterFunc(d, func() { m.fire(r) })
 }
 
 func (m *Manager) fire(r *recurring) {
@@ -265,7 +271,7 @@ func (m *Manager) fire(r *recurring) {
 	ev.Changed = r.last == nil || r.last.RC != res.RC || r.last.Status != res.Status
 	r.last = &res
 	// Re-arm before reporting, so an observer sees the next run scheduled.
-	m.armLocked(r)
+	m.armLocked(r, r.op.Interval)
 	m.mu.Unlock()
 	if m.cfg.OnResult != nil {
 		m.cfg.OnResult(ev)

@@ -346,3 +346,31 @@ func TestManagerIPaddr2ValidationInNetns(t *testing.T) {
 		t.Errorf("actions = %v (start must not run after a failed validation)", actions)
 	}
 }
+
+func TestRecurringFirstRunAtOnce(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		clock := NewFakeClock(time.Unix(0, 0))
+		events := make(chan Event, 4)
+		m := NewManager(ManagerConfig{Clock: clock, OnResult: func(e Event) { events <- e },
+			Runner: RunnerFunc(func(ctx context.Context, op Op) Result { return Result{Status: StatusDone, RC: ocf.Success} })})
+		defer m.Close()
+		if err := m.StartRecurringAfter(Op{Resource: "r", Action: ActionMonitor, Interval: time.Minute}, 0); err != nil {
+			t.Fatal(err)
+		}
+		clock.Advance(0)
+		synctest.Wait()
+		if len(events) != 1 {
+			t.Fatalf("first run not immediate: %d events", len(events))
+		}
+		clock.Advance(59 * time.Second)
+		synctest.Wait()
+		if len(events) != 1 {
+			t.Fatal("second run before the interval")
+		}
+		clock.Advance(time.Second)
+		synctest.Wait()
+		if len(events) != 2 {
+			t.Fatalf("second run missing: %d", len(events))
+		}
+	})
+}
