@@ -28,7 +28,8 @@ func StartDaemon(dir string, timeout time.Duration) (*Daemon, error) {
 		"--nofork", "--print-address", "--address=unix:path="+sock)
 	cmd.Env = []string{"PATH=/usr/bin:/bin"}
 	cmd.Stderr = os.Stderr
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// Pdeathsig: a crashed test must not leave the bus running.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, err
