@@ -127,6 +127,7 @@ func NewExecutor(cfg Config) *Executor {
 
 type discard struct{}
 
+// Write drops p.
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
 
 // Run runs op and reports its result.
@@ -178,6 +179,9 @@ func (e *Executor) ocfEnv(op Op) ([]string, error) {
 	meta, err := sortedEnv("OCF_RESKEY_CRM_meta_", op.Meta)
 	if err != nil {
 		return nil, err
+	}
+	if op.Depth != 0 {
+		env = append(env, "OCF_CHECK_LEVEL="+strconv.Itoa(op.Depth))
 	}
 	env = append(env, params...)
 	env = append(env, meta...)
@@ -366,10 +370,15 @@ func (e *Executor) runSystemd(ctx context.Context, op Op) Result {
 }
 
 // MetaData returns the agent's parsed meta-data, running its meta-data
-// action once and caching the answer. LSB, heartbeat and systemd agents
-// have none; for them it returns (nil, nil).
+// action once and caching the answer. For LSB scripts it is synthesised
+// from the INIT INFO header; heartbeat and systemd agents have none, for
+// them it returns (nil, nil).
 func (e *Executor) MetaData(ctx context.Context, a Agent) (*ocf.MetaData, error) {
-	if a.Class != ClassOCF {
+	switch a.Class {
+	case ClassOCF:
+	case ClassLSB:
+		return e.lsbMetaData(a)
+	default:
 		return nil, nil
 	}
 	e.mu.Lock()

@@ -92,13 +92,13 @@ func TestOCFEnvironmentContract(t *testing.T) {
 	r := e.Run(context.Background(), Op{
 		Resource: "r1", Agent: Agent{ClassOCF, "test", "envdump"}, Action: ActionMonitor,
 		Params: map[string]string{"ip": "198.51.100.9", "empty_ok": ""}, Meta: map[string]string{"notify_type": "pre"},
-		Interval: 10 * time.Second, Timeout: 15 * time.Second,
+		Interval: 10 * time.Second, Timeout: 15 * time.Second, Depth: 10,
 	})
 	for _, want := range []string{
 		"OCF_ROOT=" + root, "OCF_RA_VERSION_MAJOR=1", "OCF_RA_VERSION_MINOR=0",
 		"OCF_RESOURCE_INSTANCE=r1", "OCF_RESOURCE_TYPE=envdump", "OCF_RESOURCE_PROVIDER=test",
 		"OCF_RESKEY_ip=198.51.100.9", "OCF_RESKEY_CRM_meta_timeout=15000", "OCF_RESKEY_CRM_meta_interval=10000",
-		"OCF_RESKEY_CRM_meta_notify_type=pre", "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "HA_RSCTMP=" + cfg.StateDir,
+		"OCF_RESKEY_CRM_meta_notify_type=pre", "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "HA_RSCTMP=" + cfg.StateDir, "OCF_CHECK_LEVEL=10",
 	} {
 		if !strings.Contains(r.Stdout, want+"\n") {
 			t.Errorf("environment lacks %q:\n%s", want, r.Stdout)
@@ -148,13 +148,16 @@ func TestTimeoutKillsStubbornAgentGroup(t *testing.T) {
 	root, _ := filepath.Abs("testdata/ocf")
 	e, _ := testExecutor(t, func(c *Config) { c.OCFRoot = root; c.KillGrace = 300 * time.Millisecond })
 	rsc := uniq("stubborn")
-	op := Op{Resource: rsc, Agent: Agent{ClassOCF, "test", "Stubborn"}, Action: ActionStart, Timeout: 400 * time.Millisecond}
+	op := Op{Resource: rsc, Agent: Agent{ClassOCF, "test", "Stubborn"}, Action: ActionStart, Timeout: 2 * time.Second}
 	r := e.Run(context.Background(), op)
 	if r.Status != StatusTimeout || r.RC != ocf.ErrGeneric {
 		t.Fatalf("result = %+v", r)
 	}
 	if r.Duration < op.Timeout+300*time.Millisecond {
 		t.Errorf("duration %v: SIGKILL came before the grace after SIGTERM", r.Duration)
+	}
+	if !strings.Contains(r.Stderr, "child ") {
+		t.Fatalf("the agent's child never started (stderr %q); the test proves nothing", r.Stderr)
 	}
 	if left := leftovers(t, "OCF_RESOURCE_INSTANCE="+rsc); len(left) != 0 {
 		t.Fatalf("processes left behind: %v", left)
@@ -463,5 +466,21 @@ func TestLegacyIPaddrMappedToOCFInNetns(t *testing.T) {
 	op.Action = ActionStart
 	if r := e.Run(context.Background(), op); r.RC != ocf.ErrGeneric || !errors.Is(r.Err, ErrBadOp) {
 		t.Errorf("two arguments: %+v", r)
+	}
+}
+
+func TestExitReasonSurvivesOutputCap(t *testing.T) {
+	root := t.TempDir()
+	dir := filepath.Join(root, "resource.d", "test")
+	os.MkdirAll(dir, 0o755)
+	script := "#!/bin/sh\ni=0\nwhile [ $i -lt 2000 ]; do echo \"log line $i of a chatty agent\" >&2; i=$((i+1)); done\n" +
+		"echo 'ocf-exit-reason:disk full' >&2\nexit 1\n"
+	if err := os.WriteFile(filepath.Join(dir, "chatty"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	e, _ := testExecutor(t, func(c *Config) { c.OCFRoot = root; c.OutputCap = 1024 })
+	r := e.Run(context.Background(), Op{Resource: "c", Agent: Agent{ClassOCF, "test", "chatty"}, Action: ActionStart})
+	if r.RC != ocf.ErrGeneric || r.ExitReason != "disk full" || len(r.Stderr) > 1100 || !strings.Contains(r.Stderr, "bytes dropped") {
+		t.Fatalf("rc=%v reason=%q stderr len %d", r.RC, r.ExitReason, len(r.Stderr))
 	}
 }

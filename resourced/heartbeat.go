@@ -56,7 +56,7 @@ func (e *Executor) runHeartbeat(ctx context.Context, op Op) Result {
 		if op.Action == ActionStatus {
 			mapped.Action = ActionMonitor // as hto-mapfuncs' ra_execocf does
 		}
-		mapped.Timeout = op.Timeout
+		mapped.Timeout, mapped.Interval = op.Timeout, op.Interval
 		return e.runOCF(ctx, mapped)
 	}
 	action := op.Action
@@ -83,14 +83,17 @@ func (e *Executor) runHeartbeat(ctx context.Context, op Op) Result {
 }
 
 var (
-	notRunningRE = regexp.MustCompile(`[Nn][Oo][Tt] *[Rr]unning`)
+	// ResourceManager's case patterns *[Nn][Oo][Tt]\ *[Rr]unning* and
+	// *[Rr]unning*|*OK* (a shell * also spans newlines).
+	notRunningRE = regexp.MustCompile(`(?s)[Nn][Oo][Tt] .*[Rr]unning`)
 	runningRE    = regexp.MustCompile(`[Rr]unning|OK`)
 )
 
 // LegacyStatusRunning applies heartbeat 3.0.6 ResourceManager's rule to the
-// stdout of "script ... status": text matching "not *running" (any case)
-// means stopped; otherwise "running" (any case) or "OK" means running;
-// anything else, including nothing, means stopped.
+// stdout of "script ... status": "not", a space, then anything and
+// "running" (letters in any case) means stopped; otherwise "running"
+// (first letter in any case) or "OK" means running; anything else,
+// including nothing, means stopped.
 func LegacyStatusRunning(stdout string) bool {
 	if notRunningRE.MatchString(stdout) {
 		return false

@@ -59,7 +59,12 @@ var legacyWrappers = map[string]legacyWrapper{
 	"ids":       {0, 3, "[<INFORMIXDIR> <INFORMIXSERVER> <ONCONFIG>]", idsArgs},
 	"portblock": {3, 3, "{udp|tcp} portno,portno {block|unblock}", portblockArgs},
 	"AudibleAlarm": {0, -1, "[node1 node2 ...]", func(args []string) (map[string]string, string, error) {
-		return map[string]string{"nodelist": strings.Join(args, " ")}, "AudibleAlarm", nil
+		p := map[string]string{}
+		if len(args) > 0 {
+			// The wrapper cuts the action off "$*", leaving a trailing space.
+			p["nodelist"] = strings.Join(args, " ") + " "
+		}
+		return p, "AudibleAlarm", nil
 	}},
 }
 
@@ -139,15 +144,24 @@ func setNonEmpty(m map[string]string, k, v string) {
 	}
 }
 
+// delayArgs follows the Delay wrapper: without arguments it names the
+// instance Delay_10 but does not export startdelay (the agent then uses
+// its own default).
 func delayArgs(args []string) (map[string]string, string, error) {
-	p := map[string]string{"startdelay": "10"}
-	if len(args) > 0 && args[0] != "" {
-		p["startdelay"] = args[0]
+	p := map[string]string{}
+	inst := "Delay_10"
+	if len(args) > 0 {
+		// An empty first argument is exported, then replaced by 10.
+		p["startdelay"] = "10"
+		if args[0] != "" {
+			p["startdelay"] = args[0]
+			inst = "Delay_" + args[0]
+		}
 	}
 	if len(args) > 1 {
 		p["stopdelay"] = args[1]
 	}
-	return p, "Delay_" + p["startdelay"], nil
+	return p, inst, nil
 }
 
 func ipv6Args(args []string) (map[string]string, string, error) {

@@ -98,6 +98,9 @@ type Op struct {
 	Interval time.Duration
 	// Timeout of this run; 0 uses the executor's default.
 	Timeout time.Duration
+	// Depth is the monitor depth (OCF_CHECK_LEVEL: 0, 10, 20...); it is
+	// exported only when non-zero.
+	Depth int
 }
 
 // IsProbe reports whether op is a probe (a monitor with interval 0).

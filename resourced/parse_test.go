@@ -2,6 +2,7 @@ package resourced
 
 import (
 	"errors"
+	"os/exec"
 	"reflect"
 	"strings"
 	"testing"
@@ -37,6 +38,11 @@ func TestLegacyStatusRunning(t *testing.T) {
 		"ok":                              false,
 		"apache2 is not running":          false,
 		"NOT RUNNING":                     false,
+		"not currently running":           false,
+		"notrunning":                      true,
+		"is NOT\nrunning":                 true,
+		"not\nrunning now":                true,
+		"not OK":                          true,
 		"Not   running":                   false,
 		"stopped":                         false,
 		"dbus is not running ... failed!": false,
@@ -79,7 +85,7 @@ func TestMapLegacy(t *testing.T) {
 		{"Filesystem", []string{"/dev/drbd0", "/data", "ext3", "rw,noatime"}, "Filesystem_/dev/drbd0",
 			map[string]string{"device": "/dev/drbd0", "directory": "/data", "fstype": "ext3", "options": "rw,noatime"}},
 		{"Filesystem", []string{"/dev/sdb1", "/data"}, "Filesystem_/dev/sdb1", map[string]string{"device": "/dev/sdb1", "directory": "/data"}},
-		{"Delay", nil, "Delay_10", map[string]string{"startdelay": "10"}},
+		{"Delay", nil, "Delay_10", map[string]string{}},
 		{"Delay", []string{"3", "4"}, "Delay_3", map[string]string{"startdelay": "3", "stopdelay": "4"}},
 		{"MailTo", []string{"root@example.com", "failover"}, "MailTo", map[string]string{"email": "root@example.com", "subject": "failover"}},
 		{"SendArp", []string{"198.51.100.7/eth0"}, "SendArp_198.51.100.7", map[string]string{"ip": "198.51.100.7", "nic": "eth0"}},
@@ -90,7 +96,7 @@ func TestMapLegacy(t *testing.T) {
 		{"apache", nil, "apache_", map[string]string{}},
 		{"IPv6addr", []string{"2001:db8:1:2/64/eth0"}, "IPv6addr_2001:db8:1:2/64/eth0", map[string]string{"ipv6addr": "2001:db8:1:2", "cidr_netmask": "64", "nic": "eth0"}},
 		{"portblock", []string{"tcp", "80,443", "block"}, "portblock_tcp_80,443_block", map[string]string{"protocol": "tcp", "portno": "80,443", "action": "block"}},
-		{"AudibleAlarm", []string{"n1", "n2"}, "AudibleAlarm", map[string]string{"nodelist": "n1 n2"}},
+		{"AudibleAlarm", []string{"n1", "n2"}, "AudibleAlarm", map[string]string{"nodelist": "n1 n2 "}},
 	}
 	for _, c := range cases {
 		op, err := MapLegacy(c.name, c.args)
@@ -184,4 +190,29 @@ func FuzzParseAgent(f *testing.F) {
 			t.Fatalf("round trip %q", s)
 		}
 	})
+}
+
+// TestLegacyStatusMatchesShellCase compares LegacyStatusRunning with the
+// case statement of heartbeat 3.0.6's ResourceManager run by /bin/sh.
+func TestLegacyStatusMatchesShellCase(t *testing.T) {
+	const script = `case "$1" in
+  *[Nn][Oo][Tt]\ *[Rr]unning*) echo stopped;;
+  *[Rr]unning*|*OK*) echo running;;
+  *) echo stopped;;
+esac`
+	inputs := []string{
+		"", "running", "Running", "RUNNING", "not running", "Not Running", "NOT running", "not  running",
+		"not\trunning", "notrunning", "is not currently running", "OK", "ok", "not OK", "status: OK\nbut not running",
+		"dead\nnot running", "Not\nrunning", "runningnot running", "nOt rUnning", "x not yrunning", "No running", "NOT RUNNING",
+	}
+	for _, in := range inputs {
+		out, err := exec.Command("/bin/sh", "-c", script, "sh", in).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := strings.TrimSpace(string(out)) == "running"
+		if got := LegacyStatusRunning(in); got != want {
+			t.Errorf("LegacyStatusRunning(%q) = %v, shell says %v", in, got, want)
+		}
+	}
 }

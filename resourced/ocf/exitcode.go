@@ -67,6 +67,10 @@ const (
 	RecoverHard
 	// RecoverFatal: the configuration is wrong everywhere; never start it.
 	RecoverFatal
+	// RecoverFence: a stop failed, so the resource may still be active
+	// here; only fencing (in v1: rebooting) this node makes it safe.
+	// Exit codes alone never give this class; see resourced.Recovery.
+	RecoverFence
 )
 
 // String returns "none", "soft", "hard" or "fatal".
@@ -80,6 +84,8 @@ func (r Recovery) String() string {
 		return "hard"
 	case RecoverFatal:
 		return "fatal"
+	case RecoverFence:
+		return "fence"
 	}
 	return "Recovery(" + strconv.Itoa(int(r)) + ")"
 }

@@ -69,3 +69,12 @@ func TestProcessAndLSBMapping(t *testing.T) {
 		}
 	}
 }
+
+func TestRecoveryString(t *testing.T) {
+	want := map[Recovery]string{RecoverNone: "none", RecoverSoft: "soft", RecoverHard: "hard", RecoverFatal: "fatal", RecoverFence: "fence", 42: "Recovery(42)"}
+	for r, s := range want {
+		if r.String() != s {
+			t.Errorf("%d.String() = %q, want %q", int(r), r.String(), s)
+		}
+	}
+}

@@ -42,7 +42,8 @@ type Spec struct {
 	// KillGrace is the time between SIGTERM and SIGKILL on timeout; zero
 	// sends SIGKILL at once.
 	KillGrace time.Duration
-	// OutputCap limits each of stdout and stderr (first bytes kept).
+	// OutputCap limits each of stdout and stderr; the first and the last
+	// OutputCap/2 bytes are kept, with a marker between them.
 	OutputCap int
 	// IODelay is how long to keep reading output after the program exited
 	// while a process it left behind (a daemon) still holds the pipes.
@@ -151,33 +152,70 @@ func Run(ctx context.Context, s Spec) (Outcome, error) {
 	} else {
 		out.ExitStatus = cmd.ProcessState.ExitCode()
 	}
-	out.Stdout, out.Stderr = stdout.buf, stderr.buf
-	out.Truncated = stdout.dropped || stderr.dropped
+	out.Stdout, out.Stderr = stdout.bytes(), stderr.bytes()
+	out.Truncated = stdout.dropped > 0 || stderr.dropped > 0
 	if killed {
 		out.Survivors = reapGroup(pid, time.Now().Add(reapWait))
 	}
 	return out, nil
 }
 
-// capWriter keeps the first limit bytes written to it and drops the rest,
-// never failing the writer (a failing pipe would kill the agent).
+// capWriter keeps at most limit bytes of what is written to it: the first
+// half and the last half, so both the start of the output and the final
+// lines (where agents print their exit reason) survive. It never fails the
+// writer (a failing pipe would kill the agent).
 type capWriter struct {
 	limit   int
-	buf     []byte
-	dropped bool
+	head    []byte
+	tail    []byte // ring buffer once full
+	pos     int    // next write position in tail when full
+	dropped int64  // bytes that fell out of the window
 }
 
 func (w *capWriter) Write(p []byte) (int, error) {
-	room := w.limit - len(w.buf)
-	if room >= len(p) {
-		w.buf = append(w.buf, p...)
-	} else {
-		if room > 0 {
-			w.buf = append(w.buf, p[:room]...)
-		}
-		w.dropped = true
+	n := len(p)
+	headCap := w.limit / 2
+	if room := headCap - len(w.head); room > 0 {
+		k := min(room, len(p))
+		w.head = append(w.head, p[:k]...)
+		p = p[k:]
 	}
-	return len(p), nil
+	tailCap := w.limit - headCap
+	for len(p) > 0 && tailCap > 0 {
+		if len(w.tail) < tailCap {
+			k := min(tailCap-len(w.tail), len(p))
+			w.tail = append(w.tail, p[:k]...)
+			p = p[k:]
+			continue
+		}
+		if len(p) >= tailCap {
+			w.dropped += int64(len(w.tail) + len(p) - tailCap)
+			copy(w.tail, p[len(p)-tailCap:])
+			w.pos = 0
+			break
+		}
+		// Overwrite the oldest len(p) bytes of the ring.
+		w.dropped += int64(len(p))
+		for _, b := range p {
+			w.tail[w.pos] = b
+			w.pos = (w.pos + 1) % tailCap
+		}
+		p = nil
+	}
+	if tailCap == 0 {
+		w.dropped += int64(len(p))
+	}
+	return n, nil
+}
+
+// bytes returns the kept output with a marker where bytes were dropped.
+func (w *capWriter) bytes() []byte {
+	out := append([]byte(nil), w.head...)
+	if w.dropped > 0 {
+		out = append(out, fmt.Sprintf("\n[... %d bytes dropped ...]\n", w.dropped)...)
+	}
+	out = append(out, w.tail[w.pos:]...)
+	return append(out, w.tail[:w.pos]...)
 }
 
 // reapGroup waits until no process of group pgid is left, reaping those

@@ -98,11 +98,11 @@ func scanProcs() []procInfo {
 // counted from the last ')'.
 func parseStat(pid int, data []byte) (procInfo, bool) {
 	i := bytes.LastIndexByte(data, ')')
-	if i < 0 || i+2 >= len(data) {
+	if i < 0 || i+2 >= len(data) || data[i+1] != ' ' {
 		return procInfo{}, false
 	}
 	f := bytes.Fields(data[i+2:])
-	if len(f) < 3 || len(f[0]) != 1 {
+	if len(f) < 3 || len(f[0]) != 1 || !isStateLetter(f[0][0]) {
 		return procInfo{}, false
 	}
 	ppid, err1 := strconv.Atoi(string(f[1]))
@@ -111,4 +111,10 @@ func parseStat(pid int, data []byte) (procInfo, bool) {
 		return procInfo{}, false
 	}
 	return procInfo{pid: pid, ppid: ppid, pgrp: pgrp, state: f[0][0]}, true
+}
+
+// isStateLetter accepts the one-letter process states of /proc (R, S, D,
+// Z, T, t, X, x, K, W, P, I).
+func isStateLetter(c byte) bool {
+	return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z'
 }
