@@ -24,6 +24,7 @@ import (
 	"hbgo/heartbeat/rscmgr"
 	"hbgo/heartbeat/service"
 	"hbgo/resourced"
+	"hbgo/resourced/proc"
 )
 
 // exitStopped is what -s returns when no daemon runs (LSB "not running").
@@ -135,6 +136,16 @@ func runForeground(o options, node string, loaded *config.Loaded, stderr io.Writ
 	if err := service.WritePID(o.runDir); err != nil {
 		return fail("cannot write pid file: %v", err)
 	}
+	// Agents leave daemons behind (the services themselves); as their
+	// subreaper we collect them when they exit instead of leaving zombies.
+	if err := proc.EnableSubreaper(); err != nil {
+		log.Warnf("cannot become child subreaper: %v", err)
+	}
+	go func() {
+		for range time.Tick(5 * time.Second) {
+			proc.ReapOrphans()
+		}
+	}()
 	defer os.Remove(service.PIDFile(o.runDir))
 
 	uuid, err := service.LoadUUID(o.stateDir, node, cfg.UUIDFrom == "nodename")
