@@ -91,6 +91,11 @@ type testCluster struct {
 	nodes map[string]*testNode
 	gen   uint64
 	fb    string
+	// extraCf is appended to ha.cf; ipfail enables the built-in ipfail;
+	// ping gives a node's ping media.
+	extraCf string
+	ipfail  bool
+	ping    func(node string) []media.Medium
 }
 
 func newCluster(t *testing.T, failback string) *testCluster {
@@ -101,7 +106,7 @@ func newCluster(t *testing.T, failback string) *testCluster {
 func (c *testCluster) start(name string) *testNode {
 	c.t.Helper()
 	env := &hacf.FakeEnv{Ifaces: map[string]hacf.FakeIface{"eth0": {IPv4: true, Broadcast: true}}}
-	cfg, probs := hacf.Parse(strings.NewReader(fmt.Sprintf(testHaCf, c.fb)), hacf.Options{NodeName: name, Env: env})
+	cfg, probs := hacf.Parse(strings.NewReader(fmt.Sprintf(testHaCf, c.fb)+c.extraCf), hacf.Options{NodeName: name, Env: env})
 	if err := probs.Err(); err != nil {
 		c.t.Fatal(err)
 	}
@@ -124,6 +129,7 @@ func (c *testCluster) start(name string) *testNode {
 		Node: name, Config: cfg, Keyring: ring,
 		Groups:   []failover.Group{{Key: "ip1", Home: "n1"}, {Key: "ip2", Home: "n2"}},
 		Media:    []media.Medium{c.hub.Join(name, "eth0")},
+		IPFail:   c.ipfail,
 		Clock:    clock.Real(),
 		Log:      logrus.NewEntry(l).WithField("self", name),
 		UUID:     uuid,
@@ -139,6 +145,12 @@ func (c *testCluster) start(name string) *testNode {
 	})
 	if err != nil {
 		c.t.Fatal(err)
+	}
+	if c.ping != nil {
+		d.opt.Ping = c.ping(name)
+		for _, m := range d.opt.Ping {
+			d.pingNames[m.Name()] = true
+		}
 	}
 	n.d = d
 	ctx, cancel := context.WithCancel(context.Background())

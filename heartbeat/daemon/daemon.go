@@ -15,6 +15,7 @@ import (
 	"hbgo/heartbeat/api"
 	"hbgo/heartbeat/clock"
 	"hbgo/heartbeat/failover"
+	"hbgo/heartbeat/ipfail"
 	"hbgo/heartbeat/media"
 	"hbgo/heartbeat/membership"
 	"hbgo/heartbeat/reliable"
@@ -49,6 +50,9 @@ type Options struct {
 	LoadAvg func() string
 	// Events, when set, receives membership events (tests observe them).
 	Events func(membership.Event)
+	// IPFail enables the built-in ipfail policy (two nodes, ping nodes,
+	// auto_failback on or off).
+	IPFail bool
 }
 
 // Daemon is one running node.
@@ -81,6 +85,8 @@ type Daemon struct {
 	stopping bool
 	exitAt   time.Time
 	exitNow  bool
+	ipf      *ipfail.Machine
+	ipfPeer  string
 }
 
 type fenceResult struct{ node, result string }
@@ -141,6 +147,19 @@ func New(opt Options) (*Daemon, error) {
 	d.fo = failover.New(failover.Config{Node: opt.Node, Nodes: mcfg.Nodes, Mode: mode, Groups: opt.Groups,
 		Stonith: opt.Fencer != nil})
 	d.localStatus = membership.StatusInit
+	if opt.IPFail && opt.Resource != nil && mode != failover.Legacy {
+		for _, n := range mcfg.Nodes {
+			if n != opt.Node {
+				d.ipfPeer = n
+			}
+		}
+		if len(mcfg.Nodes) == 2 && len(mcfg.PingNodes)+len(mcfg.PingGroups) > 0 {
+			d.ipf = ipfail.New(ipfail.Config{Peer: d.ipfPeer, AutoFailback: mode == failover.AutoFailbackOn, Keepalive: cfg.Keepalive})
+			d.log.Info("ipfail: ping-node failover enabled")
+		} else {
+			d.log.Warn("ipfail needs exactly two nodes and at least one ping node: not enabled")
+		}
+	}
 	return d, nil
 }
 
@@ -254,6 +273,10 @@ func (d *Daemon) nextWake(now time.Time) time.Duration {
 	t := d.fo.NextDeadline()
 	consider(t, !t.IsZero())
 	consider(d.exitAt, !d.exitAt.IsZero())
+	if d.ipf != nil {
+		t := d.ipf.NextDeadline()
+		consider(t, !t.IsZero())
+	}
 	if !d.commUp && !d.reqnodesAt.IsZero() {
 		consider(d.reqnodesAt.Add(time.Second), true)
 	}
@@ -282,6 +305,9 @@ func (d *Daemon) onTime(now time.Time) {
 		d.checkCommUp(now)
 	}
 	d.applyFailover(d.fo.Tick(now))
+	if d.ipf != nil {
+		d.applyIPFail(d.ipf.Tick(d.ipfailView(now)))
+	}
 	if !d.exitAt.IsZero() && !now.Before(d.exitAt) {
 		d.exitNow = true
 	}

@@ -132,7 +132,7 @@ func (d *Daemon) deliver(src, medium string, msg *wire.Message, restart bool, no
 			return
 		}
 	}
-	if d.opt.Resource == nil {
+	if d.opt.Resource == nil || d.ipfailMessage(src, msg, now) {
 		return
 	}
 	d.applyFailover(d.fo.Receive(now, toFailover(src, msg)))
@@ -191,6 +191,7 @@ func (d *Daemon) membershipEvents(evs []membership.Event) {
 		case membership.LateHeartbeat:
 			log.Warnf("Late heartbeat: Node %s: interval %d ms", e.Node, e.Gap.Milliseconds())
 		}
+		d.ipfailEvent(e)
 	}
 }
 

@@ -9,6 +9,8 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"os/exec"
+	"os/user"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -213,4 +215,59 @@ func (s Scripts) Do(ctx context.Context, token, action string) (int, error) {
 		return int(r.RC), fmt.Errorf("%s %s: %v", token, action, r.Status)
 	}
 	return int(r.RC), nil
+}
+
+// Respawn runs a `respawn` child as its user and starts it again whenever
+// it exits, until ctx ends. A child that keeps dying within a second is
+// restarted at most every 10 s, so a broken program cannot spin.
+func Respawn(ctx context.Context, c hacf.Child, log *logrus.Entry) {
+	log = log.WithField("child", c.Command)
+	cred, err := credentialOf(c.User)
+	if err != nil {
+		log.Errorf("respawn %s: %v", c.Command, err)
+		return
+	}
+	delay := time.Second
+	for ctx.Err() == nil {
+		cmd := exec.CommandContext(ctx, c.Command, c.Args...)
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred, Setpgid: true}
+		start := time.Now()
+		if err := cmd.Run(); ctx.Err() != nil {
+			return
+		} else if err != nil {
+			log.Warnf("Managed %s process %d exited: %v", c.Command, cmdPid(cmd), err)
+		} else {
+			log.Infof("Managed %s process %d exited with return code 0.", c.Command, cmdPid(cmd))
+		}
+		if time.Since(start) < time.Second {
+			delay = min(delay*2, 10*time.Second)
+		} else {
+			delay = time.Second
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(delay):
+		}
+		log.Infof("Respawning client %s", c.Command)
+	}
+}
+
+func cmdPid(c *exec.Cmd) int {
+	if c.Process == nil {
+		return 0
+	}
+	return c.Process.Pid
+}
+
+func credentialOf(name string) (*syscall.Credential, error) {
+	u, err := user.Lookup(name)
+	if err != nil {
+		if u, err = user.LookupId(name); err != nil {
+			return nil, fmt.Errorf("unknown user %s", name)
+		}
+	}
+	uid, _ := strconv.Atoi(u.Uid)
+	gid, _ := strconv.Atoi(u.Gid)
+	return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}, nil
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -184,12 +185,21 @@ func runForeground(o options, node string, loaded *config.Loaded, stderr io.Writ
 		mgr = rscmgr.New(rg, service.Scripts{Exec: exec}, log.WithField("subsys", "ResourceManager"))
 		mgr.Reboot = func(reason string) { rebootNode(log, reason) }
 	}
+	ipf := false
+	var children []hacf.Child
+	for _, c := range cfg.Children {
+		if filepath.Base(c.Command) == "ipfail" {
+			ipf = true // built in: the old client cannot sign on to this daemon
+			continue
+		}
+		children = append(children, c)
+	}
 	if cfg.Stonith != nil || len(cfg.StonithHosts) > 0 {
 		log.Warn("STONITH devices in ha.cf are not used yet by this heartbeat: takeover proceeds without fencing")
 	}
 	d, err := daemon.New(daemon.Options{Node: node, Config: cfg, Keyring: loaded.Keyring, Groups: groups,
 		Media: med, Ping: ping, Clock: clock.Real(), Log: log, UUID: uuid, Gen: gen, Resource: mgr,
-		Version: Version, Notify: service.Notify})
+		Version: Version, Notify: service.Notify, IPFail: ipf})
 	if err != nil {
 		return fail("%v", err)
 	}
@@ -214,6 +224,9 @@ func runForeground(o options, node string, loaded *config.Loaded, stderr io.Writ
 			}
 		}
 	}()
+	for _, c := range children {
+		go service.Respawn(ctx, c, log.WithField("subsys", "respawn"))
+	}
 	err = d.Run(ctx)
 	for _, m := range append(med, ping...) {
 		m.Close()
