@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"crypto/md5"
 	"crypto/sha1"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"hash"
@@ -55,7 +56,8 @@ func (k Key) Digest(data []byte) string {
 func hmacHex(h func() hash.Hash, secret string, data []byte) string {
 	m := hmac.New(h, []byte(secret))
 	m.Write(data)
-	return fmt.Sprintf("%x", m.Sum(nil))
+	var sum [sha1.Size]byte
+	return hex.EncodeToString(m.Sum(sum[:0]))
 }
 
 // Keyring is the parsed authkeys file: the key used to sign (Active) and
