@@ -236,8 +236,9 @@ func TestSanitizeID(t *testing.T) {
 		"Filesystem_/dev/sda1": "Filesystem_dev_sda1",
 		"a::b  c":              "a_b_c",
 		"1abc":                 "r_1abc",
-		"":                     "r_",
-		"é/":                   "r_",
+		"":                     "r",
+		"é/":                   "r",
+		"r_":                   "r",
 		"-x":                   "r_-x",
 	} {
 		if got := sanitizeID(in); got != want {

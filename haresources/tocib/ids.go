@@ -32,7 +32,8 @@ func (s *idSet) unique(base string) string {
 
 // sanitizeID turns any text into an xsd:ID: runs of other characters
 // become one '_'; an id not starting with a letter or '_' gets an "r_"
-// prefix.
+// prefix; an empty result is "r". sanitizeID(sanitizeID(s)) ==
+// sanitizeID(s).
 func sanitizeID(s string) string {
 	var b strings.Builder
 	under := false
@@ -50,7 +51,7 @@ func sanitizeID(s string) string {
 	}
 	id := strings.TrimRight(b.String(), "_")
 	if id == "" {
-		return "r_"
+		return "r"
 	}
 	if c := id[0]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_') {
 		id = "r_" + id
