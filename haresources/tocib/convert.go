@@ -14,9 +14,11 @@ import (
 	"hbgo/resourced"
 )
 
-// Placement scores. A group's members each add the location score for the
-// home node and, while active, the stickiness for the node they run on, so
-// only the ratio of the two decides placement, whatever the group size.
+// Placement scores. Pacemaker counts a group's location score once but
+// adds the stickiness of every active member, so a one-member group is the
+// tight case for StickinessStay (it must exceed HomeScore on its own) and
+// StickinessFailback times the largest group must stay below HomeScore —
+// 0 does for any size. tests/upgrade checks both against crm_simulate.
 const (
 	// HomeScore is the score of the location constraint preferring a
 	// group's home node.
