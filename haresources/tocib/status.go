@@ -8,8 +8,13 @@ import (
 // NodeState is what a status section says about one node: whether it is
 // a live cluster member and which primitives it runs.
 type NodeState struct {
-	Name    string
-	Online  bool
+	Name   string
+	Online bool
+	// Lost marks an offline node that left without shutting down (a
+	// crash): the cluster still expects it and its operation history is
+	// kept, so Pacemaker must fence it (or, with STONITH disabled, assume
+	// it is down) before recovering its resources elsewhere.
+	Lost    bool
 	Running []string // primitive ids, each recorded as successfully started
 }
 
@@ -19,11 +24,11 @@ const simKey = "0:0:0:00000000-0000-0000-0000-000000000000"
 
 // SetStatus replaces the status section with node_state entries for the
 // given nodes, as a running cluster would have recorded them: online
-// members (or cleanly stopped nodes) with a successful start in the
-// operation history of every resource they run. It lets crm_simulate and
-// crm_verify judge the configuration in a given situation (a converted
-// cluster after a takeover, for example). Unknown primitive ids are
-// skipped.
+// members, cleanly stopped nodes or crashed ones (Lost), with a successful
+// start in the operation history of every resource they run. It lets
+// crm_simulate and crm_verify judge the configuration in a given situation
+// (a converted cluster after a takeover, for example). Unknown primitive
+// ids are skipped.
 func (c *CIB) SetStatus(states []NodeState) {
 	prims := map[string]Primitive{}
 	for _, g := range c.Configuration.Resources.Groups {
@@ -37,8 +42,11 @@ func (c *CIB) SetStatus(states []NodeState) {
 	var b strings.Builder
 	for _, s := range states {
 		ns := nodeState{ID: s.Name, Uname: s.Name, InCCM: "false", CRMD: "offline", Join: "down", Expected: "down"}
-		if s.Online {
+		switch {
+		case s.Online:
 			ns.InCCM, ns.CRMD, ns.Join, ns.Expected = "true", "online", "member", "member"
+		case s.Lost:
+			ns.Expected = "member"
 		}
 		ns.LRM.ID = s.Name
 		for i, id := range s.Running {

@@ -42,13 +42,17 @@ type converted struct {
 	v1      []failover.Group
 }
 
-func convert(t *testing.T, af hacf.AutoFailback) converted {
+func convert(t *testing.T, af hacf.AutoFailback, stonith bool) converted {
 	t.Helper()
 	groups, probs := haresources.Parse(strings.NewReader(haresourcesText), "haresources")
 	if err := probs.Err(); err != nil {
 		t.Fatal(err)
 	}
 	cfg := &hacf.Config{Nodes: []hacf.Node{{Name: "n1"}, {Name: "n2"}}, AutoFailback: af, Params: map[string]hacf.Param{}}
+	if stonith {
+		// One device that can reset either node, usable from both.
+		cfg.StonithHosts = []hacf.StonithHost{{From: "*", Type: "null", Params: "n1 n2", Line: 1}}
+	}
 	cib, _, err := tocib.Convert(cfg, groups, tocib.Options{Host: allInstalled{}})
 	if err != nil {
 		t.Fatal(err)
@@ -69,12 +73,14 @@ func convert(t *testing.T, af hacf.AutoFailback) converted {
 }
 
 // status describes a situation for the scheduler: which nodes are up and
-// where each group (v1 key) runs.
-func (c converted) status(up map[string]bool, where map[string]string) []tocib.NodeState {
+// where each group (v1 key) runs. A node that is down either left cleanly
+// (no history) or, with crashed, was lost with its groups still recorded
+// as running on it.
+func (c converted) status(up map[string]bool, crashed bool, where map[string]string) []tocib.NodeState {
 	var states []tocib.NodeState
 	for _, n := range []string{"n1", "n2"} {
-		s := tocib.NodeState{Name: n, Online: up[n]}
-		if up[n] {
+		s := tocib.NodeState{Name: n, Online: up[n], Lost: !up[n] && crashed}
+		if up[n] || crashed {
 			for _, g := range c.v1 {
 				if where[g.Key] == n {
 					s.Running = append(s.Running, c.members[c.byKey[g.Key]]...)
@@ -88,8 +94,9 @@ func (c converted) status(up map[string]bool, where map[string]string) []tocib.N
 
 // schedule writes the CIB with the given status, runs the real
 // crm_simulate through the scheduler oracle and returns where each v1 group
-// ends up ("" = stopped). A group split over two nodes fails the test.
-func (c converted) schedule(t *testing.T, states []tocib.NodeState) map[string]string {
+// ends up ("" = stopped), and the nodes it fences. A group split over two
+// nodes fails the test.
+func (c converted) schedule(t *testing.T, states []tocib.NodeState) (map[string]string, []string) {
 	t.Helper()
 	if _, err := exec.LookPath("crm_simulate"); err != nil {
 		t.Skip("crm_simulate not installed (pacemaker-cli-utils)")
@@ -109,9 +116,13 @@ func (c converted) schedule(t *testing.T, states []tocib.NodeState) map[string]s
 		t.Fatalf("oracle: %v\n%s", err, cp.XML())
 	}
 	nodesOf := map[string]map[string]bool{}
+	var fenced []string
 	sc := bufio.NewScanner(strings.NewReader(string(out)))
 	for sc.Scan() {
 		f := strings.Fields(sc.Text())
+		if len(f) == 3 && f[0] == "fence" {
+			fenced = append(fenced, f[1])
+		}
 		if len(f) >= 4 && f[0] == "rsc" {
 			g, ok := c.groupOf[f[1]]
 			if !ok {
@@ -154,7 +165,7 @@ func (c converted) schedule(t *testing.T, states []tocib.NodeState) map[string]s
 			t.Fatalf("group %s only partly running\n%s", id, out)
 		}
 	}
-	return res
+	return res, fenced
 }
 
 func aliveMap(v1 *v1Cluster) map[string]bool {
@@ -172,19 +183,28 @@ func aliveMap(v1 *v1Cluster) map[string]bool {
 // groups ran before it, minus those on a dead node); the expectation is
 // the v1 placement once the v1 cluster has settled after the same event.
 func TestConvertedClusterBehavesLikeV1(t *testing.T) {
-	modes := []struct {
-		name string
-		af   hacf.AutoFailback
-		mode failover.Mode
-	}{
-		{"auto_failback_on", hacf.FailbackOn, failover.AutoFailbackOn},
-		{"auto_failback_off", hacf.FailbackOff, failover.AutoFailbackOff},
-		{"auto_failback_legacy", hacf.FailbackLegacy, failover.Legacy},
+	type modeCase struct {
+		name    string
+		af      hacf.AutoFailback
+		mode    failover.Mode
+		crashed bool // dead nodes keep their history (else: cleanly down)
+		stonith bool
+	}
+	var modes []modeCase
+	for _, m := range []modeCase{
+		{name: "auto_failback_on", af: hacf.FailbackOn, mode: failover.AutoFailbackOn},
+		{name: "auto_failback_off", af: hacf.FailbackOff, mode: failover.AutoFailbackOff},
+		{name: "auto_failback_legacy", af: hacf.FailbackLegacy, mode: failover.Legacy},
+	} {
+		modes = append(modes, m)
+		modes = append(modes, modeCase{m.name + "/crash", m.af, m.mode, true, false})
+		modes = append(modes, modeCase{m.name + "/crash_stonith", m.af, m.mode, true, true})
 	}
 	for _, m := range modes {
 		t.Run(m.name, func(t *testing.T) {
-			c := convert(t, m.af)
+			c := convert(t, m.af, m.stonith)
 			v1 := newV1Cluster(t, m.mode, c.v1, "n1", "n2")
+			v1.stonith = m.stonith
 			keyA, keyB := c.v1[0].Key, c.v1[1].Key
 
 			type step struct {
@@ -204,14 +224,27 @@ func TestConvertedClusterBehavesLikeV1(t *testing.T) {
 				before := v1.placement()
 				s.event()
 				up := aliveMap(v1)
-				for k, n := range before {
-					if n != "" && !up[n] {
-						before[k] = "" // died with its node
+				if !m.crashed {
+					for k, n := range before {
+						if n != "" && !up[n] {
+							before[k] = "" // the node left cleanly: nothing recorded
+						}
 					}
 				}
 				v1.run(s.settle)
 				want := v1.placement()
-				got := c.schedule(t, c.status(up, before))
+				got, fenced := c.schedule(t, c.status(up, m.crashed, before))
+				var lost []string
+				if m.crashed && m.stonith {
+					for _, n := range []string{"n1", "n2"} {
+						if !up[n] {
+							lost = append(lost, n)
+						}
+					}
+				}
+				if strings.Join(fenced, " ") != strings.Join(lost, " ") {
+					t.Errorf("%s: Pacemaker fences %v, want %v (v1 resets a dead peer only with STONITH)", s.name, fenced, lost)
+				}
 				for _, k := range []string{keyA, keyB} {
 					if got[k] != want[k] {
 						t.Errorf("%s: group %s: Pacemaker places it on %q, v1 on %q (input: up %v, running %v)",

@@ -22,6 +22,7 @@ type v1Cluster struct {
 	seq      int
 	deadtime time.Duration
 	initdead time.Duration
+	stonith  bool // a STONITH device can reset the peer
 }
 
 type v1Node struct {
@@ -72,7 +73,7 @@ func (c *v1Cluster) start(node string) {
 	n := c.nodes[node]
 	n.gen++
 	n.alive, n.commUp, n.job = true, false, nil
-	n.m = failover.New(failover.Config{Node: node, Nodes: c.order, Mode: c.mode, Groups: c.groups})
+	n.m = failover.New(failover.Config{Node: node, Nodes: c.order, Mode: c.mode, Groups: c.groups, Stonith: c.stonith})
 	var silent []string
 	for _, p := range c.peers(node) {
 		pn := c.nodes[p]
