@@ -2,10 +2,14 @@ package main
 
 import (
 	"bytes"
+	"encoding/xml"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"hbgo/haresources/tocib"
 )
 
 func writeConfig(t *testing.T, hacfText, hrText string) string {
@@ -91,5 +95,52 @@ func TestErrorsExitOneWithFileLine(t *testing.T) {
 	}
 	if rc, _, _ := runCmd("--bogus"); rc != 1 {
 		t.Errorf("unknown flag: rc %d", rc)
+	}
+}
+
+// TestEndToEndWithStonithAndCrmVerify: stonith_host lines for each node
+// (hacf keeps only the local node's, the command merges them) become one
+// device per line, and the file written passes the real crm_verify once
+// the nodes are up.
+func TestEndToEndWithStonithAndCrmVerify(t *testing.T) {
+	if _, err := exec.LookPath("stonith"); err != nil {
+		t.Skip("cluster-glue stonith tool not installed")
+	}
+	hacfText := goodHacf + "stonith_host alpha null beta\nstonith_host beta null alpha\n"
+	dir := writeConfig(t, hacfText, "alpha 198.51.100.10 Filesystem::/dev/sdb1::/srv::ext4\nbeta IPaddr2::198.51.100.11/24/eth0\n")
+	dst := filepath.Join(t.TempDir(), "cib.xml")
+	rc, _, errs := runCmd("--config-dir", dir, "--node-name", "alpha", "--lenient", "-o", dst)
+	if rc != 0 {
+		t.Fatalf("rc %d: %s", rc, errs)
+	}
+	data, err := os.ReadFile(dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cib tocib.CIB
+	if err := xml.Unmarshal(data, &cib); err != nil {
+		t.Fatalf("output does not read back: %v", err)
+	}
+	var devs []string
+	for _, p := range cib.Configuration.Resources.Primitives {
+		devs = append(devs, p.ID)
+	}
+	if strings.Join(devs, " ") != "stonith-alpha-null stonith-beta-null" {
+		t.Errorf("STONITH devices %v, want one per stonith_host line", devs)
+	}
+	if _, err := exec.LookPath("crm_verify"); err != nil {
+		t.Skip("crm_verify not installed")
+	}
+	// A fresh CIB with STONITH makes crm_verify plan start-up fencing of the
+	// nodes it has never seen; check it as the running cluster sees it.
+	cib.SetStatus([]tocib.NodeState{{Name: "alpha", Online: true}, {Name: "beta", Online: true}})
+	file := filepath.Join(t.TempDir(), "live.xml")
+	if err := os.WriteFile(file, cib.XML(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("crm_verify", "-x", file, "-V")
+	cmd.Env = append(os.Environ(), "CIB_shadow_dir="+t.TempDir())
+	if out, err := cmd.CombinedOutput(); err != nil || len(bytes.TrimSpace(out)) > 0 {
+		t.Fatalf("crm_verify: %v\n%s\n%s", err, out, cib.XML())
 	}
 }
