@@ -88,6 +88,7 @@ type Warning struct {
 	Msg  string
 }
 
+// String renders FILE:LINE: message (FILE: message without a line).
 func (w Warning) String() string {
 	if w.Line > 0 {
 		return fmt.Sprintf("%s:%d: %s", w.File, w.Line, w.Msg)
