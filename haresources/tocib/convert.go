@@ -223,6 +223,11 @@ func (c *converter) primitive(r haresources.Resource) Primitive {
 		c.hrWarnf(r.Line, "%s: %v; kept as heartbeat:%s, whose start will fail as it did in v1", r.Raw, err, r.Name)
 		return c.scriptPrimitive(r, "heartbeat")
 	}
+	if r.Name == "drbddisk" {
+		// drbddisk promotes a DRBD resource outside the cluster's view;
+		// Pacemaker's own way is a promotable clone.
+		c.hrWarnf(r.Line, "%s: kept as heartbeat:drbddisk; consider an ocf:linbit:drbd promotable clone with the group colocated with its promoted instance", r.Raw)
+	}
 	if c.opt.Host.Executable(path.Join(c.opt.ConfigDir, "resource.d", r.Name)) {
 		// v1 looks in resource.d first, so a script there is what ran.
 		return c.scriptPrimitive(r, "heartbeat")

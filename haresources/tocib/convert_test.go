@@ -97,7 +97,7 @@ func TestPrimitiveMapping(t *testing.T) {
 			params: map[string]string{"1": "/dev/sda1"}, warn: "usage: Filesystem"},
 		{name: "custom resource.d script", token: "drbddisk::r0",
 			id: "drbddisk_r0", class: "heartbeat", typ: "drbddisk",
-			params: map[string]string{"1": "r0"}, monitorInterval: "30s", startTimeout: "120s"},
+			params: map[string]string{"1": "r0"}, warn: "ocf:linbit:drbd", monitorInterval: "30s", startTimeout: "120s"},
 		{name: "init script is lsb", token: "apache2",
 			id: "apache2", class: "lsb", typ: "apache2", params: map[string]string{},
 			warn: "converted to lsb:apache2", monitorInterval: "15s", startTimeout: "120s"},
