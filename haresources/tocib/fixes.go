@@ -18,27 +18,31 @@ package tocib
 //  3. IPaddr/IPaddr2 arguments are split the way the 3.0.6 wrappers split
 //     them, through resourced.MapLegacy (TestPrimitiveMapping): the form
 //     IP/MASK/BROADCAST puts a third field starting with a digit in
-//     broadcast (the script took it for the nic), runs of '/' are
-//     skipped, and a dotted netmask is written as CIDR bits.
+//     broadcast, not in nic, as a plain positional split of
+//     ip/bits/nic/broadcast (the script's) would have it; runs of '/'
+//     are skipped, and a dotted netmask is written as CIDR bits.
 //  4. Every line becomes a group, members in line order
 //     (TestGroupsKeepLineOrder): a Pacemaker group is ordered and
 //     colocated, so start is left to right and stop right to left as in
 //     v1. The script made lone primitives for one-resource lines and
-//     numbered groups group_1, group_11, group_21, and its optional
-//     #rsc_order / #rsc_colocation comments produced constraints whose
-//     direction did not match the line order; no separate order or
-//     colocation constraints are generated here. Ids come from the group
+//     numbered groups group_1, group_11, group_21; its #rsc_order /
+//     #rsc_colocation comment extensions are not honoured: order and
+//     colocation come from the group alone, so they cannot contradict
+//     the line. Ids come from the group
 //     key and are unique and legal XML ids (TestIDsAreUniqueAndLegal).
 //  5. no-quorum-policy is ignore for two-node clusters (TestClusterOptions):
 //     the script wrote stop, so the survivor of a two-node cluster, having
 //     no majority, stopped everything instead of taking over.
 //  6. Other wrapper parameters follow the wrapper scripts (MapLegacy), not
 //     a positional guess from the agent's meta-data; a wrapper with the
-//     wrong argument count stays heartbeat-class so it fails as in v1.
+//     wrong argument count stays heartbeat-class so it fails as in v1
+//     (TestPrimitiveMapping).
 //  7. Scripts are looked up as v1 does, resource.d before init.d; a
 //     script found nowhere is not written as class "UNKNOWN" (which
-//     Pacemaker rejects) but as heartbeat class with a warning.
+//     Pacemaker rejects) but as heartbeat class with a warning
+//     (TestPrimitiveMapping).
 //  8. The nodes section is filled from the node lines, and options the
 //     script put in crm_config but Pacemaker 2 no longer reads there
 //     (default-resource-stickiness, default-action-timeout, ...) are
-//     replaced by rsc_defaults and per-operation timeouts.
+//     replaced by rsc_defaults and per-operation timeouts
+//     (TestClusterOptions, TestPrimitiveMapping).
