@@ -143,6 +143,7 @@ func Convert(cfg *hacf.Config, groups []haresources.Group, opt Options) (*CIB, [
 	}
 	c.nodes()
 	c.groups(groups)
+	c.heartbeatClassNotice()
 	c.stonith()
 	c.options()
 	return c.cib, c.warns, nil
@@ -199,6 +200,25 @@ func (c *converter) groups(groups []haresources.Group) {
 		c.cib.Configuration.Constraints.Locations = append(c.cib.Configuration.Constraints.Locations, Location{
 			ID: c.ids.unique("location-" + grp.ID + "-home"), Rsc: grp.ID, Node: g.Node, Score: strconv.Itoa(HomeScore),
 		})
+	}
+}
+
+// heartbeatClassNotice warns once about heartbeat-class primitives: the
+// class runs resource.d scripts as v1 did and hbgo's crm mode supports it,
+// but Pacemaker 2.x dropped it (its crm_resource --list-standards offers
+// ocf, lsb, service and stonith only), so such a CIB is not portable.
+func (c *converter) heartbeatClassNotice() {
+	var ids []string
+	for _, g := range c.cib.Configuration.Resources.Groups {
+		for _, p := range g.Primitives {
+			if p.Class == "heartbeat" {
+				ids = append(ids, p.ID)
+			}
+		}
+	}
+	if len(ids) > 0 {
+		c.hrWarnf(0, "heartbeat-class resources (%s) run under hbgo's crm mode but not under Pacemaker 2.x, which dropped that class; rewrite them as OCF agents before moving to Pacemaker",
+			strings.Join(ids, ", "))
 	}
 }
 

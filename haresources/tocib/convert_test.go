@@ -196,6 +196,26 @@ func TestGroupsKeepLineOrder(t *testing.T) {
 	crmVerify(t, cib)
 }
 
+func TestHeartbeatClassIsFlaggedOnce(t *testing.T) {
+	_, warns := mustConvert(t, twoNodes(hacf.FailbackOn), "n1 myapp drbddisk::r0\nn2 10.0.0.5\n")
+	n := 0
+	for _, w := range warns {
+		if strings.Contains(w.Msg, "Pacemaker 2.x") {
+			n++
+			if !strings.Contains(w.Msg, "(myapp, drbddisk_r0)") {
+				t.Errorf("notice does not list the resources: %s", w)
+			}
+		}
+	}
+	if n != 1 {
+		t.Errorf("want one heartbeat-class notice, got %d: %v", n, warns)
+	}
+	_, warns = mustConvert(t, twoNodes(hacf.FailbackOn), "n1 10.0.0.5\n")
+	if hasWarning(warns, "Pacemaker 2.x") {
+		t.Errorf("notice without heartbeat-class resources: %v", warns)
+	}
+}
+
 func TestIDsAreUniqueAndLegal(t *testing.T) {
 	// The same resource twice, a node named like a resource id, odd
 	// characters.

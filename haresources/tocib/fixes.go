@@ -40,7 +40,8 @@ package tocib
 //  7. Scripts are looked up as v1 does, resource.d before init.d; a
 //     script found nowhere is not written as class "UNKNOWN" (which
 //     Pacemaker rejects) but as heartbeat class with a warning
-//     (TestPrimitiveMapping).
+//     (TestPrimitiveMapping). The heartbeat class itself is flagged once:
+//     Pacemaker 2.x no longer has it (TestHeartbeatClassIsFlaggedOnce).
 //  8. The nodes section is filled from the node lines, and options the
 //     script put in crm_config but Pacemaker 2 no longer reads there
 //     (default-resource-stickiness, default-action-timeout, ...) are
