@@ -301,6 +301,10 @@ func (c *Client) settle(ctx context.Context, path dbus.ObjectPath, r *Result) er
 	for {
 		if err := c.states(ctx, path, r); err != nil {
 			if ctx.Err() != nil {
+				if stillRunning(r.ActiveState) {
+					r.Pending = false
+					return nil
+				}
 				r.Pending = IsPending(r.ActiveState)
 				return ctx.Err()
 			}
@@ -313,8 +317,7 @@ func (c *Client) settle(ctx context.Context, path dbus.ObjectPath, r *Result) er
 		r.Pending = true
 		select {
 		case <-ctx.Done():
-			if r.ActiveState == "reloading" || r.ActiveState == "refreshing" {
-				// Still running while it reloads: that is an answer.
+			if stillRunning(r.ActiveState) {
 				r.Pending = false
 				return nil
 			}
@@ -323,6 +326,12 @@ func (c *Client) settle(ctx context.Context, path dbus.ObjectPath, r *Result) er
 		case <-tick.C:
 		}
 	}
+}
+
+// stillRunning: a unit that reloads is running; when the deadline comes
+// while it reloads (even during the last query) that is the answer.
+func stillRunning(activeState string) bool {
+	return activeState == "reloading" || activeState == "refreshing"
 }
 
 func notInstalled(loadState string) (ocf.ExitCode, bool) {
