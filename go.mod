@@ -1,3 +1,8 @@
 module hbgo
 
 go 1.25
+
+require (
+	github.com/sirupsen/logrus v1.10.2 // indirect
+	golang.org/x/sys v0.13.0 // indirect
+)
