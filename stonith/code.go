@@ -11,15 +11,15 @@ type Code int
 
 // The codes of cluster-glue's stonith.h.
 const (
-	OK         Code = 0 // S_OK: done
-	BadConfig  Code = 1 // S_BADCONFIG: bad configuration
-	Access     Code = 2 // S_ACCESS: cannot reach or log in to the device
-	Inval      Code = 3 // S_INVAL: bad argument
-	BadHost    Code = 4 // S_BADHOST: host not controlled by this device
-	ResetFail  Code = 5 // S_RESETFAIL: the reset/on/off failed
-	Timeout    Code = 6 // S_TIMEOUT: dialogue with the device timed out
-	IsOff      Code = 7 // S_ISOFF: outlet is off
-	Oops       Code = 8 // S_OOPS: anything else
+	OK        Code = 0 // S_OK: done
+	BadConfig Code = 1 // S_BADCONFIG: bad configuration
+	Access    Code = 2 // S_ACCESS: cannot reach or log in to the device
+	Inval     Code = 3 // S_INVAL: bad argument
+	BadHost   Code = 4 // S_BADHOST: host not controlled by this device
+	ResetFail Code = 5 // S_RESETFAIL: the reset/on/off failed
+	Timeout   Code = 6 // S_TIMEOUT: dialogue with the device timed out
+	IsOff     Code = 7 // S_ISOFF: outlet is off
+	Oops      Code = 8 // S_OOPS: anything else
 	// Unexpected is the stonith command's catch-all -1 (exit status 255),
 	// used when a host list cannot be obtained or a script cannot be run.
 	Unexpected Code = -1
