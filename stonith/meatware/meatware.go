@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -41,9 +42,8 @@ func FIFOPath(dir, host string) string {
 	return filepath.Join(dir, "meatware."+host)
 }
 
-// Record returns the 256-byte reply confirming host, NUL padded. Names
-// longer than fit are truncated like the C sprintf into a fixed buffer
-// would not be; they are cut so the record stays 256 bytes.
+// Record returns the 256-byte reply confirming host, NUL padded; a name
+// too long to fit is cut so the record keeps its size and a final NUL.
 func Record(host string) []byte {
 	b := make([]byte, RecordSize)
 	copy(b[:RecordSize-1], "meatware reply "+host)
@@ -89,26 +89,51 @@ func Wait(ctx context.Context, dir, host string, timeout time.Duration, log *log
 	stonith.Crit(log).Errorf("OPERATOR INTERVENTION REQUIRED to reset %s.", host)
 	stonith.Crit(log).Errorf("Run \"meatclient -c %s\" AFTER power-cycling the machine.", host)
 
-	// Opening read-write never blocks and keeps a writer present, so the
-	// read below waits for data instead of seeing EOF; it also lets a
-	// client opening with O_NONBLOCK find a reader.
-	f, err := os.OpenFile(path, os.O_RDWR, 0)
-	if err != nil {
-		stonith.Crit(log).Error("cannot open FIFO for Meatware_reset_host")
-		return fmt.Errorf("open %s: %w: %w", path, stonith.ErrOops, err)
-	}
-	defer f.Close()
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+
+	// A read-only open of a FIFO blocks until a writer opens it; while it
+	// blocks we count as a reader, so meatclient's non-blocking open
+	// succeeds. A client that gives up closes without writing and the
+	// read below sees EOF: a format error, as with cluster-glue.
+	type opened struct {
+		f   *os.File
+		err error
+	}
+	ch := make(chan opened, 1)
+	go func() {
+		f, err := os.OpenFile(path, os.O_RDONLY, 0)
+		ch <- opened{f, err}
+	}()
+	var o opened
+	select {
+	case o = <-ch:
+	case <-ctx.Done():
+		// Unblock the pending open by playing writer for a moment.
+		if w, err := os.OpenFile(path, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
+			_ = w.Close()
+		}
+		if o = <-ch; o.f != nil {
+			_ = o.f.Close()
+		}
+		stonith.Crit(log).Errorf("no operator confirmation for %s", host)
+		return fmt.Errorf("waiting on %s: %w", path, stonith.ErrTimeout)
+	}
+	if o.err != nil {
+		stonith.Crit(log).Error("cannot open FIFO for Meatware_reset_host")
+		return fmt.Errorf("open %s: %w: %w", path, stonith.ErrOops, o.err)
+	}
+	f := o.f
+	defer f.Close()
 	stop := context.AfterFunc(ctx, func() { _ = f.SetReadDeadline(time.Unix(1, 0)) })
 	defer stop()
 
 	rec := make([]byte, RecordSize)
 	n, err := f.Read(rec)
-	if err != nil {
+	if err != nil && !errors.Is(err, io.EOF) {
 		if ctx.Err() != nil {
 			stonith.Crit(log).Errorf("no operator confirmation for %s", host)
 			return fmt.Errorf("waiting on %s: %w", path, stonith.ErrTimeout)
