@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -86,54 +85,32 @@ func Wait(ctx context.Context, dir, host string, timeout time.Duration, log *log
 	// Mkfifo applies the umask; the operator's meatclient needs exactly
 	// owner read/write.
 	_ = os.Chmod(path, 0o600)
+	// Open read-only without blocking, so a client can connect at once
+	// (its non-blocking write open needs a reader). Reading right away
+	// would see EOF while no writer exists; instead wait for the poller:
+	// a FIFO reports readable only once a writer has written, or has come
+	// and gone without writing (the operator answered no), which then
+	// reads as EOF: a format error, as with cluster-glue.
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		stonith.Crit(log).Error("cannot open FIFO for Meatware_reset_host")
+		return fmt.Errorf("open %s: %w: %w", path, stonith.ErrOops, err)
+	}
+	defer f.Close()
+	// Instructions only once a client can connect.
 	stonith.Crit(log).Errorf("OPERATOR INTERVENTION REQUIRED to reset %s.", host)
 	stonith.Crit(log).Errorf("Run \"meatclient -c %s\" AFTER power-cycling the machine.", host)
-
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-
-	// A read-only open of a FIFO blocks until a writer opens it; while it
-	// blocks we count as a reader, so meatclient's non-blocking open
-	// succeeds. A client that gives up closes without writing and the
-	// read below sees EOF: a format error, as with cluster-glue.
-	type opened struct {
-		f   *os.File
-		err error
-	}
-	ch := make(chan opened, 1)
-	go func() {
-		f, err := os.OpenFile(path, os.O_RDONLY, 0)
-		ch <- opened{f, err}
-	}()
-	var o opened
-	select {
-	case o = <-ch:
-	case <-ctx.Done():
-		// Unblock the pending open by playing writer for a moment.
-		if w, err := os.OpenFile(path, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
-			_ = w.Close()
-		}
-		if o = <-ch; o.f != nil {
-			_ = o.f.Close()
-		}
-		stonith.Crit(log).Errorf("no operator confirmation for %s", host)
-		return fmt.Errorf("waiting on %s: %w", path, stonith.ErrTimeout)
-	}
-	if o.err != nil {
-		stonith.Crit(log).Error("cannot open FIFO for Meatware_reset_host")
-		return fmt.Errorf("open %s: %w: %w", path, stonith.ErrOops, o.err)
-	}
-	f := o.f
-	defer f.Close()
 	stop := context.AfterFunc(ctx, func() { _ = f.SetReadDeadline(time.Unix(1, 0)) })
 	defer stop()
 
 	rec := make([]byte, RecordSize)
-	n, err := f.Read(rec)
-	if err != nil && !errors.Is(err, io.EOF) {
+	n, err := readWhenReady(f, rec)
+	if err != nil {
 		if ctx.Err() != nil {
 			stonith.Crit(log).Errorf("no operator confirmation for %s", host)
 			return fmt.Errorf("waiting on %s: %w", path, stonith.ErrTimeout)
@@ -151,6 +128,33 @@ func Wait(ctx context.Context, dir, host string, timeout time.Duration, log *log
 	}
 	log.Infof("node Meatware-reset: %s", host)
 	return nil
+}
+
+// readWhenReady performs one read on f after the poller reports it
+// readable; n is 0 at EOF.
+func readWhenReady(f *os.File, buf []byte) (int, error) {
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	var rerr error
+	polled := false
+	err = rc.Read(func(fd uintptr) bool {
+		if !polled {
+			polled = true
+			return false // wait for readiness first
+		}
+		n, rerr = syscall.Read(int(fd), buf)
+		return rerr != syscall.EAGAIN
+	})
+	if err != nil {
+		return 0, err
+	}
+	if rerr != nil {
+		return 0, rerr
+	}
+	return n, nil
 }
 
 // ErrNoFIFO is returned (wrapped) by Confirm when nobody waits for host.
