@@ -10,6 +10,7 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	"unsafe"
 
 	"github.com/sirupsen/logrus"
 
@@ -130,8 +131,11 @@ func Wait(ctx context.Context, dir, host string, timeout time.Duration, log *log
 	return nil
 }
 
-// readWhenReady performs one read on f after the poller reports it
-// readable; n is 0 at EOF.
+// readWhenReady performs one read on f once the FIFO is readable in
+// poll(2)'s sense; n is 0 at EOF. The check is made with poll rather than
+// by attempting the read, because a read on a FIFO without writers
+// returns EOF at once, while poll only reports a hang-up after a writer
+// has come and gone.
 func readWhenReady(f *os.File, buf []byte) (int, error) {
 	rc, err := f.SyscallConn()
 	if err != nil {
@@ -139,11 +143,9 @@ func readWhenReady(f *os.File, buf []byte) (int, error) {
 	}
 	var n int
 	var rerr error
-	polled := false
 	err = rc.Read(func(fd uintptr) bool {
-		if !polled {
-			polled = true
-			return false // wait for readiness first
+		if !readable(fd) {
+			return false // wait for the poller
 		}
 		n, rerr = syscall.Read(int(fd), buf)
 		return rerr != syscall.EAGAIN
@@ -155,6 +157,32 @@ func readWhenReady(f *os.File, buf []byte) (int, error) {
 		return 0, rerr
 	}
 	return n, nil
+}
+
+// pollFd is struct pollfd.
+type pollFd struct {
+	fd      int32
+	events  int16
+	revents int16
+}
+
+const (
+	pollIn  = 0x1
+	pollErr = 0x8
+	pollHup = 0x10
+)
+
+// readable asks poll(2), without waiting, whether fd has data or a
+// hang-up to report.
+func readable(fd uintptr) bool {
+	p := pollFd{fd: int32(fd), events: pollIn}
+	var ts syscall.Timespec
+	n, _, errno := syscall.Syscall6(syscall.SYS_PPOLL, uintptr(unsafe.Pointer(&p)), 1,
+		uintptr(unsafe.Pointer(&ts)), 0, 0, 0)
+	if errno != 0 {
+		return true // let the read report the problem
+	}
+	return n > 0 && p.revents&(pollIn|pollHup|pollErr) != 0
 }
 
 // ErrNoFIFO is returned (wrapped) by Confirm when nobody waits for host.
