@@ -3,7 +3,8 @@
 // the stonith command), the reset/on/off actions, the Driver and Device
 // interfaces, and the parsers for the three ways cluster-glue accepts
 // device parameters (name=value, the positional -p/-F string, and the
-// environment).
+// environment). ResetWithAny fences a node with the first configured
+// device that controls it, as heartbeat v1 does for a dead node.
 //
 // Device classes live in sub-packages: builtin (null, ssh, meatware,
 // suicide), external (cluster-glue's external/* script protocol), fence

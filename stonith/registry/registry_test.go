@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -48,5 +49,41 @@ func TestTypesAndLookup(t *testing.T) {
 		if !IsUnknownType(err) || stonith.CodeOf(err) != stonith.Oops {
 			t.Fatalf("Lookup(%q) = %v", bad, err)
 		}
+	}
+}
+
+func TestOpenHelpers(t *testing.T) {
+	ctx := context.Background()
+	r := &Registry{ExternalDir: t.TempDir()}
+	dev, err := r.OpenPositional(ctx, "null", "A b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h, _ := dev.Hosts(ctx); !reflect.DeepEqual(h, []string{"a", "b"}) {
+		t.Fatal(h)
+	}
+	if _, err := r.OpenPositional(ctx, "null", " "); stonith.CodeOf(err) != stonith.BadConfig {
+		t.Fatal(err)
+	}
+	cfg := filepath.Join(t.TempDir(), "cfg")
+	if err := os.WriteFile(cfg, []byte("# null\nn1 n2\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if dev, err = r.OpenFile(ctx, "null", cfg); err != nil {
+		t.Fatal(err)
+	}
+	if h, _ := dev.Hosts(ctx); !reflect.DeepEqual(h, []string{"n1", "n2"}) {
+		t.Fatal(h)
+	}
+	for _, bad := range []string{filepath.Join(t.TempDir(), "missing"), os.DevNull} {
+		if _, err := r.OpenFile(ctx, "null", bad); stonith.CodeOf(err) != stonith.BadConfig {
+			t.Fatalf("%s: %v", bad, err)
+		}
+	}
+	if _, err := r.Open(ctx, "null", stonith.Params{}); stonith.CodeOf(err) != stonith.Inval {
+		t.Fatal(err)
+	}
+	if _, err := r.Open(ctx, "bogus", nil); !IsUnknownType(err) {
+		t.Fatal(err)
 	}
 }
