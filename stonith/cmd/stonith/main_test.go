@@ -222,3 +222,31 @@ func TestTypeList(t *testing.T) {
 		t.Fatalf("ours -L:\n%s\nwant:\n%s", got.stdout, strings.Join(keep, "\n"))
 	}
 }
+
+// TestSameOnTerminal repeats a few comparisons with stdin on a terminal
+// (through script(1)), where both tools print log lines as "prio: msg"
+// on stderr instead of sending them to syslog.
+func TestSameOnTerminal(t *testing.T) {
+	testenv.RequireProgram(t, realStonith)
+	scriptProg := testenv.RequireProgram(t, "script")
+	ours := filepath.Join(binaries(t), "stonith")
+	cases := []string{
+		"-t null hostlist=a -T reset A",
+		"-t null hostlist=a -S",
+		"-t null hostlist=a -S -d",
+		"-t nosuch -l",
+		"-t ssh hostlist=a -T on a",
+		"-t suicide -T reset not-this-node",
+		"-t external/ssh hostlist=127.0.0.2 -T off 127.0.0.2",
+	}
+	for _, c := range cases {
+		t.Run(c, func(t *testing.T) {
+			want := runTool(t, nil, scriptProg, "-qec", realStonith+" "+c, "/dev/null")
+			got := runTool(t, nil, scriptProg, "-qec", ours+" "+c, "/dev/null")
+			wo, gout := normalize(want.stdout, realStonith), normalize(got.stdout, ours)
+			if want.code != got.code || wo != gout {
+				t.Errorf("cluster-glue: exit %d\n%s\nours: exit %d\n%s", want.code, wo, got.code, gout)
+			}
+		})
+	}
+}
