@@ -250,3 +250,24 @@ func TestSameOnTerminal(t *testing.T) {
 		})
 	}
 }
+
+// TestFullHelp compares -h without a type: the usage and, for every type
+// we provide, the same description section in the same order.
+func TestFullHelp(t *testing.T) {
+	testenv.RequireProgram(t, realStonith)
+	want := runTool(t, nil, realStonith, "-h")
+	got := runTool(t, nil, filepath.Join(binaries(t), "stonith"), "-h")
+	const sep = "\n\nSTONITH Device: "
+	parts := strings.Split(want.stdout, sep)
+	kept := []string{parts[0]}
+	for _, p := range parts[1:] {
+		typ, _, _ := strings.Cut(p, " - ")
+		switch {
+		case strings.HasPrefix(typ, "external/"), typ == "null", typ == "ssh", typ == "meatware", typ == "suicide":
+			kept = append(kept, p)
+		}
+	}
+	if got.code != want.code || got.stdout != strings.Join(kept, sep) {
+		t.Fatalf("ours:\n%s\nwant:\n%s", got.stdout, strings.Join(kept, sep))
+	}
+}
