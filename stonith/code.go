@@ -49,6 +49,7 @@ type codeError struct {
 	msg  string
 }
 
+// Error returns the description of the code.
 func (e *codeError) Error() string { return e.msg }
 
 // Code returns the result code the error stands for.
@@ -84,6 +85,7 @@ type StatusError struct {
 	Op     string
 }
 
+// Error says which operation exited with which status.
 func (e *StatusError) Error() string {
 	return fmt.Sprintf("%s exited with status %d", e.Op, e.Status)
 }

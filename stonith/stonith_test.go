@@ -188,3 +188,14 @@ func FuzzConfigLine(f *testing.F) {
 		}
 	})
 }
+
+func FuzzSplitHostList(f *testing.F) {
+	f.Add("A,b  c\t,D")
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, h := range SplitHostList(s) {
+			if h == "" || strings.ContainsAny(h, hostDelims) || h != Lower(h) {
+				t.Fatalf("%q -> bad host %q", s, h)
+			}
+		}
+	})
+}
