@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/sirupsen/logrus"
@@ -50,6 +51,9 @@ type Driver struct {
 	// through to its own); discarded when nil.
 	Stderr io.Writer
 	Log    *logrus.Entry
+
+	mu    sync.Mutex
+	names []string // cached answer of getconfignames, as cluster-glue keeps it
 }
 
 var _ stonith.Driver = (*Driver)(nil)
@@ -69,13 +73,20 @@ func (d *Driver) log() *logrus.Entry {
 	return stonith.OrDiscard(d.Log).WithField("device", d.Type())
 }
 
-// ConfigNames runs "getconfignames" and splits its output at white space.
+// ConfigNames runs "getconfignames" (once; the answer is kept) and
+// splits its output at white space.
 func (d *Driver) ConfigNames(ctx context.Context) ([]string, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.names != nil {
+		return append([]string(nil), d.names...), nil
+	}
 	out, err := d.runOutput(ctx, nil, "external_get_confignames", "getconfignames")
 	if err != nil {
 		return nil, err
 	}
-	return strings.Fields(out), nil
+	d.names = strings.Fields(out)
+	return append([]string(nil), d.names...), nil
 }
 
 var infoOps = map[stonith.InfoKind]string{

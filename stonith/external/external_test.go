@@ -107,7 +107,7 @@ func TestRecorderEveryAction(t *testing.T) {
 		t.Fatalf("configured calls:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want[1:], "\n"))
 	}
 	got := readLines(t, unconfigured)
-	if len(got) != 7 { // getconfignames, 5 getinfo, getconfignames in New
+	if len(got) != 6 { // getconfignames (kept for New), 5 getinfo
 		t.Fatalf("unconfigured calls: %q", got)
 	}
 	for _, l := range got {
@@ -156,7 +156,8 @@ func TestFailures(t *testing.T) {
 	if err := os.Chmod(p, 0o775); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := d.ConfigNames(ctx); !errors.Is(err, ErrUnusable) {
+	fresh := &Driver{Dir: dir, Name: "recorder"}
+	if _, err := fresh.ConfigNames(ctx); !errors.Is(err, ErrUnusable) {
 		t.Fatalf("group-writable script ran: %v", err)
 	}
 	names, err := ListScripts(dir, nil)
@@ -166,7 +167,7 @@ func TestFailures(t *testing.T) {
 	if err := os.Chmod(p, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := d.ConfigNames(ctx); !errors.Is(err, ErrUnusable) {
+	if _, err := fresh.ConfigNames(ctx); !errors.Is(err, ErrUnusable) {
 		t.Fatalf("non-executable script ran: %v", err)
 	}
 }
