@@ -82,12 +82,24 @@ func ParseMetadata(b []byte) (*Metadata, error) {
 	return &m, nil
 }
 
-// ConfigNames are the parameters a user configures: all but the action
-// (STONITH chooses it), deprecated ones and aliases.
+// perRequestOrGeneric are parameters left out of ConfigNames: the action
+// and target, which each request supplies, and the options every agent
+// shares (tuning and diagnostics). They can still be given by name.
+var perRequestOrGeneric = map[string]bool{
+	"action": true, "option": true, "plug": true, "port": true, "nodename": true,
+	"help": true, "version": true, "verbose": true, "verbose_level": true,
+	"debug_file": true, "quiet": true, "separator": true, "plug_separator": true,
+	"delay": true, "disable_timeout": true, "login_timeout": true,
+	"power_timeout": true, "power_wait": true, "shell_timeout": true,
+	"stonith_status_sleep": true, "retry_on": true,
+}
+
+// ConfigNames are the parameters a user configures positionally: the
+// agent-specific ones, without deprecated names and aliases.
 func (m *Metadata) ConfigNames() []string {
 	var names []string
 	for _, p := range m.Parameters {
-		if p.Name == "action" || p.Name == "option" || p.Deprecated == "1" || p.Obsoletes != "" {
+		if perRequestOrGeneric[p.Name] || p.Deprecated == "1" || p.Obsoletes != "" {
 			continue
 		}
 		names = append(names, p.Name)

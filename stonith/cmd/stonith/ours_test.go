@@ -159,3 +159,29 @@ func runMeatclient(t *testing.T, env []string, prog, answer string, args ...stri
 	}
 	return result{stdout: string(out), code: code}
 }
+
+// TestFenceAgentThroughCommand runs fence_dummy (file based, from
+// fence-agents) as type rhcs/dummy through the command line.
+func TestFenceAgentThroughCommand(t *testing.T) {
+	testenv.RequireProgram(t, "/usr/sbin/fence_dummy")
+	ours := filepath.Join(binaries(t), "stonith")
+	st := "status_file=" + filepath.Join(t.TempDir(), "status")
+	for _, s := range []struct {
+		args   []string
+		code   int
+		stdout string
+	}{
+		{[]string{"-t", "rhcs/dummy", "-n"}, 0, "random_sleep_range  status_file  type  \n"},
+		{[]string{"-t", "rhcs/dummy", st, "-S"}, 0, ""},
+		{[]string{"-t", "rhcs/dummy", st, "-T", "off", "n1"}, 0, ""},
+		{[]string{"-t", "rhcs/dummy", st, "-T", "on", "n1"}, 0, ""},
+		{[]string{"-t", "rhcs/dummy", st, "n1"}, 0, ""},
+		{[]string{"-t", "rhcs/dummy", st, "-l"}, 255, ""}, // fence_dummy cannot list
+		{[]string{"-t", "rhcs/nosuch", "x=1", "-l"}, 8, ""},
+	} {
+		got := runTool(t, nil, ours, s.args...)
+		if got.code != s.code || got.stdout != s.stdout {
+			t.Fatalf("stonith %q: %+v, want exit %d stdout %q", s.args, got, s.code, s.stdout)
+		}
+	}
+}
