@@ -96,6 +96,7 @@ type testCluster struct {
 	extraCf string
 	ipfail  bool
 	ping    func(node string) []media.Medium
+	fencer  Fencer
 }
 
 func newCluster(t *testing.T, failback string) *testCluster {
@@ -130,6 +131,7 @@ func (c *testCluster) start(name string) *testNode {
 		Groups:   []failover.Group{{Key: "ip1", Home: "n1"}, {Key: "ip2", Home: "n2"}},
 		Media:    []media.Medium{c.hub.Join(name, "eth0")},
 		IPFail:   c.ipfail,
+		Fencer:   c.fencer,
 		Clock:    clock.Real(),
 		Log:      logrus.NewEntry(l).WithField("self", name),
 		UUID:     uuid,

@@ -194,11 +194,18 @@ func runForeground(o options, node string, loaded *config.Loaded, stderr io.Writ
 		}
 		children = append(children, c)
 	}
-	if cfg.Stonith != nil || len(cfg.StonithHosts) > 0 {
-		log.Warn("STONITH devices in ha.cf are not used yet by this heartbeat: takeover proceeds without fencing")
+	var fencer daemon.Fencer
+	if mgr != nil {
+		f, err := service.OpenFencer(context.Background(), cfg, log.WithField("subsys", "stonith"))
+		if err != nil {
+			return fail("%v", err)
+		}
+		if f != nil {
+			fencer = f
+		}
 	}
 	d, err := daemon.New(daemon.Options{Node: node, Config: cfg, Keyring: loaded.Keyring, Groups: groups,
-		Media: med, Ping: ping, Clock: clock.Real(), Log: log, UUID: uuid, Gen: gen, Resource: mgr,
+		Media: med, Ping: ping, Clock: clock.Real(), Log: log, UUID: uuid, Gen: gen, Resource: mgr, Fencer: fencer,
 		Version: Version, Notify: service.Notify, IPFail: ipf})
 	if err != nil {
 		return fail("%v", err)
