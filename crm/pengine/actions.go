@@ -1,0 +1,377 @@
+package pengine
+
+import (
+	"hbgo/crm/cib"
+)
+
+type action struct {
+	rsc      *resource
+	task     string
+	node     *node
+	optional bool
+	runnable bool
+	pseudo   bool
+}
+
+// orderFlags say how an ordering propagates requiredness and runnability.
+type orderFlags uint
+
+const (
+	impliesThen          orderFlags = 1 << iota // first required → then required
+	impliesFirst                                // then required → first required
+	runnableLeft                                // first unrunnable → then unrunnable
+	restart                                     // same-resource stop→start restart handling
+	promotedImpliesFirst                        // then required and rsc promoted → first required
+)
+
+// ordering links a task of one resource to a task of another (or the
+// same) resource. sameNode limits it to instances placed on one node
+// (interleaved clones).
+type ordering struct {
+	first, then         *resource
+	firstTask, thenTask string
+	flags               orderFlags
+}
+
+func (ws *workingSet) newAction(r *resource, task string, n *node, optional bool) *action {
+	a := &action{rsc: r, task: task, node: n, optional: optional, runnable: n != nil}
+	if r != nil {
+		if n != nil && task != "stop" && task != "demote" && !n.available() {
+			a.runnable = false
+		}
+		if task == "stop" || task == "demote" {
+			if n != nil && n.unclean {
+				if ws.willFence(n) {
+					a.pseudo = true
+				} else {
+					a.runnable = false
+				}
+			} else if n != nil && !n.online {
+				if ws.willFence(n) {
+					a.pseudo = true
+				} else {
+					// The node is down cleanly: nothing to do there.
+					a.pseudo = true
+				}
+			}
+		} else if !ws.haveQuorum && a.runnable {
+			switch ws.noQuorumPolicy {
+			case "stop", "suicide":
+				a.runnable = false
+			case "freeze":
+				if len(r.runningOn) == 0 || r.nextRole > r.role {
+					a.runnable = false
+				}
+			}
+		}
+	}
+	ws.actions = append(ws.actions, a)
+	if r != nil {
+		r.actionList = append(r.actionList, a)
+	}
+	return a
+}
+
+// willFence reports whether the node is going to be fenced.
+func (ws *workingSet) willFence(n *node) bool {
+	return n.unclean && ws.canFence(n) && ws.anyManaged()
+}
+
+func (ws *workingSet) canFence(n *node) bool {
+	if !ws.stonithEnabled || !ws.haveStonithResource {
+		return false
+	}
+	if ws.haveQuorum || ws.noQuorumPolicy == "ignore" {
+		return true
+	}
+	return n != nil && n.online
+}
+
+func (ws *workingSet) anyManaged() bool {
+	for _, r := range ws.all {
+		if r.kind == cib.Primitive && r.managed {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *resource) failedOn(n *node) bool { return r.stopNodesFailed[n] }
+
+// createActions creates start/stop/promote/demote actions for every
+// primitive, required or optional as the assignment demands.
+func (ws *workingSet) createActions() {
+	for _, r := range ws.all {
+		if r.kind != cib.Primitive {
+			continue
+		}
+		next := r.allocatedTo
+		nextRole := r.nextRole
+		if next == nil {
+			nextRole = RoleStopped
+		}
+		multiply := len(r.runningOn) > 1
+		restartOn := map[*node]bool{}
+		for _, n := range r.runningOn {
+			need := next == nil || n != next || r.failedOn(n) || multiply || nextRole == RoleStopped
+			if need && n == next && !multiply {
+				restartOn[n] = true
+			}
+			if r.role == RolePromoted {
+				ws.newAction(r, "demote", n, !(need || nextRole < RolePromoted) || !r.managed)
+			}
+			ws.newAction(r, "stop", n, !need || !r.managed)
+		}
+		startNeeded := next != nil && nextRole >= RoleStarted && (!r.knownOn(next) || restartOn[next] || multiply)
+		start := ws.newAction(r, "start", next, !startNeeded || !r.managed)
+		if next == nil {
+			start.runnable = false
+		}
+		if next != nil && nextRole == RolePromoted {
+			promoteNeeded := r.role < RolePromoted || startNeeded
+			ws.newAction(r, "promote", next, !promoteNeeded || !r.managed)
+		} else if r.role == RolePromoted {
+			// No promotion planned; demote was created above when needed.
+			_ = start
+		}
+		if !r.managed {
+			for _, a := range r.actionList {
+				a.optional = true
+			}
+		}
+	}
+}
+
+func (r *resource) actionsFor(task string) []*action {
+	var out []*action
+	for _, a := range r.actionList {
+		if a.task == task {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// internalOrderings adds the orderings every primitive and group implies.
+func (ws *workingSet) internalOrderings() {
+	for _, r := range ws.all {
+		switch r.kind {
+		case cib.Primitive:
+			ws.orders = append(ws.orders,
+				&ordering{first: r, then: r, firstTask: "stop", thenTask: "start", flags: impliesThen | restart},
+				&ordering{first: r, then: r, firstTask: "demote", thenTask: "stop", flags: promotedImpliesFirst},
+				&ordering{first: r, then: r, firstTask: "start", thenTask: "promote", flags: runnableLeft})
+		case cib.Group:
+			if !r.groupOrdered {
+				continue
+			}
+			for i := 1; i < len(r.children); i++ {
+				prev, cur := r.children[i-1], r.children[i]
+				ws.orders = append(ws.orders,
+					&ordering{first: prev, then: cur, firstTask: "start", thenTask: "start", flags: impliesThen | runnableLeft},
+					&ordering{first: cur, then: prev, firstTask: "stop", thenTask: "stop", flags: impliesFirst},
+					&ordering{first: prev, then: cur, firstTask: "promote", thenTask: "promote", flags: runnableLeft | impliesThen},
+					&ordering{first: cur, then: prev, firstTask: "demote", thenTask: "demote", flags: impliesFirst})
+			}
+		}
+	}
+}
+
+func inverseTask(t string) string {
+	switch t {
+	case "start":
+		return "stop"
+	case "stop":
+		return "start"
+	case "promote":
+		return "demote"
+	case "demote":
+		return "promote"
+	}
+	return ""
+}
+
+// userOrderings unpacks rsc_order constraints.
+func (ws *workingSet) userOrderings() {
+	for _, o := range ws.cib.Orders {
+		first, then := ws.byID[o.First], ws.byID[o.Then]
+		if first == nil || then == nil {
+			continue
+		}
+		fa, ta := o.FirstAction, o.ThenAction
+		if fa == "" {
+			fa = "start"
+		}
+		if ta == "" {
+			ta = fa
+		}
+		kind := o.Kind
+		if kind == "" {
+			if o.HasScore && o.Score == 0 {
+				kind = "Optional"
+			} else {
+				kind = "Mandatory"
+			}
+		}
+		if kind != "Mandatory" {
+			continue // optional and serializing orders never change which actions run
+		}
+		sym := true
+		if o.Symmetrical != "" {
+			sym = cib.IsTrue(o.Symmetrical)
+		}
+		var flags orderFlags
+		if sym {
+			flags = impliesThen
+			if fa == "start" || fa == "promote" {
+				flags |= runnableLeft
+			}
+		} else {
+			flags = runnableLeft
+		}
+		ws.orders = append(ws.orders, &ordering{first: first, then: then, firstTask: fa, thenTask: ta, flags: flags})
+		if sym {
+			fi, ti := inverseTask(fa), inverseTask(ta)
+			if fi != "" && ti != "" {
+				ws.orders = append(ws.orders, &ordering{first: then, then: first, firstTask: ti, thenTask: fi, flags: impliesFirst})
+			}
+		}
+	}
+}
+
+// summary describes a resource's actions for one task: whether any is
+// required and whether the task can happen (all/any instances runnable).
+func summary(r *resource, task string) (required, runnable, exists bool) {
+	switch r.kind {
+	case cib.Primitive:
+		as := r.actionsFor(task)
+		runnable = true
+		for _, a := range as {
+			exists = true
+			if !a.optional {
+				required = true
+			}
+			if !a.runnable {
+				runnable = false
+			}
+		}
+		return required, runnable, exists
+	case cib.Group:
+		runnable = true
+		for _, c := range r.children {
+			req, run, ex := summary(c, task)
+			if !ex {
+				continue
+			}
+			exists = true
+			required = required || req
+			runnable = runnable && run
+		}
+		return required, runnable, exists
+	}
+	// Clones: runnable when any instance is.
+	any := false
+	for _, c := range r.children {
+		req, run, ex := summary(c, task)
+		if !ex {
+			continue
+		}
+		exists = true
+		required = required || req
+		if run && (task != "start" && task != "promote" || c.allocatedTo != nil) {
+			any = true
+		}
+	}
+	return required, any || !exists, exists
+}
+
+// apply changes every action of a task below r; it reports whether
+// anything changed.
+func apply(r *resource, task string, f func(*action) bool) bool {
+	changed := false
+	if r.kind == cib.Primitive {
+		for _, a := range r.actionsFor(task) {
+			if f(a) {
+				changed = true
+			}
+		}
+		return changed
+	}
+	for _, c := range r.children {
+		if apply(c, task, f) {
+			changed = true
+		}
+	}
+	return changed
+}
+
+func setRequired(a *action) bool {
+	if a.optional {
+		a.optional = false
+		return true
+	}
+	return false
+}
+
+func setUnrunnable(a *action) bool {
+	if a.runnable {
+		a.runnable = false
+		return true
+	}
+	return false
+}
+
+// propagate applies every ordering until nothing changes.
+func (ws *workingSet) propagate() {
+	for iter := 0; iter < 1000; iter++ {
+		changed := false
+		for _, o := range ws.orders {
+			if ws.applyOrdering(o) {
+				changed = true
+			}
+		}
+		if !changed {
+			return
+		}
+	}
+}
+
+func (ws *workingSet) applyOrdering(o *ordering) bool {
+	fReq, fRun, fEx := summary(o.first, o.firstTask)
+	tReq, tRun, tEx := summary(o.then, o.thenTask)
+	if !fEx || !tEx {
+		return false
+	}
+	changed := false
+	if o.flags&restart != 0 {
+		// Same primitive: stop → start.
+		if tReq && fRun {
+			changed = apply(o.first, o.firstTask, setRequired) || changed
+		}
+		if !tRun && o.then.managed {
+			changed = apply(o.first, o.firstTask, setRequired) || changed
+		}
+		fReq, fRun, _ = summary(o.first, o.firstTask)
+		if fReq && !fRun {
+			changed = apply(o.then, o.thenTask, setUnrunnable) || changed
+		}
+	}
+	if o.flags&impliesThen != 0 && fReq {
+		changed = apply(o.then, o.thenTask, func(a *action) bool {
+			if a.node == nil && a.task == "start" {
+				return false
+			}
+			return setRequired(a)
+		}) || changed
+	}
+	if o.flags&impliesFirst != 0 && tReq {
+		changed = apply(o.first, o.firstTask, setRequired) || changed
+	}
+	if o.flags&promotedImpliesFirst != 0 && tReq && o.first.role == RolePromoted {
+		changed = apply(o.first, o.firstTask, setRequired) || changed
+	}
+	if o.flags&runnableLeft != 0 && !fRun {
+		changed = apply(o.then, o.thenTask, setUnrunnable) || changed
+	}
+	return changed
+}
