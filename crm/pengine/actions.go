@@ -22,6 +22,7 @@ const (
 	runnableLeft                                // first unrunnable → then unrunnable
 	restart                                     // same-resource stop→start restart handling
 	promotedImpliesFirst                        // then required and rsc promoted → first required
+	asymmetrical                                // first unrunnable → then unrunnable unless then is already active
 )
 
 // ordering links a task of one resource to a task of another (or the
@@ -227,7 +228,7 @@ func (ws *workingSet) userOrderings() {
 				flags |= runnableLeft
 			}
 		} else {
-			flags = runnableLeft
+			flags = asymmetrical
 		}
 		ws.orders = append(ws.orders, &ordering{first: first, then: then, firstTask: fa, thenTask: ta, flags: flags})
 		if sym {
@@ -369,6 +370,9 @@ func (ws *workingSet) applyOrdering(o *ordering) bool {
 	}
 	if o.flags&promotedImpliesFirst != 0 && tReq && o.first.role == RolePromoted {
 		changed = apply(o.first, o.firstTask, setRequired) || changed
+	}
+	if o.flags&asymmetrical != 0 && !fRun && len(o.then.runningOn) == 0 {
+		changed = apply(o.then, o.thenTask, setUnrunnable) || changed
 	}
 	if o.flags&runnableLeft != 0 && !fRun {
 		changed = apply(o.then, o.thenTask, setUnrunnable) || changed

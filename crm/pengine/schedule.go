@@ -156,7 +156,7 @@ func (ws *workingSet) result() *Result {
 		}
 		st.Online = n.online
 		st.Pending = n.pending
-		st.Standby = cib.IsTrue(n.attrs["standby"]) || n.standbyOnFail
+		st.Standby = n.standbyAttr || n.standbyOnFail
 		st.Maintenance = n.maintenance
 		st.Unclean = n.unclean
 		res.Nodes = append(res.Nodes, st)

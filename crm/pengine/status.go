@@ -28,18 +28,16 @@ func (ws *workingSet) unpackNodeStates() {
 		}
 		n.unseen = false
 		nvsetsToMap(st.Transient, ctx, n.attrs, true)
-		n.unclean = false
-		ws.determineOnline(st, n)
-	}
-	ws.setBuiltinAttrs()
-	for _, n := range ws.nodes {
 		if cib.IsTrue(n.attrs["standby"]) {
-			n.standby = true
+			n.standby, n.standbyAttr = true, true
 		}
 		if cib.IsTrue(n.attrs["maintenance"]) {
 			n.maintenance = true
 		}
+		n.unclean = false
+		ws.determineOnline(st, n)
 	}
+	ws.setBuiltinAttrs()
 }
 
 func shutdownRequested(n *node) bool {
@@ -422,7 +420,8 @@ func (ws *workingSet) unpackOp(r *resource, n *node, op *cib.LRMOp, fail *onFail
 	if status == execCancelled {
 		return
 	}
-	if status == execDone {
+	// Done or error: the expected result decides whether it failed.
+	if status == execDone || status == execError {
 		status = ws.determineOpStatus(r, n, task, rc, target, isProbe, op.IntervalMS, fail)
 	}
 	switch status {

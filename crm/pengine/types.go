@@ -55,6 +55,7 @@ type node struct {
 	shutdown, expectedUp bool
 	maintenance, unseen  bool
 	standbyOnFail        bool
+	standbyAttr          bool
 	isDC                 bool
 	numResources         int
 	fenceReason          string

@@ -126,7 +126,7 @@ func newWorkingSet(c *cib.CIB, now time.Time) (*workingSet, error) {
 			continue // ping and remote nodes take no part here
 		}
 		n := &node{idx: i, id: cn.ID, uname: cn.Uname, attrs: map[string]string{}}
-		n.unclean = ws.startupFencing
+		n.unclean = ws.startupFencing && ws.stonithEnabled
 		n.unseen = true
 		n.isDC = c.DCUUID != "" && c.DCUUID == cn.ID
 		nvsetsToMap(cn.Attrs, ctx, n.attrs, false)
