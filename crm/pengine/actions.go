@@ -121,7 +121,7 @@ func (ws *workingSet) createActions() {
 			if r.role == RolePromoted {
 				ws.newAction(r, "demote", n, !(need || nextRole < RolePromoted) || !r.managed)
 			}
-			ws.newAction(r, "stop", n, !need || !r.managed)
+			ws.newAction(r, "stop", n, !need || (!r.managed && !r.blocked))
 		}
 		startNeeded := next != nil && nextRole >= RoleStarted && (!r.knownOn(next) || restartOn[next] || multiply)
 		start := ws.newAction(r, "start", next, !startNeeded || !r.managed)
@@ -135,7 +135,14 @@ func (ws *workingSet) createActions() {
 			// No promotion planned; demote was created above when needed.
 			_ = start
 		}
-		if !r.managed {
+		switch {
+		case r.blocked:
+			// A blocked resource can be neither stopped nor started, and
+			// whatever must follow its stop waits forever.
+			for _, a := range r.actionList {
+				a.runnable = false
+			}
+		case !r.managed:
 			for _, a := range r.actionList {
 				a.optional = true
 			}
@@ -170,7 +177,7 @@ func (ws *workingSet) internalOrderings() {
 				prev, cur := r.children[i-1], r.children[i]
 				ws.orders = append(ws.orders,
 					&ordering{first: prev, then: cur, firstTask: "start", thenTask: "start", flags: impliesThen | runnableLeft},
-					&ordering{first: cur, then: prev, firstTask: "stop", thenTask: "stop", flags: impliesFirst},
+					&ordering{first: cur, then: prev, firstTask: "stop", thenTask: "stop", flags: restart},
 					&ordering{first: prev, then: cur, firstTask: "promote", thenTask: "promote", flags: runnableLeft | impliesThen},
 					&ordering{first: cur, then: prev, firstTask: "demote", thenTask: "demote", flags: impliesFirst})
 			}
@@ -349,7 +356,7 @@ func (ws *workingSet) applyOrdering(o *ordering) bool {
 		if tReq && fRun {
 			changed = apply(o.first, o.firstTask, setRequired) || changed
 		}
-		if !tRun && o.then.managed {
+		if !tRun && o.then.managed && o.first == o.then {
 			changed = apply(o.first, o.firstTask, setRequired) || changed
 		}
 		fReq, fRun, _ = summary(o.first, o.firstTask)

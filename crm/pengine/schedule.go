@@ -144,7 +144,7 @@ func (ws *workingSet) result() *Result {
 		res.Actions = append(res.Actions, Action{Task: "fence", Node: n.uname, Fence: ws.stonithAction})
 	}
 	for _, n := range ws.nodes {
-		if n.online && n.shutdown && !fenced[n] {
+		if n.online && n.shutdown && !fenced[n] && ws.stopsRunnable(n) {
 			res.Actions = append(res.Actions, Action{Task: "shutdown", Node: n.uname})
 		}
 	}
@@ -300,4 +300,15 @@ func (r *Result) Normalized() []string {
 	}
 	sort.Strings(lines)
 	return lines
+}
+
+// stopsRunnable reports whether every required stop on n can run; the
+// shutdown of a node waits for them.
+func (ws *workingSet) stopsRunnable(n *node) bool {
+	for _, a := range ws.actions {
+		if a.node == n && a.task == "stop" && !a.optional && !a.runnable {
+			return false
+		}
+	}
+	return true
 }
