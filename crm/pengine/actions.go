@@ -369,10 +369,15 @@ func (ws *workingSet) applyOrdering(o *ordering) bool {
 			if a.node == nil && a.task == "start" {
 				return false
 			}
+			// A clone only forces what follows it on the nodes where its
+			// own instances change.
+			if o.first.isClone() && !requiredOn(o.first, o.firstTask, a.node) {
+				return false
+			}
 			return setRequired(a)
 		}) || changed
 	}
-	if o.flags&impliesFirst != 0 && tReq {
+	if o.flags&impliesFirst != 0 && tReq && !o.first.isClone() {
 		changed = apply(o.first, o.firstTask, setRequired) || changed
 	}
 	if o.flags&promotedImpliesFirst != 0 && tReq && o.first.role == RolePromoted {
@@ -385,4 +390,16 @@ func (ws *workingSet) applyOrdering(o *ordering) bool {
 		changed = apply(o.then, o.thenTask, setUnrunnable) || changed
 	}
 	return changed
+}
+
+// requiredOn reports whether any action of task below r on n is required.
+func requiredOn(r *resource, task string, n *node) bool {
+	found := false
+	apply(r, task, func(a *action) bool {
+		if a.node == n && !a.optional {
+			found = true
+		}
+		return false
+	})
+	return found
 }
