@@ -7,9 +7,22 @@ import (
 	"hbgo/crm/score"
 )
 
-// assignAll places every top-level resource, highest priority first.
+// assignAll places every top-level resource. Resources are taken in
+// configuration order, stably sorted by priority; only the utilization
+// placement strategies use the finer ordering by scores.
 func (ws *workingSet) assignAll() {
 	order := append([]*resource(nil), ws.resources...)
+	if ws.placementStrategy == "default" {
+		sort.SliceStable(order, func(i, j int) bool { return order[i].priority > order[j].priority })
+	} else {
+		ws.sortByScores(order)
+	}
+	for _, r := range order {
+		ws.assign(r, nil)
+	}
+}
+
+func (ws *workingSet) sortByScores(order []*resource) {
 	nodes := append([]*node(nil), ws.nodes...)
 	base := map[*node]score.Score{}
 	for _, n := range nodes {
@@ -55,9 +68,6 @@ func (ws *workingSet) assignAll() {
 		}
 		return false
 	})
-	for _, r := range order {
-		ws.assign(r, nil)
-	}
 }
 
 func (ws *workingSet) assign(r *resource, prefer *node) *node {
