@@ -32,6 +32,10 @@ type ordering struct {
 	first, then         *resource
 	firstTask, thenTask string
 	flags               orderFlags
+	// minFirst, when > 0, makes a clone "first" runnable only when at least
+	// that many instances are (clone-min, require-all=false); such
+	// orderings are never interleaved.
+	minFirst int
 }
 
 func (ws *workingSet) newAction(r *resource, task string, n *node, optional bool) *action {
@@ -237,7 +241,15 @@ func (ws *workingSet) userOrderings() {
 		} else {
 			flags = asymmetrical
 		}
-		ws.orders = append(ws.orders, &ordering{first: first, then: then, firstTask: fa, thenTask: ta, flags: flags})
+		ord := &ordering{first: first, then: then, firstTask: fa, thenTask: ta, flags: flags}
+		if first.isClone() {
+			if o.RequireAll != "" && !cib.IsTrue(o.RequireAll) {
+				ord.minFirst = 1
+			} else if m := metaInt(first.meta, 0, "clone-min"); m > 0 {
+				ord.minFirst = m
+			}
+		}
+		ws.orders = append(ws.orders, ord)
 		if sym {
 			fi, ti := inverseTask(fa), inverseTask(ta)
 			if fi != "" && ti != "" {
@@ -345,7 +357,13 @@ func (ws *workingSet) propagate() {
 }
 
 func (ws *workingSet) applyOrdering(o *ordering) bool {
+	if o.minFirst == 0 && canInterleave(o) {
+		return ws.applyInterleaved(o)
+	}
 	fReq, fRun, fEx := summary(o.first, o.firstTask)
+	if o.minFirst > 0 {
+		fRun = runnableInstances(o.first, o.firstTask) >= o.minFirst
+	}
 	tReq, tRun, tEx := summary(o.then, o.thenTask)
 	if !fEx || !tEx {
 		return false
@@ -402,4 +420,78 @@ func requiredOn(r *resource, task string, n *node) bool {
 		return false
 	})
 	return found
+}
+
+// canInterleave reports whether an ordering between two clones pairs their
+// instances node by node (interleave=true on the clone that acts second).
+func canInterleave(o *ordering) bool {
+	if o.first == o.then || !o.first.isClone() || !o.then.isClone() {
+		return false
+	}
+	r := o.then
+	if o.thenTask == "stop" || o.thenTask == "demote" {
+		r = o.first
+	}
+	return r.interleave
+}
+
+// applyInterleaved applies an ordering instance by instance: each instance
+// of the second clone depends on the first clone's instance on its node.
+func (ws *workingSet) applyInterleaved(o *ordering) bool {
+	current := o.thenTask == "stop" || o.thenTask == "demote"
+	changed := false
+	for _, inst := range o.then.children {
+		n := inst.allocatedTo
+		if current {
+			n = inst.currentNode()
+			if len(inst.runningOn) == 0 {
+				ns := instanceNodes(inst)
+				if len(ns) > 0 {
+					n = ns[0]
+				}
+			}
+		}
+		if n == nil {
+			continue
+		}
+		var partner *resource
+		for _, f := range o.first.children {
+			fn := f.allocatedTo
+			if current {
+				ns := instanceNodes(f)
+				fn = nil
+				if len(ns) > 0 {
+					fn = ns[0]
+				}
+			}
+			if fn == n {
+				partner = f
+				break
+			}
+		}
+		if partner == nil {
+			if !current && o.flags&(runnableLeft|impliesThen) != 0 {
+				changed = apply(inst, o.thenTask, setUnrunnable) || changed
+			}
+			continue
+		}
+		sub := &ordering{first: partner, then: inst, firstTask: o.firstTask, thenTask: o.thenTask, flags: o.flags}
+		if ws.applyOrdering(sub) {
+			changed = true
+		}
+	}
+	return changed
+}
+
+// runnableInstances counts the clone instances whose task can happen
+// (for start: instances that will be active).
+func runnableInstances(c *resource, task string) int {
+	n := 0
+	for _, inst := range c.children {
+		_, run, ex := summary(inst, task)
+		if ex && run && (task != "start" && task != "promote" || inst.allocatedTo != nil) {
+			n++
+		}
+	}
+	return n
 }
