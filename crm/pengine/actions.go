@@ -248,9 +248,13 @@ func (ws *workingSet) userOrderings() {
 			} else if m := metaInt(first.meta, 0, "clone-min"); m > 0 {
 				ord.minFirst = m
 			}
+			if ord.minFirst > 0 {
+				// The "one or more" gate only passes runnability on.
+				ord.flags &^= impliesThen
+			}
 		}
 		ws.orders = append(ws.orders, ord)
-		if sym {
+		if sym && ord.minFirst == 0 {
 			fi, ti := inverseTask(fa), inverseTask(ta)
 			if fi != "" && ti != "" {
 				ws.orders = append(ws.orders, &ordering{first: then, then: first, firstTask: ti, thenTask: fi, flags: impliesFirst})
