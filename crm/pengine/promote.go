@@ -137,9 +137,13 @@ func (ws *workingSet) setInstanceRoles(c *resource) {
 		return a.role > b.role
 	})
 	promoted := 0
+	limit := c.promotedMax
+	if c.targetRole() == RoleUnpromoted {
+		limit = 0
+	}
 	for _, inst := range order {
 		var chosen *node
-		if sortIdx[inst] >= 0 && (promoted < c.promotedMax || !inst.managed) {
+		if sortIdx[inst] >= 0 && (promoted < limit || !inst.managed) {
 			chosen = ws.promotableOn(c, inst, prio[inst], promotedOn)
 		}
 		if chosen == nil {

@@ -392,7 +392,7 @@ func (r *resource) targetRole() Role {
 		// Started on a promotable clone means "no limit".
 		return RoleUnknown
 	}
-	if role == RoleUnpromoted && !r.top().promotable {
+	if (role == RoleUnpromoted || role == RolePromoted) && !r.top().promotable {
 		return RoleStarted
 	}
 	return role
