@@ -16,7 +16,10 @@ func promotionScore(r *resource, n *node) score.Score {
 		}
 		return total
 	}
-	for _, name := range []string{r.id, r.baseID} {
+	for _, name := range []string{r.historyName[n], r.id, r.baseID} {
+		if name == "" {
+			continue
+		}
 		if v, ok := n.attrs["master-"+name]; ok {
 			return score.MustParse(v)
 		}

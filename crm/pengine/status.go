@@ -390,6 +390,10 @@ func (ws *workingSet) unpackLRMResource(n *node, lr *cib.LRMResource) {
 		}
 		return a < b
 	})
+	if r.historyName == nil {
+		r.historyName = map[*node]string{}
+	}
+	r.historyName[n] = lr.ID
 	saved := r.role
 	r.role = RoleUnknown
 	fail := failIgnore

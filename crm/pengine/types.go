@@ -150,6 +150,7 @@ type resource struct {
 	pendingPromote               bool
 	actions                      map[string]*action
 	inheritedColoc               bool
+	historyName                  map[*node]string // lrm_resource id the instance was found under
 	actionList                   []*action
 	multiActive                  string
 	targetRoleSet                bool

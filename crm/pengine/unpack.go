@@ -381,19 +381,21 @@ func (ws *workingSet) initResource(r *resource, parent *resource) error {
 	return nil
 }
 
-// targetRole is the configured target-role (RoleUnknown when unset).
+// targetRole is the configured target-role as a limit on the role
+// (RoleUnknown when unset or when it sets no limit: Started, Promoted,
+// and roles that only make sense for promotable clones elsewhere).
 func (r *resource) targetRole() Role {
 	v, ok := r.meta["target-role"]
 	if !ok {
 		return RoleUnknown
 	}
-	role := parseRole(v)
-	if role == RoleStarted && r.top().promotable {
-		// Started on a promotable clone means "no limit".
-		return RoleUnknown
+	switch role := parseRole(v); role {
+	case RoleStopped:
+		return role
+	case RoleUnpromoted:
+		if r.top().promotable {
+			return role
+		}
 	}
-	if (role == RoleUnpromoted || role == RolePromoted) && !r.top().promotable {
-		return RoleStarted
-	}
-	return role
+	return RoleUnknown
 }
