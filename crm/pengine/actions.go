@@ -59,7 +59,7 @@ func (ws *workingSet) newAction(r *resource, task string, n *node, optional bool
 					a.pseudo = true
 				}
 			}
-		} else if !ws.haveQuorum && a.runnable {
+		} else if !ws.haveQuorum && a.runnable && r.meta["requires"] != "nothing" {
 			switch ws.noQuorumPolicy {
 			case "stop", "suicide":
 				a.runnable = false
