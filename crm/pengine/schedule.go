@@ -97,6 +97,24 @@ func (ws *workingSet) finishUnpack() {
 			continue
 		}
 	}
+	// A primitive active on more than one node is recovered as its
+	// multiple-active setting says.
+	for _, r := range ws.all {
+		if r.kind != cib.Primitive || len(r.runningOn) < 2 {
+			continue
+		}
+		switch r.multiActive {
+		case "block":
+			r.managed, r.blocked = false, true
+			if p := r.parent; p != nil && p.kind == cib.Group && p.multiActive == "block" {
+				for _, c := range p.children {
+					c.managed, c.blocked = false, true
+				}
+			}
+		case "stop_only":
+			r.nextRole = RoleStopped
+		}
+	}
 	// Propagate target-role of groups and clones to their members.
 	for _, r := range ws.all {
 		if r.kind == cib.Primitive {

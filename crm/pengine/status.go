@@ -143,7 +143,11 @@ func (ws *workingSet) unpackHistory() {
 	// clone instances are matched in the same order.
 	seen := map[*node]bool{}
 	addFor(func(n *node) bool { ok := n.online && !seen[n]; seen[n] = seen[n] || ok; return ok })
-	addFor(func(n *node) bool { ok := !seen[n]; seen[n] = true; return ok })
+	// Offline nodes' history only matters when they can be fenced; without
+	// fencing whatever they ran is taken as gone.
+	if ws.stonithEnabled {
+		addFor(func(n *node) bool { ok := !seen[n]; seen[n] = true; return ok })
+	}
 	for _, e := range entries {
 		ws.unpackLRMResource(e.node, e.lrm)
 	}
