@@ -225,12 +225,23 @@ func (ws *workingSet) userOrderings() {
 				kind = "Mandatory"
 			}
 		}
-		if kind != "Mandatory" {
-			continue // optional and serializing orders never change which actions run
-		}
 		sym := true
 		if o.Symmetrical != "" {
 			sym = cib.IsTrue(o.Symmetrical)
+		}
+		if kind != "Mandatory" {
+			// Optional and serializing orders never change which actions
+			// run, except for the deprecated restart-type=restart, which
+			// makes a restart of first restart then.
+			if kind == "Optional" && then.meta["restart-type"] == "restart" {
+				ws.orders = append(ws.orders, &ordering{first: first, then: then, firstTask: fa, thenTask: ta, flags: impliesThen})
+			}
+			if kind == "Optional" && sym && first.meta["restart-type"] == "restart" {
+				if fi, ti := inverseTask(fa), inverseTask(ta); fi != "" && ti != "" {
+					ws.orders = append(ws.orders, &ordering{first: then, then: first, firstTask: ti, thenTask: fi, flags: impliesFirst})
+				}
+			}
+			continue
 		}
 		var flags orderFlags
 		if sym {

@@ -251,10 +251,18 @@ func (ws *workingSet) finalStates(r *resource, fenced map[*node]bool) []Resource
 			out = append(out, placed{n, role, false})
 		}
 	}
+	// A failure stays visible on every remaining line while the node it
+	// happened on still holds the resource unrecovered.
+	failedRemains := false
+	for _, p := range out {
+		if p.failed {
+			failedRemains = true
+		}
+	}
 	var states []ResourceState
 	for _, p := range out {
 		st := ResourceState{ID: displayID(r), Node: p.n.uname, Role: p.role, Orphan: r.orphan}
-		st.Failed = p.failed
+		st.Failed = failedRemains
 		if r.blocked {
 			st.Blocked = true
 		} else if !r.managed || p.n.maintenance {
