@@ -420,8 +420,12 @@ func (ws *workingSet) applyOrdering(o *ordering) bool {
 	if o.flags&promotedImpliesFirst != 0 && tReq && o.first.role == RolePromoted {
 		changed = apply(o.first, o.firstTask, setRequired) || changed
 	}
-	if o.flags&asymmetrical != 0 && !fRun && len(o.then.runningOn) == 0 {
-		changed = apply(o.then, o.thenTask, setUnrunnable) || changed
+	if o.flags&asymmetrical != 0 && !fRun {
+		// Only what would newly happen is held back; an instance that
+		// simply stays where it is keeps running.
+		changed = apply(o.then, o.thenTask, func(a *action) bool {
+			return !a.optional && setUnrunnable(a)
+		}) || changed
 	}
 	if o.flags&runnableLeft != 0 && !fRun {
 		changed = apply(o.then, o.thenTask, setUnrunnable) || changed
