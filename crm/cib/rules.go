@@ -139,9 +139,10 @@ func compareValues(l, r *string, typ, op string) int {
 	}
 	switch typ {
 	case "integer":
-		a, e1 := strconv.ParseInt(strings.TrimSpace(*l), 10, 64)
-		b, e2 := strconv.ParseInt(strings.TrimSpace(*r), 10, 64)
-		if e1 == nil && e2 == nil {
+		// Like strtoll: the leading integer counts ("3.4" is 3).
+		a, ok1 := leadingInt(*l)
+		b, ok2 := leadingInt(*r)
+		if ok1 && ok2 {
 			return sign3(a < b, a > b)
 		}
 	case "number":
@@ -347,4 +348,22 @@ func parseISODuration(s string) (int, bool) {
 		}
 	}
 	return total, !have
+}
+
+// leadingInt parses the integer at the start of s, ignoring what follows.
+func leadingInt(s string) (int64, bool) {
+	s = strings.TrimSpace(s)
+	end := 0
+	if end < len(s) && (s[end] == '+' || s[end] == '-') {
+		end++
+	}
+	start := end
+	for end < len(s) && s[end] >= '0' && s[end] <= '9' {
+		end++
+	}
+	if end == start {
+		return 0, false
+	}
+	v, err := strconv.ParseInt(s[:end], 10, 64)
+	return v, err == nil
 }

@@ -1,6 +1,8 @@
 package pengine
 
 import (
+	"strings"
+
 	"hbgo/crm/cib"
 )
 
@@ -218,12 +220,16 @@ func (ws *workingSet) userOrderings() {
 			ta = fa
 		}
 		kind := o.Kind
-		if kind == "" {
-			if o.HasScore && o.Score == 0 {
-				kind = "Optional"
-			} else {
-				kind = "Mandatory"
-			}
+		switch {
+		case kind == "" && o.HasScore && o.Score == 0:
+			kind = "Optional"
+		case strings.EqualFold(kind, "Optional"):
+			kind = "Optional"
+		case strings.EqualFold(kind, "Serialize"):
+			kind = "Serialize"
+		default:
+			// Unset or unknown kinds are mandatory.
+			kind = "Mandatory"
 		}
 		sym := true
 		if o.Symmetrical != "" {

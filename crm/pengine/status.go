@@ -652,6 +652,10 @@ func (ws *workingSet) processState(r *resource, n *node, fail onFail) {
 	case failStop:
 		r.nextRole = RoleStopped
 	}
+	if r.role != RoleStopped && n.maintenance {
+		// Nothing on a node in maintenance is touched.
+		r.managed = false
+	}
 	if r.role != RoleStopped {
 		if !r.knownOn(n) {
 			r.runningOn = append(r.runningOn, n)
