@@ -21,12 +21,12 @@ func TestAttributeExpressions(t *testing.T) {
 		{ex("#uname", "eq", "node1", ""), true},
 		{ex("#uname", "eq", "NODE1", ""), true}, // string comparison ignores case
 		{ex("#uname", "ne", "node2", ""), true},
-		{ex("num", "gt", "9", ""), true},      // integer by default for gt
+		{ex("num", "gt", "9", ""), true},       // integer by default for gt
 		{ex("num", "lt", "9", "string"), true}, // "10" < "9" as strings
 		{ex("num", "gte", "10", ""), true},
 		{ex("num", "lte", "9", ""), false},
-		{ex("dbl", "gt", "3.35", ""), true},        // number when a dot is present
-		{ex("dbl", "eq", "3.6", "integer"), true},  // leading integers 3 == 3
+		{ex("dbl", "gt", "3.35", ""), true},       // number when a dot is present
+		{ex("dbl", "eq", "3.6", "integer"), true}, // leading integers 3 == 3
 		{ex("dbl", "eq", "3.6", "number"), false},
 		{ex("ver", "gt", "1.9", "version"), true},
 		{ex("word", "defined", "", ""), true},
