@@ -148,6 +148,9 @@ func newWorkingSet(c *cib.CIB, now time.Time) (*workingSet, error) {
 	return ws, nil
 }
 
+// maxInstances bounds clone-max.
+const maxInstances = 1024
+
 func (ws *workingSet) setBuiltinAttrs() {
 	for _, n := range ws.nodes {
 		n.attrs["#uname"] = n.uname
@@ -275,6 +278,11 @@ func (ws *workingSet) unpackResource(cr *cib.Resource, parent *resource) (*resou
 		if _, ok := r.meta["resource-stickiness"]; !ok {
 			r.meta["resource-stickiness"] = "1"
 			r.stickiness = 1
+		}
+		if r.cloneMax > maxInstances {
+			// More instances than this could never run; the cap keeps
+			// hostile input from exhausting memory.
+			r.cloneMax = maxInstances
 		}
 		for i := 0; i < r.cloneMax; i++ {
 			if _, err := ws.newInstance(r, i); err != nil {
