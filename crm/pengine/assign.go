@@ -156,6 +156,7 @@ func (ws *workingSet) assignPrimitive(r *resource, prefer *node) *node {
 }
 
 func (ws *workingSet) chooseNode(r *resource, prefer *node) {
+	ws.recordScores("pcmk__native_allocate", r)
 	nodes := ws.sortedAllowed(r, r.allowed, r.currentNode())
 	var chosen, best *node
 	if len(nodes) > 0 {
@@ -222,6 +223,7 @@ func (ws *workingSet) assignClone(c *resource) {
 		}
 		c.allowed = ws.mergeWeights(co.dependent, c.allowed, co.nodeAttr, float64(co.score)/float64(score.Infinity), false, false, true, true)
 	}
+	ws.recordScores("pcmk__clone_allocate", c)
 	ws.sortInstances(c)
 	ws.distribute(c)
 	if c.promotable {

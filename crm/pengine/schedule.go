@@ -32,8 +32,10 @@ type Action struct {
 	Fence    string // reboot, off or on (fence only)
 }
 
-// Score is one allocation score, for crm_simulate -s.
+// Score is one allocation score, for crm_simulate -s: the scores a
+// resource had on each node when it was placed.
 type Score struct {
+	Stage          string // "pcmk__native_allocate" or "pcmk__clone_allocate"
 	Resource, Node string
 	Value          string
 }
@@ -66,7 +68,6 @@ func Schedule(c *cib.CIB, now time.Time) (*Result, error) {
 	ws.applyLocations()
 	ws.unpackColocations()
 	ws.groupInternalColocations()
-	ws.scores = ws.collectScores()
 	ws.assignAll()
 	ws.createActions()
 	ws.internalOrderings()
@@ -146,10 +147,19 @@ func (ws *workingSet) finishUnpack() {
 	}
 }
 
-func (ws *workingSet) collectScores() []Score { return nil }
+// recordScores remembers r's node scores at assignment time.
+func (ws *workingSet) recordScores(stage string, r *resource) {
+	for _, n := range ws.nodes {
+		v, ok := r.allowed[n]
+		if !ok {
+			continue
+		}
+		ws.scores = append(ws.scores, Score{Stage: stage, Resource: r.id, Node: n.uname, Value: v.String()})
+	}
+}
 
 func (ws *workingSet) result() *Result {
-	res := &Result{}
+	res := &Result{Scores: ws.scores}
 	fenced := map[*node]bool{}
 	var fenceNodes []*node
 	for _, n := range ws.nodes {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
 	"strings"
 	"time"
 
@@ -49,7 +50,7 @@ func run(args []string, stdout, stderr io.Writer, now time.Time) int {
 	}
 	if *showScores {
 		for _, s := range res.Scores {
-			fmt.Fprintf(stdout, "native_color: %s allocation score on %s: %s\n", s.Resource, s.Node, s.Value)
+			fmt.Fprintf(stdout, "%s: %s allocation score on %s: %s\n", s.Stage, s.Resource, s.Node, s.Value)
 		}
 	}
 	if *simulate || (!*normalized && !*showScores) {
@@ -64,6 +65,9 @@ func run(args []string, stdout, stderr io.Writer, now time.Time) int {
 	return 0
 }
 
+// printSummary prints the transition the way crm_simulate -S summarises
+// it: per resource instance, a stop and a start become a move or a
+// restart, and the cluster state after the transition follows.
 func printSummary(w io.Writer, res *pengine.Result) {
 	fmt.Fprintln(w, "Transition Summary:")
 	for _, a := range res.Actions {
@@ -72,11 +76,59 @@ func printSummary(w io.Writer, res *pengine.Result) {
 			fmt.Fprintf(w, "  * Fence (%s) %s\n", a.Fence, a.Node)
 		case "shutdown":
 			fmt.Fprintf(w, "  * Shutdown %s\n", a.Node)
-		default:
-			fmt.Fprintf(w, "  * %-8s %s on %s\n", strings.Title(a.Task), a.Resource, a.Node) //nolint:staticcheck // ASCII task names
+		}
+	}
+	type plan struct{ stops, starts, promotes, demotes []string }
+	plans := map[string]*plan{}
+	var ids []string
+	for _, a := range res.Actions {
+		if a.Resource == "" {
+			continue
+		}
+		p := plans[a.Resource]
+		if p == nil {
+			p = &plan{}
+			plans[a.Resource] = p
+			ids = append(ids, a.Resource)
+		}
+		switch a.Task {
+		case "stop":
+			p.stops = append(p.stops, a.Node)
+		case "start":
+			p.starts = append(p.starts, a.Node)
+		case "promote":
+			p.promotes = append(p.promotes, a.Node)
+		case "demote":
+			p.demotes = append(p.demotes, a.Node)
+		}
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		p := plans[id]
+		for len(p.stops) > 0 && len(p.starts) > 0 {
+			from, to := p.stops[0], p.starts[0]
+			p.stops, p.starts = p.stops[1:], p.starts[1:]
+			if from == to {
+				fmt.Fprintf(w, "  * %-10s %-20s ( %s )\n", "Restart", id, to)
+			} else {
+				fmt.Fprintf(w, "  * %-10s %-20s ( %s -> %s )\n", "Move", id, from, to)
+			}
+		}
+		for _, n := range p.stops {
+			fmt.Fprintf(w, "  * %-10s %-20s ( %s )\n", "Stop", id, n)
+		}
+		for _, n := range p.starts {
+			fmt.Fprintf(w, "  * %-10s %-20s ( %s )\n", "Start", id, n)
+		}
+		for _, n := range p.demotes {
+			fmt.Fprintf(w, "  * %-10s %-20s ( Promoted -> Unpromoted %s )\n", "Demote", id, n)
+		}
+		for _, n := range p.promotes {
+			fmt.Fprintf(w, "  * %-10s %-20s ( Unpromoted -> Promoted %s )\n", "Promote", id, n)
 		}
 	}
 	fmt.Fprintln(w, "\nRevised Cluster Status:")
+	fmt.Fprintln(w, "  * Node List:")
 	for _, n := range res.Nodes {
 		state := "OFFLINE"
 		switch {
@@ -84,16 +136,35 @@ func printSummary(w io.Writer, res *pengine.Result) {
 			state = "pending"
 		case n.Online && n.Standby:
 			state = "standby"
+		case n.Online && n.Maintenance:
+			state = "maintenance"
 		case n.Online:
 			state = "online"
 		}
 		if n.Unclean {
-			state += " (UNCLEAN)"
+			state = "UNCLEAN (" + strings.ToLower(state) + ")"
 		}
-		fmt.Fprintf(w, "  * Node %s: %s\n", n.Name, state)
+		fmt.Fprintf(w, "    * Node %s: %s\n", n.Name, state)
 	}
+	fmt.Fprintln(w, "\n  * Full List of Resources:")
 	for _, r := range res.Resources {
-		fmt.Fprintf(w, "  * %s\t(%s):\t %s %s\n", r.ID, r.Role, r.Role, r.Node)
+		var flags []string
+		if r.Failed {
+			flags = append(flags, "FAILED")
+		}
+		if r.Blocked {
+			flags = append(flags, "blocked")
+		} else if r.Unmanaged {
+			flags = append(flags, "unmanaged")
+		}
+		if r.Orphan {
+			flags = append(flags, "ORPHANED")
+		}
+		extra := ""
+		if len(flags) > 0 {
+			extra = " (" + strings.Join(flags, ", ") + ")"
+		}
+		fmt.Fprintf(w, "    * %s\t%s %s%s\n", r.ID, r.Role, r.Node, extra)
 	}
 }
 
