@@ -429,6 +429,13 @@ func (ws *workingSet) unpackOp(r *resource, n *node, op *cib.LRMOp, fail *onFail
 		return
 	}
 	// Done or error: the expected result decides whether it failed.
+	// Degraded results count as their healthy counterparts.
+	switch rc {
+	case 190:
+		rc = 0
+	case 191:
+		rc = 8
+	}
 	if status == execDone || status == execError {
 		status = ws.determineOpStatus(r, n, task, rc, target, isProbe, op.IntervalMS, fail)
 	}
@@ -685,9 +692,26 @@ func (ws *workingSet) failCount(r *resource, n *node) int {
 	for k, v := range n.attrs {
 		for _, name := range names {
 			if k == "fail-count-"+name || strings.HasPrefix(k, "fail-count-"+name+"#") {
+				if ws.ignoredFailure(r, strings.TrimPrefix(k, "fail-count-"+name+"#")) {
+					continue
+				}
 				total = int(score.Add(score.Score(total), score.MustParse(v)))
 			}
 		}
 	}
 	return total
+}
+
+// ignoredFailure reports whether a per-operation fail count ("monitor_10000")
+// belongs to an operation configured with on-fail=ignore.
+func (ws *workingSet) ignoredFailure(r *resource, opKey string) bool {
+	i := strings.LastIndexByte(opKey, '_')
+	if i < 0 {
+		return false
+	}
+	ms, err := strconv.Atoi(opKey[i+1:])
+	if err != nil {
+		return false
+	}
+	return ws.onFailFor(r, opKey[:i], ms) == failIgnore
 }
