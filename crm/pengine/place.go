@@ -91,7 +91,8 @@ func (ws *workingSet) applyLocations() {
 				ws.resourceLocation(r, n, r.stickiness)
 			}
 		}
-		if r.migThreshold > 0 {
+		// A resource whose failures are ignored ignores the threshold too.
+		if r.migThreshold > 0 && !r.failIgnored {
 			for _, n := range ws.nodes {
 				if fc := ws.failCount(r, n); fc > 0 && fc >= r.migThreshold {
 					t := ws.failTarget(r)
