@@ -136,7 +136,8 @@ func (ws *workingSet) unpackLocation(l *cib.Location) {
 		return
 	}
 	role := parseRole(l.Role)
-	if role == RoleStarted && !r.top().promotable {
+	if role == RoleStarted {
+		// Started covers every active role.
 		role = RoleUnknown
 	}
 	lr := locationRule{id: l.ID, rsc: r, role: role, nodes: map[*node]score.Score{}}
@@ -155,7 +156,7 @@ func (ws *workingSet) unpackLocation(l *cib.Location) {
 		rr := locationRule{id: l.ID, rsc: r, role: role, nodes: map[*node]score.Score{}}
 		if rule.Role != "" {
 			rr.role = parseRole(rule.Role)
-			if rr.role == RoleStarted && !r.top().promotable {
+			if rr.role == RoleStarted {
 				rr.role = RoleUnknown
 			}
 		}
