@@ -419,7 +419,7 @@ func (ws *workingSet) applyOrdering(o *ordering) bool {
 	if o.flags&impliesFirst != 0 && tReq && !o.first.isClone() {
 		changed = apply(o.first, o.firstTask, setRequired) || changed
 	}
-	if o.flags&impliesFirst != 0 && fReq && !fRun {
+	if o.flags&(impliesFirst|impliesThen) != 0 && fReq && !fRun {
 		// What must happen first cannot: neither can what follows.
 		changed = apply(o.then, o.thenTask, setUnrunnable) || changed
 	}

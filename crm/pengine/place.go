@@ -268,15 +268,18 @@ func (ws *workingSet) mergeWeights(r *resource, nodes map[*node]score.Score, att
 	}
 	r.merging = true
 	defer func() { r.merging = false }()
+	if r.kind == cib.Group && len(r.children) > 0 {
+		// A group contributes through its first member (whose internal
+		// colocations pull in the rest) and what is colocated with it.
+		nodes = ws.mergeWeights(r.children[0], nodes, attr, factor, init, forward, rollback, positive)
+		for _, c := range r.withThis {
+			nodes = ws.mergeWeights(c.dependent, nodes, c.nodeAttr, float64(c.score)/float64(score.Infinity), false, forward, rollback, positive)
+		}
+		return nodes
+	}
 	var work map[*node]score.Score
 	if init {
-		if r.kind == cib.Group && len(r.children) > 0 {
-			work = ws.mergeWeights(r.children[len(r.children)-1], nil, attr, factor, true, forward, rollback, positive)
-		} else {
-			work = copyTable(r.allowed)
-		}
-	} else if r.kind == cib.Group && len(r.children) > 0 {
-		work = ws.mergeWeights(r.children[len(r.children)-1], copyTable(nodes), attr, factor, false, forward, rollback, positive)
+		work = copyTable(r.allowed)
 	} else {
 		work = copyTable(nodes)
 		ws.addMatchingScores(work, r, attr, factor, positive)
