@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"hbgo/crm/cib"
+	"hbgo/crm/score"
 )
 
 type action struct {
@@ -369,6 +370,19 @@ func (ws *workingSet) propagate() {
 		for _, o := range ws.orders {
 			if ws.applyOrdering(o) {
 				changed = true
+			}
+		}
+		// A resource that must run with another cannot start when the
+		// other cannot.
+		for _, c := range ws.colocations {
+			if c.score < score.Infinity || c.dependentRole != RoleUnknown || c.primaryRole != RoleUnknown {
+				continue
+			}
+			_, run, ex := summary(c.primary, "start")
+			if ex && !run {
+				if apply(c.dependent, "start", setUnrunnable) {
+					changed = true
+				}
 			}
 		}
 		if !changed {

@@ -453,18 +453,10 @@ func (ws *workingSet) unpackOp(r *resource, n *node, op *cib.LRMOp, fail *onFail
 		}
 	case execDone:
 		ws.updateState(r, task, rc, op, fail, *lastFailure)
-	case execNotInst:
-		f := ws.onFailFor(r, task, op.IntervalMS)
-		if f == failIgnore {
-			ws.updateState(r, task, rc, op, fail, *lastFailure)
-		} else {
-			*lastFailure = op
-			ws.opFailure(r, n, task, rc, op, fail, isProbe)
-		}
-		r.role = RoleStopped
 	default:
 		f := ws.onFailFor(r, task, op.IntervalMS)
-		if f == failIgnore {
+		// A missing agent cannot be ignored.
+		if f == failIgnore && status != execNotInst {
 			ws.updateState(r, task, target, op, fail, *lastFailure)
 			r.failIgnored = true
 			return
@@ -472,7 +464,7 @@ func (ws *workingSet) unpackOp(r *resource, n *node, op *cib.LRMOp, fail *onFail
 		*lastFailure = op
 		ws.opFailure(r, n, task, rc, op, fail, isProbe)
 		switch status {
-		case execErrHard:
+		case execErrHard, execNotInst:
 			ws.ban(ws.failTarget(r), n)
 		case execErrFatal:
 			for _, nn := range ws.nodes {
@@ -626,7 +618,7 @@ func (ws *workingSet) opFailure(r *resource, n *node, task string, rc int, op *c
 			r.role = RoleUnpromoted
 		}
 	}
-	if isProbe && rc == 5 {
+	if isProbe && (rc == 5 || op.OpStatus == execNotInst) {
 		r.role = RoleStopped
 	} else if r.role < RoleStarted {
 		r.setActive()
