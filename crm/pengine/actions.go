@@ -128,7 +128,7 @@ func (ws *workingSet) createActions() {
 			if r.role == RolePromoted {
 				ws.newAction(r, "demote", n, !(need || nextRole < RolePromoted) || !r.managed)
 			}
-			ws.newAction(r, "stop", n, !need || (!r.managed && !r.blocked))
+			ws.newAction(r, "stop", n, !need || (!r.managed && (!r.blocked || ws.maintenanceMode)))
 		}
 		startNeeded := next != nil && nextRole >= RoleStarted && (!r.knownOn(next) || restartOn[next] || multiply)
 		start := ws.newAction(r, "start", next, !startNeeded || !r.managed)

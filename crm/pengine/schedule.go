@@ -288,7 +288,7 @@ func (ws *workingSet) finalStates(r *resource, fenced map[*node]bool) []Resource
 func (r *Result) Normalized() []string {
 	var lines []string
 	for _, n := range r.Nodes {
-		if n.Pending && n.Online {
+		if n.Pending {
 			lines = append(lines, "node "+n.Name+" pending")
 			continue
 		}
