@@ -118,7 +118,7 @@ func (ws *workingSet) createActions() {
 		if next == nil {
 			nextRole = RoleStopped
 		}
-		multiply := len(r.runningOn) > 1
+		multiply := cleanActive(r) > 1
 		restartOn := map[*node]bool{}
 		for _, n := range r.runningOn {
 			need := next == nil || n != next || r.failedOn(n) || multiply || nextRole == RoleStopped
@@ -404,6 +404,16 @@ func (ws *workingSet) applyOrdering(o *ordering) bool {
 		return false
 	}
 	changed := false
+	if o.flags&restart != 0 && o.first == o.then {
+		// Stops implied by fencing do not force a start elsewhere to
+		// become a restart.
+		fReq = false
+		for _, a := range o.first.actionsFor(o.firstTask) {
+			if !a.optional && !a.pseudo {
+				fReq = true
+			}
+		}
+	}
 	if o.flags&restart != 0 {
 		// Same primitive: stop → start.
 		if tReq && fRun {
@@ -412,8 +422,9 @@ func (ws *workingSet) applyOrdering(o *ordering) bool {
 		if !tRun && o.then.managed && o.first == o.then {
 			changed = apply(o.first, o.firstTask, setRequired) || changed
 		}
-		fReq, fRun, _ = summary(o.first, o.firstTask)
-		if fReq && !fRun {
+		allReq, run, _ := summary(o.first, o.firstTask)
+		fRun = run
+		if allReq && !fRun {
 			changed = apply(o.then, o.thenTask, setUnrunnable) || changed
 		}
 	}
@@ -533,6 +544,18 @@ func runnableInstances(c *resource, task string) int {
 	for _, inst := range c.children {
 		_, run, ex := summary(inst, task)
 		if ex && run && (task != "start" && task != "promote" || inst.allocatedTo != nil) {
+			n++
+		}
+	}
+	return n
+}
+
+// cleanActive counts the nodes a resource is active on that are not about
+// to be fenced; copies on unclean nodes go away with the node.
+func cleanActive(r *resource) int {
+	n := 0
+	for _, x := range r.runningOn {
+		if !x.unclean {
 			n++
 		}
 	}

@@ -101,7 +101,7 @@ func (ws *workingSet) finishUnpack() {
 	// A primitive active on more than one node is recovered as its
 	// multiple-active setting says.
 	for _, r := range ws.all {
-		if r.kind != cib.Primitive || len(r.runningOn) < 2 {
+		if r.kind != cib.Primitive || cleanActive(r) < 2 {
 			continue
 		}
 		switch r.multiActive {
