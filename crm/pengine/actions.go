@@ -14,6 +14,10 @@ type action struct {
 	optional bool
 	runnable bool
 	pseudo   bool
+	// unexpected marks the stop of an extra copy under
+	// multiple-active=stop_unexpected: it does not restart the copy that
+	// stays.
+	unexpected bool
 }
 
 // orderFlags say how an ordering propagates requiredness and runnability.
@@ -119,9 +123,18 @@ func (ws *workingSet) createActions() {
 			nextRole = RoleStopped
 		}
 		multiply := cleanActive(r) > 1
+		stopUnexpected := multiply && r.multiActive == "stop_unexpected" && next != nil && r.knownOn(next)
+		if stopUnexpected {
+			multiply = false
+		}
 		restartOn := map[*node]bool{}
 		for _, n := range r.runningOn {
 			need := next == nil || n != next || r.failedOn(n) || multiply || nextRole == RoleStopped
+			if stopUnexpected && n != next {
+				stop := ws.newAction(r, "stop", n, false)
+				stop.unexpected = true
+				continue
+			}
 			if need && n == next && !multiply {
 				restartOn[n] = true
 			}
@@ -409,7 +422,7 @@ func (ws *workingSet) applyOrdering(o *ordering) bool {
 		// become a restart.
 		fReq = false
 		for _, a := range o.first.actionsFor(o.firstTask) {
-			if !a.optional && !a.pseudo {
+			if !a.optional && !a.pseudo && !a.unexpected {
 				fReq = true
 			}
 		}
