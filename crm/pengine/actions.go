@@ -429,7 +429,7 @@ func (ws *workingSet) applyOrdering(o *ordering) bool {
 	}
 	if o.flags&restart != 0 {
 		// Same primitive: stop → start.
-		if tReq && fRun {
+		if tReq {
 			changed = apply(o.first, o.firstTask, setRequired) || changed
 		}
 		if !tRun && o.then.managed && o.first == o.then {
