@@ -388,12 +388,20 @@ func (ws *workingSet) propagate() {
 		// A resource that must run with another cannot start when the
 		// other cannot.
 		for _, c := range ws.colocations {
-			if c.score < score.Infinity || c.dependentRole != RoleUnknown || c.primaryRole != RoleUnknown {
+			if c.score < score.Infinity || c.primaryRole != RoleUnknown {
+				continue
+			}
+			task := "start"
+			switch c.dependentRole {
+			case RoleUnknown:
+			case RolePromoted:
+				task = "promote"
+			default:
 				continue
 			}
 			_, run, ex := summary(c.primary, "start")
 			if ex && !run {
-				if apply(c.dependent, "start", setUnrunnable) {
+				if apply(c.dependent, task, setUnrunnable) {
 					changed = true
 				}
 			}
