@@ -664,6 +664,9 @@ func (ws *workingSet) processState(r *resource, n *node, fail onFail) {
 		}
 		switch saved {
 		case failIgnore:
+		case failDemote:
+			// Recovered by demoting: no restart.
+			r.failed = true
 		default:
 			r.failed = true
 			if r.stopNodesFailed == nil {
