@@ -358,16 +358,12 @@ func colocationAffects(dep, pri *resource, c *colocation) bool {
 	if !dep.provisional {
 		return false
 	}
-	if c.score > 0 && c.dependentRole != RoleUnknown && c.dependentRole != dep.nextRole {
+	// A role-specific colocation only matters when the role is the one
+	// the resource is going to have.
+	if c.dependentRole != RoleUnknown && c.dependentRole != dep.nextRole {
 		return false
 	}
-	if c.score > 0 && c.primaryRole != RoleUnknown && c.primaryRole != pri.nextRole {
-		return false
-	}
-	if c.score < 0 && c.dependentRole != RoleUnknown && c.dependentRole == dep.nextRole {
-		return false
-	}
-	if c.score < 0 && c.primaryRole != RoleUnknown && c.primaryRole == pri.nextRole {
+	if c.primaryRole != RoleUnknown && c.primaryRole != pri.nextRole {
 		return false
 	}
 	return true
