@@ -677,22 +677,32 @@ func (ws *workingSet) processState(r *resource, n *node, fail onFail) {
 	}
 }
 
-// failCount sums the fail-count attributes recorded for r on n.
+// failCount sums the fail-count attributes recorded for r on n:
+// "fail-count-ID" (old style) and "fail-count-ID#op_interval". Anonymous
+// clone instances count every instance number's attributes.
 func (ws *workingSet) failCount(r *resource, n *node) int {
-	names := []string{r.id}
-	if r.parent != nil && r.top().isClone() && !r.top().unique {
-		names = []string{r.baseID}
-	}
+	anonymous := r.parent != nil && r.top().isClone() && !r.top().unique
 	total := 0
 	for k, v := range n.attrs {
-		for _, name := range names {
-			if k == "fail-count-"+name || strings.HasPrefix(k, "fail-count-"+name+"#") {
-				if ws.ignoredFailure(r, strings.TrimPrefix(k, "fail-count-"+name+"#")) {
-					continue
-				}
-				total = int(score.Add(score.Score(total), score.MustParse(v)))
-			}
+		rest, ok := strings.CutPrefix(k, "fail-count-")
+		if !ok {
+			continue
 		}
+		name, opKey, _ := strings.Cut(rest, "#")
+		if anonymous {
+			if i := strings.LastIndexByte(name, ':'); i >= 0 {
+				name = name[:i]
+			}
+			if name != r.baseID {
+				continue
+			}
+		} else if name != r.id {
+			continue
+		}
+		if opKey != "" && ws.ignoredFailure(r, opKey) {
+			continue
+		}
+		total = int(score.Add(score.Score(total), score.MustParse(v)))
 	}
 	return total
 }
