@@ -456,7 +456,9 @@ func (ws *workingSet) applyOrdering(o *ordering) bool {
 			}
 			// A clone only forces what follows it on the nodes where its
 			// own instances change.
-			if o.first.isClone() && !requiredOn(o.first, o.firstTask, a.node) {
+			// (Clone "then" actions have no node, so they see the
+			// clone-wide requiredness.)
+			if o.first.isClone() && !o.then.isClone() && !requiredOn(o.first, o.firstTask, a.node) {
 				return false
 			}
 			return setRequired(a)
