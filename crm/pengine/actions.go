@@ -1,0 +1,586 @@
+package pengine
+
+import (
+	"strings"
+
+	"hbgo/crm/cib"
+	"hbgo/crm/score"
+)
+
+type action struct {
+	rsc      *resource
+	task     string
+	node     *node
+	optional bool
+	runnable bool
+	pseudo   bool
+	// unexpected marks the stop of an extra copy under
+	// multiple-active=stop_unexpected: it does not restart the copy that
+	// stays.
+	unexpected bool
+}
+
+// orderFlags say how an ordering propagates requiredness and runnability.
+type orderFlags uint
+
+const (
+	impliesThen          orderFlags = 1 << iota // first required → then required
+	impliesFirst                                // then required → first required
+	runnableLeft                                // first unrunnable → then unrunnable
+	restart                                     // same-resource stop→start restart handling
+	promotedImpliesFirst                        // then required and rsc promoted → first required
+	asymmetrical                                // first unrunnable → then unrunnable unless then is already active
+)
+
+// ordering links a task of one resource to a task of another (or the
+// same) resource. sameNode limits it to instances placed on one node
+// (interleaved clones).
+type ordering struct {
+	first, then         *resource
+	firstTask, thenTask string
+	flags               orderFlags
+	// minFirst, when > 0, makes a clone "first" runnable only when at least
+	// that many instances are (clone-min, require-all=false); such
+	// orderings are never interleaved.
+	minFirst int
+}
+
+func (ws *workingSet) newAction(r *resource, task string, n *node, optional bool) *action {
+	a := &action{rsc: r, task: task, node: n, optional: optional, runnable: n != nil}
+	if r != nil {
+		if n != nil && task != "stop" && task != "demote" && !n.available() {
+			a.runnable = false
+		}
+		if task == "stop" || task == "demote" {
+			if n != nil && n.unclean {
+				if ws.willFence(n) {
+					a.pseudo = true
+				} else {
+					a.runnable = false
+				}
+			} else if n != nil && !n.online {
+				if ws.willFence(n) {
+					a.pseudo = true
+				} else {
+					// The node is down cleanly: nothing to do there.
+					a.pseudo = true
+				}
+			}
+		} else if !ws.haveQuorum && a.runnable && r.meta["requires"] != "nothing" {
+			switch ws.noQuorumPolicy {
+			case "stop", "suicide":
+				a.runnable = false
+			case "freeze":
+				if len(r.runningOn) == 0 || r.nextRole > r.role {
+					a.runnable = false
+				}
+			}
+		}
+	}
+	ws.actions = append(ws.actions, a)
+	if r != nil {
+		r.actionList = append(r.actionList, a)
+	}
+	return a
+}
+
+// willFence reports whether the node is going to be fenced.
+func (ws *workingSet) willFence(n *node) bool {
+	return n.unclean && ws.canFence(n) && ws.anyManaged()
+}
+
+func (ws *workingSet) canFence(n *node) bool {
+	if !ws.stonithEnabled || !ws.haveStonithResource {
+		return false
+	}
+	if ws.haveQuorum || ws.noQuorumPolicy == "ignore" {
+		return true
+	}
+	return n != nil && n.online
+}
+
+func (ws *workingSet) anyManaged() bool {
+	for _, r := range ws.all {
+		if r.kind == cib.Primitive && r.managed {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *resource) failedOn(n *node) bool { return r.stopNodesFailed[n] }
+
+// createActions creates start/stop/promote/demote actions for every
+// primitive, required or optional as the assignment demands.
+func (ws *workingSet) createActions() {
+	for _, r := range ws.all {
+		if r.kind != cib.Primitive {
+			continue
+		}
+		next := r.allocatedTo
+		nextRole := r.nextRole
+		if next == nil {
+			nextRole = RoleStopped
+		}
+		multiply := cleanActive(r) > 1
+		stopUnexpected := multiply && r.multiActive == "stop_unexpected" && next != nil && r.knownOn(next)
+		if stopUnexpected {
+			multiply = false
+		}
+		restartOn := map[*node]bool{}
+		for _, n := range r.runningOn {
+			need := next == nil || n != next || r.failedOn(n) || multiply || nextRole == RoleStopped
+			if stopUnexpected && n != next {
+				stop := ws.newAction(r, "stop", n, false)
+				stop.unexpected = true
+				continue
+			}
+			if need && n == next && !multiply {
+				restartOn[n] = true
+			}
+			if r.role == RolePromoted {
+				ws.newAction(r, "demote", n, !(need || nextRole < RolePromoted) || !r.managed)
+			}
+			ws.newAction(r, "stop", n, !need || (!r.managed && (!r.blocked || ws.maintenanceMode)))
+		}
+		startNeeded := next != nil && nextRole >= RoleStarted && (!r.knownOn(next) || restartOn[next] || multiply)
+		start := ws.newAction(r, "start", next, !startNeeded || !r.managed)
+		if next == nil {
+			start.runnable = false
+		}
+		if next != nil && nextRole == RolePromoted {
+			promoteNeeded := r.role < RolePromoted || startNeeded
+			ws.newAction(r, "promote", next, !promoteNeeded || !r.managed)
+		} else if r.role == RolePromoted {
+			// No promotion planned; demote was created above when needed.
+			_ = start
+		}
+		switch {
+		case r.blocked:
+			// A blocked resource can be neither stopped nor started, and
+			// whatever must follow its stop waits forever.
+			for _, a := range r.actionList {
+				a.runnable = false
+			}
+		case !r.managed:
+			for _, a := range r.actionList {
+				a.optional = true
+			}
+		}
+	}
+}
+
+func (r *resource) actionsFor(task string) []*action {
+	var out []*action
+	for _, a := range r.actionList {
+		if a.task == task {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// internalOrderings adds the orderings every primitive and group implies.
+func (ws *workingSet) internalOrderings() {
+	for _, r := range ws.all {
+		switch r.kind {
+		case cib.Primitive:
+			ws.orders = append(ws.orders,
+				&ordering{first: r, then: r, firstTask: "stop", thenTask: "start", flags: impliesThen | restart},
+				&ordering{first: r, then: r, firstTask: "demote", thenTask: "stop", flags: promotedImpliesFirst},
+				&ordering{first: r, then: r, firstTask: "start", thenTask: "promote", flags: runnableLeft})
+		case cib.Group:
+			if !r.groupOrdered {
+				continue
+			}
+			for i := 1; i < len(r.children); i++ {
+				prev, cur := r.children[i-1], r.children[i]
+				ws.orders = append(ws.orders,
+					&ordering{first: prev, then: cur, firstTask: "start", thenTask: "start", flags: impliesThen | runnableLeft},
+					&ordering{first: cur, then: prev, firstTask: "stop", thenTask: "stop", flags: restart},
+					&ordering{first: prev, then: cur, firstTask: "promote", thenTask: "promote", flags: runnableLeft | impliesThen},
+					&ordering{first: cur, then: prev, firstTask: "demote", thenTask: "demote", flags: impliesFirst})
+			}
+		}
+	}
+}
+
+func inverseTask(t string) string {
+	switch t {
+	case "start":
+		return "stop"
+	case "stop":
+		return "start"
+	case "promote":
+		return "demote"
+	case "demote":
+		return "promote"
+	}
+	return ""
+}
+
+// userOrderings unpacks rsc_order constraints.
+func (ws *workingSet) userOrderings() {
+	for _, o := range ws.cib.Orders {
+		first, then := ws.byID[o.First], ws.byID[o.Then]
+		if first == nil || then == nil {
+			continue
+		}
+		fa, ta := o.FirstAction, o.ThenAction
+		if fa == "" {
+			fa = "start"
+		}
+		if ta == "" {
+			ta = fa
+		}
+		kind := o.Kind
+		switch {
+		case kind == "" && o.HasScore && o.Score == 0:
+			kind = "Optional"
+		case strings.EqualFold(kind, "Optional"):
+			kind = "Optional"
+		case strings.EqualFold(kind, "Serialize"):
+			kind = "Serialize"
+		default:
+			// Unset or unknown kinds are mandatory.
+			kind = "Mandatory"
+		}
+		sym := true
+		if o.Symmetrical != "" {
+			sym = cib.IsTrue(o.Symmetrical)
+		}
+		if kind != "Mandatory" {
+			// Optional and serializing orders never change which actions
+			// run, except for the deprecated restart-type=restart, which
+			// makes a restart of first restart then.
+			if kind == "Optional" && then.meta["restart-type"] == "restart" {
+				ws.orders = append(ws.orders, &ordering{first: first, then: then, firstTask: fa, thenTask: ta, flags: impliesThen})
+			}
+			if kind == "Optional" && sym && first.meta["restart-type"] == "restart" {
+				if fi, ti := inverseTask(fa), inverseTask(ta); fi != "" && ti != "" {
+					ws.orders = append(ws.orders, &ordering{first: then, then: first, firstTask: ti, thenTask: fi, flags: impliesFirst})
+				}
+			}
+			continue
+		}
+		var flags orderFlags
+		if sym {
+			flags = impliesThen
+			if fa == "start" || fa == "promote" {
+				flags |= runnableLeft
+			}
+		} else {
+			flags = asymmetrical
+		}
+		ord := &ordering{first: first, then: then, firstTask: fa, thenTask: ta, flags: flags}
+		if first.isClone() {
+			if o.RequireAll != "" && !cib.IsTrue(o.RequireAll) {
+				ord.minFirst = 1
+			} else if m := metaInt(first.meta, 0, "clone-min"); m > 0 {
+				ord.minFirst = m
+			}
+			if ord.minFirst > 0 {
+				// The "one or more" gate only passes runnability on.
+				ord.flags &^= impliesThen
+			}
+		}
+		ws.orders = append(ws.orders, ord)
+		if sym && ord.minFirst == 0 {
+			fi, ti := inverseTask(fa), inverseTask(ta)
+			if fi != "" && ti != "" {
+				ws.orders = append(ws.orders, &ordering{first: then, then: first, firstTask: ti, thenTask: fi, flags: impliesFirst})
+			}
+		}
+	}
+}
+
+// summary describes a resource's actions for one task: whether any is
+// required and whether the task can happen (all/any instances runnable).
+func summary(r *resource, task string) (required, runnable, exists bool) {
+	switch r.kind {
+	case cib.Primitive:
+		as := r.actionsFor(task)
+		runnable = true
+		for _, a := range as {
+			exists = true
+			if !a.optional {
+				required = true
+			}
+			if !a.runnable {
+				runnable = false
+			}
+		}
+		return required, runnable, exists
+	case cib.Group:
+		runnable = true
+		for _, c := range r.children {
+			req, run, ex := summary(c, task)
+			if !ex {
+				continue
+			}
+			exists = true
+			required = required || req
+			runnable = runnable && run
+		}
+		return required, runnable, exists
+	}
+	// Clones: runnable when any instance is.
+	any := false
+	for _, c := range r.children {
+		req, run, ex := summary(c, task)
+		if !ex {
+			continue
+		}
+		exists = true
+		required = required || req
+		if run && (task != "start" && task != "promote" || c.allocatedTo != nil) {
+			any = true
+		}
+	}
+	return required, any || !exists, exists
+}
+
+// apply changes every action of a task below r; it reports whether
+// anything changed.
+func apply(r *resource, task string, f func(*action) bool) bool {
+	changed := false
+	if r.kind == cib.Primitive {
+		for _, a := range r.actionsFor(task) {
+			if f(a) {
+				changed = true
+			}
+		}
+		return changed
+	}
+	for _, c := range r.children {
+		if apply(c, task, f) {
+			changed = true
+		}
+	}
+	return changed
+}
+
+func setRequired(a *action) bool {
+	if a.optional {
+		a.optional = false
+		return true
+	}
+	return false
+}
+
+func setUnrunnable(a *action) bool {
+	if a.runnable {
+		a.runnable = false
+		return true
+	}
+	return false
+}
+
+// propagate applies every ordering until nothing changes.
+func (ws *workingSet) propagate() {
+	for iter := 0; iter < 1000; iter++ {
+		changed := false
+		for _, o := range ws.orders {
+			if ws.applyOrdering(o) {
+				changed = true
+			}
+		}
+		// A resource that must run with another cannot start when the
+		// other cannot.
+		for _, c := range ws.colocations {
+			if c.score < score.Infinity || c.primaryRole != RoleUnknown {
+				continue
+			}
+			task := "start"
+			switch c.dependentRole {
+			case RoleUnknown:
+			case RolePromoted:
+				task = "promote"
+			default:
+				continue
+			}
+			_, run, ex := summary(c.primary, "start")
+			if ex && !run {
+				if apply(c.dependent, task, setUnrunnable) {
+					changed = true
+				}
+			}
+		}
+		if !changed {
+			return
+		}
+	}
+}
+
+func (ws *workingSet) applyOrdering(o *ordering) bool {
+	if o.minFirst == 0 && canInterleave(o) {
+		return ws.applyInterleaved(o)
+	}
+	fReq, fRun, fEx := summary(o.first, o.firstTask)
+	if o.minFirst > 0 {
+		fRun = runnableInstances(o.first, o.firstTask) >= o.minFirst
+	}
+	tReq, tRun, tEx := summary(o.then, o.thenTask)
+	if !fEx || !tEx {
+		return false
+	}
+	changed := false
+	if o.flags&restart != 0 && o.first == o.then {
+		// Stops implied by fencing do not force a start elsewhere to
+		// become a restart.
+		fReq = false
+		for _, a := range o.first.actionsFor(o.firstTask) {
+			if !a.optional && !a.pseudo && !a.unexpected {
+				fReq = true
+			}
+		}
+	}
+	if o.flags&restart != 0 {
+		// Same primitive: stop → start.
+		if tReq {
+			changed = apply(o.first, o.firstTask, setRequired) || changed
+		}
+		if !tRun && o.then.managed && o.first == o.then {
+			changed = apply(o.first, o.firstTask, setRequired) || changed
+		}
+		allReq, run, _ := summary(o.first, o.firstTask)
+		fRun = run
+		if allReq && !fRun {
+			changed = apply(o.then, o.thenTask, setUnrunnable) || changed
+		}
+	}
+	if o.flags&impliesThen != 0 && fReq {
+		changed = apply(o.then, o.thenTask, func(a *action) bool {
+			if a.node == nil && a.task == "start" {
+				return false
+			}
+			// A clone only forces what follows it on the nodes where its
+			// own instances change.
+			// (Clone "then" actions have no node, so they see the
+			// clone-wide requiredness.)
+			if o.first.isClone() && !o.then.isClone() && !requiredOn(o.first, o.firstTask, a.node) {
+				return false
+			}
+			return setRequired(a)
+		}) || changed
+	}
+	if o.flags&impliesFirst != 0 && tReq && !o.first.isClone() {
+		changed = apply(o.first, o.firstTask, setRequired) || changed
+	}
+	if o.flags&(impliesFirst|impliesThen) != 0 && fReq && !fRun {
+		// What must happen first cannot: neither can what follows.
+		changed = apply(o.then, o.thenTask, setUnrunnable) || changed
+	}
+	if o.flags&promotedImpliesFirst != 0 && tReq && o.first.role == RolePromoted {
+		changed = apply(o.first, o.firstTask, setRequired) || changed
+	}
+	if o.flags&asymmetrical != 0 && !fRun {
+		// Only what would newly happen is held back; an instance that
+		// simply stays where it is keeps running.
+		changed = apply(o.then, o.thenTask, func(a *action) bool {
+			return !a.optional && setUnrunnable(a)
+		}) || changed
+	}
+	if o.flags&runnableLeft != 0 && !fRun {
+		changed = apply(o.then, o.thenTask, setUnrunnable) || changed
+	}
+	return changed
+}
+
+// requiredOn reports whether any action of task below r on n is required.
+func requiredOn(r *resource, task string, n *node) bool {
+	found := false
+	apply(r, task, func(a *action) bool {
+		if a.node == n && !a.optional {
+			found = true
+		}
+		return false
+	})
+	return found
+}
+
+// canInterleave reports whether an ordering between two clones pairs their
+// instances node by node (interleave=true on the clone that acts second).
+func canInterleave(o *ordering) bool {
+	if o.first == o.then || !o.first.isClone() || !o.then.isClone() {
+		return false
+	}
+	r := o.then
+	if o.thenTask == "stop" || o.thenTask == "demote" {
+		r = o.first
+	}
+	return r.interleave
+}
+
+// applyInterleaved applies an ordering instance by instance: each instance
+// of the second clone depends on the first clone's instance on its node.
+func (ws *workingSet) applyInterleaved(o *ordering) bool {
+	current := o.thenTask == "stop" || o.thenTask == "demote"
+	changed := false
+	for _, inst := range o.then.children {
+		n := inst.allocatedTo
+		if current {
+			n = inst.currentNode()
+			if len(inst.runningOn) == 0 {
+				ns := instanceNodes(inst)
+				if len(ns) > 0 {
+					n = ns[0]
+				}
+			}
+		}
+		if n == nil {
+			continue
+		}
+		var partner *resource
+		for _, f := range o.first.children {
+			fn := f.allocatedTo
+			if current {
+				ns := instanceNodes(f)
+				fn = nil
+				if len(ns) > 0 {
+					fn = ns[0]
+				}
+			}
+			if fn == n {
+				partner = f
+				break
+			}
+		}
+		if partner == nil {
+			if !current && o.flags&(runnableLeft|impliesThen) != 0 {
+				changed = apply(inst, o.thenTask, setUnrunnable) || changed
+			}
+			continue
+		}
+		sub := &ordering{first: partner, then: inst, firstTask: o.firstTask, thenTask: o.thenTask, flags: o.flags}
+		if ws.applyOrdering(sub) {
+			changed = true
+		}
+	}
+	return changed
+}
+
+// runnableInstances counts the clone instances whose task can happen
+// (for start: instances that will be active).
+func runnableInstances(c *resource, task string) int {
+	n := 0
+	for _, inst := range c.children {
+		_, run, ex := summary(inst, task)
+		if ex && run && (task != "start" && task != "promote" || inst.allocatedTo != nil) {
+			n++
+		}
+	}
+	return n
+}
+
+// cleanActive counts the nodes a resource is active on that are not about
+// to be fenced; copies on unclean nodes go away with the node.
+func cleanActive(r *resource) int {
+	n := 0
+	for _, x := range r.runningOn {
+		if !x.unclean {
+			n++
+		}
+	}
+	return n
+}

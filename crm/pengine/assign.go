@@ -1,0 +1,458 @@
+package pengine
+
+import (
+	"sort"
+
+	"hbgo/crm/cib"
+	"hbgo/crm/score"
+)
+
+// assignAll places every top-level resource. Resources are taken in
+// configuration order, stably sorted by priority; only the utilization
+// placement strategies use the finer ordering by scores.
+func (ws *workingSet) assignAll() {
+	order := append([]*resource(nil), ws.resources...)
+	if ws.placementStrategy == "default" {
+		sort.SliceStable(order, func(i, j int) bool { return order[i].priority > order[j].priority })
+	} else {
+		ws.sortByScores(order)
+	}
+	for _, r := range order {
+		ws.assign(r, nil)
+	}
+}
+
+func (ws *workingSet) sortByScores(order []*resource) {
+	nodes := append([]*node(nil), ws.nodes...)
+	base := map[*node]score.Score{}
+	for _, n := range nodes {
+		base[n] = 0
+	}
+	ws.sortNodes(nodes, base, nil)
+	merged := map[*resource]map[*node]score.Score{}
+	for _, r := range order {
+		merged[r] = ws.mergeWeights(r, nil, "", 1, true, true, false, false)
+	}
+	sort.SliceStable(order, func(i, j int) bool {
+		a, b := order[i], order[j]
+		if a.priority != b.priority {
+			return a.priority > b.priority
+		}
+		ma, mb := merged[a], merged[b]
+		sa, sb := score.NegInfinity, score.NegInfinity
+		if cn := a.currentNode(); cn != nil {
+			if v, ok := ma[cn]; ok {
+				sa = v
+			}
+		}
+		if cn := b.currentNode(); cn != nil {
+			if v, ok := mb[cn]; ok {
+				sb = v
+			}
+		}
+		if sa != sb {
+			return sa > sb
+		}
+		for _, n := range nodes {
+			x, ok1 := ma[n]
+			y, ok2 := mb[n]
+			if !ok1 {
+				x = score.NegInfinity
+			}
+			if !ok2 {
+				y = score.NegInfinity
+			}
+			if x != y {
+				return x > y
+			}
+		}
+		return false
+	})
+}
+
+func (ws *workingSet) assign(r *resource, prefer *node) *node {
+	switch r.kind {
+	case cib.Group:
+		return ws.assignGroup(r, prefer)
+	case cib.Clone, cib.Master:
+		ws.assignClone(r)
+		return nil
+	}
+	return ws.assignPrimitive(r, prefer)
+}
+
+func (ws *workingSet) assignGroup(g *resource, prefer *node) *node {
+	if !g.provisional {
+		return g.allocatedTo
+	}
+	if g.allocating || len(g.children) == 0 {
+		return nil
+	}
+	g.allocating = true
+	first, last := g.children[0], g.children[len(g.children)-1]
+	first.thisWith = append(first.thisWith, g.thisWith...)
+	g.thisWith = nil
+	last.withThis = append(last.withThis, g.withThis...)
+	g.withThis = nil
+	var groupNode *node
+	for _, c := range g.children {
+		n := ws.assignPrimitive(c, prefer)
+		if groupNode == nil {
+			groupNode = n
+		}
+	}
+	g.nextRole = first.nextRole
+	g.allocating, g.provisional = false, false
+	if g.groupColocated {
+		g.allocatedTo = groupNode
+	}
+	return g.allocatedTo
+}
+
+func (ws *workingSet) assignPrimitive(r *resource, prefer *node) *node {
+	if r.parent != nil && !r.parent.allocating && !r.parent.isClone() {
+		ws.assign(r.parent, prefer)
+	}
+	if !r.provisional {
+		return r.allocatedTo
+	}
+	if r.allocating {
+		return nil
+	}
+	r.allocating = true
+	for _, c := range r.thisWith {
+		var archive map[*node]score.Score
+		if c.dependentRole >= RolePromoted || (c.score < 0 && c.score > score.NegInfinity) {
+			archive = copyTable(r.allowed)
+		}
+		ws.assign(c.primary, nil)
+		ws.applyColocation(r, c.primary, c)
+		if archive != nil && !anyAvailable(r.allowed) {
+			r.allowed = archive
+		}
+	}
+	for _, c := range r.withThis {
+		if !c.influence {
+			continue
+		}
+		r.allowed = ws.mergeWeights(c.dependent, r.allowed, c.nodeAttr, float64(c.score)/float64(score.Infinity), false, false, true, false)
+	}
+	if r.nextRole == RoleStopped {
+		ws.resourceLocation(r, nil, score.NegInfinity)
+	} else if r.nextRole > r.role && !ws.haveQuorum && ws.noQuorumPolicy == "freeze" {
+		r.nextRole = r.role
+	}
+	switch {
+	case !r.managed:
+		r.nextRole = r.role
+		ws.finalize(r, r.currentNode(), true)
+	case ws.stopAll:
+		ws.finalize(r, nil, true)
+	default:
+		ws.chooseNode(r, prefer)
+	}
+	r.allocating = false
+	return r.allocatedTo
+}
+
+func (ws *workingSet) chooseNode(r *resource, prefer *node) {
+	ws.recordScores("pcmk__native_allocate", r)
+	nodes := ws.sortedAllowed(r, r.allowed, r.currentNode())
+	var chosen, best *node
+	if len(nodes) > 0 {
+		best = nodes[0]
+	}
+	if prefer != nil && len(nodes) > 0 {
+		if w, ok := r.allowed[prefer]; ok && w >= r.allowed[best] && prefer.available() {
+			chosen = prefer
+		}
+	}
+	if chosen == nil && best != nil {
+		chosen = best
+		uniqueClone := r.parent != nil && r.parent.isClone() && r.parent.unique
+		if !uniqueClone && r.allowed[chosen] > 0 && chosen.available() {
+			if running := r.currentNode(); running != nil && running.available() {
+				for _, n := range nodes[1:] {
+					if r.allowed[n] != r.allowed[chosen] {
+						break
+					}
+					if n == running {
+						chosen = n
+					}
+				}
+			}
+		}
+	}
+	ws.finalize(r, chosen, false)
+}
+
+// finalize records the assignment (or that the resource stays stopped).
+func (ws *workingSet) finalize(r *resource, chosen *node, force bool) {
+	if !force && chosen != nil && (r.allowed[chosen] < 0 || !chosen.available()) {
+		chosen = nil
+	}
+	r.provisional = false
+	r.allocatedTo = chosen
+	if chosen == nil {
+		r.nextRole = RoleStopped
+		return
+	}
+	chosen.numResources++
+	if r.nextRole == RoleUnknown {
+		if r.top().promotable {
+			r.nextRole = RoleUnpromoted
+		} else {
+			r.nextRole = RoleStarted
+		}
+	}
+}
+
+// ---- clones ----
+
+func (ws *workingSet) assignClone(c *resource) {
+	if !c.provisional || c.allocating {
+		return
+	}
+	c.allocating = true
+	for _, co := range c.thisWith {
+		ws.assign(co.primary, nil)
+	}
+	for _, co := range c.withThis {
+		if !co.influence {
+			continue
+		}
+		c.allowed = ws.mergeWeights(co.dependent, c.allowed, co.nodeAttr, float64(co.score)/float64(score.Infinity), false, false, true, true)
+	}
+	ws.recordScores("pcmk__clone_allocate", c)
+	ws.sortInstances(c)
+	ws.distribute(c)
+	if c.promotable {
+		ws.setInstanceRoles(c)
+	}
+	c.provisional, c.allocating = false, false
+}
+
+func instanceFailed(r *resource) bool {
+	for _, p := range r.primitives() {
+		if p.failed {
+			return true
+		}
+	}
+	return false
+}
+
+func instanceNodes(r *resource) []*node {
+	var out []*node
+	seen := map[*node]bool{}
+	for _, p := range r.primitives() {
+		for _, n := range p.runningOn {
+			if !seen[n] {
+				seen[n] = true
+				out = append(out, n)
+			}
+		}
+	}
+	return out
+}
+
+func (ws *workingSet) sortInstances(c *resource) {
+	sort.SliceStable(c.children, func(i, j int) bool {
+		a, b := c.children[i], c.children[j]
+		na, nb := instanceNodes(a), instanceNodes(b)
+		if len(na) > 0 && len(nb) > 0 && len(na) != len(nb) {
+			return len(na) < len(nb)
+		}
+		ca := len(na) > 0 && na[0].available() && c.allowed[na[0]] >= 0
+		cb := len(nb) > 0 && nb[0].available() && c.allowed[nb[0]] >= 0
+		if ca != cb {
+			return ca
+		}
+		fa, fb := instanceFailed(a), instanceFailed(b)
+		if fa != fb {
+			return !fa
+		}
+		if ca && cb {
+			wa, wb := c.allowed[na[0]], c.allowed[nb[0]]
+			if wa != wb {
+				return wa > wb
+			}
+		}
+		if (len(na) > 0) != (len(nb) > 0) {
+			return len(na) > 0
+		}
+		return false
+	})
+}
+
+func (ws *workingSet) distribute(c *resource) {
+	available := 0
+	for _, n := range ws.nodes {
+		c.instanceCount[n] = 0
+		if n.available() {
+			available++
+		}
+	}
+	max := c.cloneMax
+	allColoc := max < available
+	loopMax := 1
+	if available > 0 && max/available > 1 {
+		loopMax = max / available
+	}
+	allocated := 0
+	for _, inst := range c.children {
+		if allocated >= max {
+			break
+		}
+		nodes := instanceNodes(inst)
+		if len(nodes) == 0 || !inst.provisional || instanceFailed(inst) || inst.orphan {
+			continue
+		}
+		cn := nodes[0]
+		if !cn.available() {
+			continue
+		}
+		if w, ok := c.allowed[cn]; ok && w < 0 {
+			continue
+		}
+		if c.instanceCount[cn] >= loopMax {
+			continue
+		}
+		if ws.assignInstance(c, inst, cn, allColoc) != nil {
+			allocated++
+		}
+	}
+	for _, inst := range c.children {
+		if !inst.provisional {
+			continue
+		}
+		if allocated >= max || inst.orphan {
+			for _, p := range append([]*resource{inst}, inst.primitives()...) {
+				ws.resourceLocation(p, nil, score.NegInfinity)
+			}
+			ws.assign(inst, nil)
+			continue
+		}
+		if ws.assignInstance(c, inst, nil, allColoc) != nil {
+			allocated++
+		}
+	}
+}
+
+func (ws *workingSet) assignInstance(c, inst *resource, prefer *node, allColoc bool) *node {
+	if !inst.provisional {
+		return inst.allocatedTo
+	}
+	if inst.allocating {
+		return nil
+	}
+	// The clone's own colocations apply to each instance.
+	if !inst.inheritedColoc {
+		inst.inheritedColoc = true
+		for _, co := range c.thisWith {
+			if allColoc || co.score < 0 || co.score >= score.Infinity {
+				ws.attachThisWith(inst, co)
+			}
+		}
+		for _, co := range c.withThis {
+			if co.influence && (allColoc || co.score < 0) {
+				ws.attachWithThis(inst, co)
+			}
+		}
+	}
+	if prefer != nil {
+		if w, ok := inst.allowed[prefer]; !ok || w < 0 {
+			return nil
+		}
+		if inst.kind == cib.Group && len(inst.children) > 0 {
+			if w, ok := inst.children[0].allowed[prefer]; !ok || w < 0 {
+				return nil
+			}
+		}
+	}
+	ws.limitInstance(c, inst)
+	backup := snapshotAllowed(inst)
+	chosen := ws.assignSubtree(inst, prefer)
+	if chosen != nil && prefer != nil && chosen != prefer {
+		restoreAllowed(inst, backup)
+		unassign(inst)
+		return nil
+	}
+	if chosen != nil {
+		c.instanceCount[chosen]++
+	}
+	return chosen
+}
+
+func (ws *workingSet) attachThisWith(inst *resource, co *colocation) {
+	target := inst
+	if inst.kind == cib.Group && len(inst.children) > 0 {
+		target = inst.children[0]
+	}
+	cp := *co
+	cp.dependent = target
+	target.thisWith = append([]*colocation{&cp}, target.thisWith...)
+}
+
+func (ws *workingSet) attachWithThis(inst *resource, co *colocation) {
+	target := inst
+	if inst.kind == cib.Group && len(inst.children) > 0 {
+		target = inst.children[len(inst.children)-1]
+	}
+	target.withThis = append([]*colocation{co}, target.withThis...)
+}
+
+// limitInstance bans nodes the clone does not allow or that already hold
+// clone-node-max instances.
+func (ws *workingSet) limitInstance(c, inst *resource) {
+	for _, p := range append([]*resource{inst}, inst.primitives()...) {
+		for n := range p.allowed {
+			w, ok := c.allowed[n]
+			switch {
+			case !n.available() || inst.orphan || !ok:
+				p.allowed[n] = score.NegInfinity
+			case w < 0:
+				p.allowed[n] = score.Add(p.allowed[n], w)
+			case c.instanceCount[n] >= c.cloneNodeMax:
+				p.allowed[n] = score.NegInfinity
+			}
+		}
+	}
+}
+
+func snapshotAllowed(r *resource) map[*resource]map[*node]score.Score {
+	m := map[*resource]map[*node]score.Score{r: copyTable(r.allowed)}
+	for _, c := range r.children {
+		m[c] = copyTable(c.allowed)
+	}
+	return m
+}
+
+func restoreAllowed(r *resource, m map[*resource]map[*node]score.Score) {
+	for k, v := range m {
+		k.allowed = v
+	}
+}
+
+func unassign(r *resource) {
+	for _, x := range append([]*resource{r}, r.children...) {
+		if x.allocatedTo != nil && !x.provisional {
+			x.allocatedTo.numResources--
+		}
+		x.allocatedTo = nil
+		x.provisional = true
+		x.nextRole = RoleUnknown
+		if x.targetRoleStopped() {
+			x.nextRole = RoleStopped
+		}
+	}
+}
+
+func (r *resource) targetRoleStopped() bool { return r.targetRole() == RoleStopped }
+
+// assignSubtree assigns an instance (primitive or group) directly.
+func (ws *workingSet) assignSubtree(inst *resource, prefer *node) *node {
+	if inst.kind == cib.Group {
+		return ws.assignGroup(inst, prefer)
+	}
+	return ws.assignPrimitive(inst, prefer)
+}

@@ -1,0 +1,484 @@
+package pengine
+
+import (
+	"math"
+	"sort"
+
+	"hbgo/crm/cib"
+	"hbgo/crm/score"
+)
+
+// resourceLocation adds s to r's preference for n (all nodes when n is nil).
+func (ws *workingSet) resourceLocation(r *resource, n *node, s score.Score) {
+	if n == nil {
+		for _, nn := range ws.nodes {
+			ws.resourceLocation(r, nn, s)
+		}
+		return
+	}
+	if cur, ok := r.allowed[n]; ok {
+		r.allowed[n] = score.Add(cur, s)
+	} else {
+		r.allowed[n] = s
+	}
+}
+
+// sortedAllowed returns the nodes r may use, best first.
+func (ws *workingSet) sortedAllowed(r *resource, table map[*node]score.Score, active *node) []*node {
+	var out []*node
+	for _, n := range ws.nodes {
+		if _, ok := table[n]; ok {
+			out = append(out, n)
+		}
+	}
+	ws.sortNodes(out, table, active)
+	return out
+}
+
+func (ws *workingSet) sortNodes(nodes []*node, table map[*node]score.Score, active *node) {
+	sort.SliceStable(nodes, func(i, j int) bool {
+		a, b := nodes[i], nodes[j]
+		sa, sb := score.NegInfinity, score.NegInfinity
+		if a.available() {
+			sa = table[a]
+		}
+		if b.available() {
+			sb = table[b]
+		}
+		if sa != sb {
+			return sa > sb
+		}
+		if ws.placementStrategy != "minimal" {
+			if a.numResources != b.numResources {
+				return a.numResources < b.numResources
+			}
+			if active != nil && a == active {
+				return true
+			}
+			if active != nil && b == active {
+				return false
+			}
+		}
+		return a.uname < b.uname
+	})
+}
+
+// applyLocations unpacks rsc_location constraints, the symmetric default,
+// stickiness and failure thresholds into allowed-node scores.
+func (ws *workingSet) applyLocations() {
+	if ws.symmetric {
+		for _, r := range ws.all {
+			ws.resourceLocation(r, nil, 0)
+		}
+	}
+	for i := range ws.cib.Locations {
+		ws.unpackLocation(&ws.cib.Locations[i])
+	}
+	for _, l := range ws.locations {
+		if l.role != RoleUnknown {
+			continue
+		}
+		ws.applyLocationRule(l.rsc, l.nodes, l.order)
+	}
+	// Stickiness and failure thresholds, per primitive.
+	for _, r := range ws.all {
+		if r.kind != cib.Primitive {
+			continue
+		}
+		if r.managed && r.stickiness > 0 && len(r.runningOn) == 1 {
+			n := r.runningOn[0]
+			if _, ok := r.allowed[n]; ws.symmetric || ok {
+				ws.resourceLocation(r, n, r.stickiness)
+			}
+		}
+		// A resource whose failures are ignored ignores the threshold too.
+		if r.migThreshold > 0 && !r.failIgnored {
+			for _, n := range ws.nodes {
+				if fc := ws.failCount(r, n); fc > 0 && fc >= r.migThreshold {
+					t := ws.failTarget(r)
+					ws.applyLocationRule(t, map[*node]score.Score{n: score.NegInfinity}, []*node{n})
+				}
+			}
+		}
+	}
+}
+
+// applyLocationRule applies per-node scores to r the way each resource
+// variant does: groups pass the scores to their first member only (the
+// others see the nodes with score 0), clones to every instance.
+func (ws *workingSet) applyLocationRule(r *resource, scores map[*node]score.Score, order []*node) {
+	for _, n := range order {
+		ws.resourceLocation(r, n, scores[n])
+	}
+	switch r.kind {
+	case cib.Group:
+		for i, c := range r.children {
+			if i == 0 || !r.groupColocated {
+				ws.applyLocationRule(c, scores, order)
+			} else {
+				zero := map[*node]score.Score{}
+				for _, n := range order {
+					zero[n] = 0
+				}
+				ws.applyLocationRule(c, zero, order)
+			}
+		}
+	case cib.Clone, cib.Master:
+		for _, c := range r.children {
+			ws.applyLocationRule(c, scores, order)
+		}
+	}
+}
+
+func (ws *workingSet) unpackLocation(l *cib.Location) {
+	r := ws.byID[l.Rsc]
+	if r == nil || (r.parent != nil && r.parent.isClone()) {
+		return
+	}
+	role := parseRole(l.Role)
+	if role == RoleStarted {
+		// Started covers every active role.
+		role = RoleUnknown
+	}
+	lr := locationRule{id: l.ID, rsc: r, role: role, nodes: map[*node]score.Score{}}
+	if l.Node != "" {
+		n := ws.nodeByName(l.Node)
+		if n == nil || !l.HasScore {
+			return
+		}
+		lr.nodes[n] = l.Score
+		lr.order = []*node{n}
+		ws.locations = append(ws.locations, lr)
+		return
+	}
+	for ri := range l.Rules {
+		rule := &l.Rules[ri]
+		rr := locationRule{id: l.ID, rsc: r, role: role, nodes: map[*node]score.Score{}}
+		if rule.Role != "" {
+			rr.role = parseRole(rule.Role)
+			if rr.role == RoleStarted {
+				rr.role = RoleUnknown
+			}
+		}
+		for _, n := range ws.nodes {
+			ctx := &cib.RuleContext{NodeAttrs: n.attrs, Now: ws.now}
+			if !rule.Eval(ctx) {
+				continue
+			}
+			s := rule.Score
+			if rule.ScoreAttribute != "" {
+				v, ok := n.attrs[rule.ScoreAttribute]
+				if !ok {
+					continue
+				}
+				s = score.MustParse(v)
+			} else if !rule.HasScore {
+				s = 0
+			}
+			rr.nodes[n] = s
+			rr.order = append(rr.order, n)
+		}
+		ws.locations = append(ws.locations, rr)
+	}
+}
+
+// unpackColocations turns rsc_colocation constraints into colocation
+// records on both resources.
+func (ws *workingSet) unpackColocations() {
+	for _, c := range ws.cib.Colocations {
+		dep, pri := ws.byID[c.Rsc], ws.byID[c.WithRsc]
+		if dep == nil || pri == nil || dep == pri {
+			continue
+		}
+		if (dep.parent != nil && dep.parent.isClone()) || (pri.parent != nil && pri.parent.isClone()) {
+			continue
+		}
+		ws.addColocation(c.ID, dep, pri, parseRole(c.RscRole), parseRole(c.WithRscRole), c.Score, c.NodeAttribute,
+			c.Influence == "" || cib.IsTrue(c.Influence))
+	}
+}
+
+func (ws *workingSet) addColocation(id string, dep, pri *resource, depRole, priRole Role, s score.Score, attr string, influence bool) {
+	if s == 0 {
+		return
+	}
+	if depRole == RoleStarted && !dep.top().promotable {
+		depRole = RoleUnknown
+	}
+	if priRole == RoleStarted && !pri.top().promotable {
+		priRole = RoleUnknown
+	}
+	if depRole == RoleStarted {
+		depRole = RoleUnknown
+	}
+	if priRole == RoleStarted {
+		priRole = RoleUnknown
+	}
+	c := &colocation{id: id, dependent: dep, primary: pri, dependentRole: depRole, primaryRole: priRole,
+		score: s, nodeAttr: attr, influence: influence}
+	ws.colocations = append(ws.colocations, c)
+	dep.thisWith = append(dep.thisWith, c)
+	pri.withThis = append(pri.withThis, c)
+}
+
+// groupInternalColocations makes each member of a colocated group follow
+// the previous one.
+func (ws *workingSet) groupInternalColocations() {
+	for _, r := range ws.all {
+		if r.kind != cib.Group || !r.groupColocated {
+			continue
+		}
+		for i := 1; i < len(r.children); i++ {
+			ws.addColocation("group:internal_colocation", r.children[i], r.children[i-1], RoleUnknown, RoleUnknown,
+				score.Infinity, "", true)
+		}
+	}
+}
+
+func copyTable(t map[*node]score.Score) map[*node]score.Score {
+	out := make(map[*node]score.Score, len(t))
+	for k, v := range t {
+		out[k] = v
+	}
+	return out
+}
+
+func anyAvailable(t map[*node]score.Score) bool {
+	for n, s := range t {
+		if s >= 0 && n.available() {
+			return true
+		}
+	}
+	return false
+}
+
+func nodeAttr(n *node, attr string) string {
+	if attr == "" {
+		attr = "#uname"
+	}
+	return n.attrs[attr]
+}
+
+// mergeWeights folds the preferences of r (and, recursively, of what is
+// colocated with it) into nodes, scaled by factor, as Pacemaker does when it
+// lets dependents influence a primary's placement.
+func (ws *workingSet) mergeWeights(r *resource, nodes map[*node]score.Score, attr string, factor float64, init, forward, rollback, positive bool) map[*node]score.Score {
+	if r.merging {
+		return nodes
+	}
+	r.merging = true
+	defer func() { r.merging = false }()
+	if r.kind == cib.Group && len(r.children) > 0 {
+		// A group contributes through its first member (whose internal
+		// colocations pull in the rest) and what is colocated with it.
+		nodes = ws.mergeWeights(r.children[0], nodes, attr, factor, init, forward, rollback, positive)
+		for _, c := range r.withThis {
+			nodes = ws.mergeWeights(c.dependent, nodes, c.nodeAttr, float64(c.score)/float64(score.Infinity), false, forward, rollback, positive)
+		}
+		return nodes
+	}
+	var work map[*node]score.Score
+	if init {
+		work = copyTable(r.allowed)
+	} else {
+		work = copyTable(nodes)
+		ws.addMatchingScores(work, r, attr, factor, positive)
+	}
+	if anyAvailable(work) {
+		mult := 1.0
+		if factor < 0 {
+			mult = -1
+		}
+		list := r.withThis
+		if forward {
+			list = r.thisWith
+		}
+		for _, c := range list {
+			other := c.dependent
+			if forward {
+				other = c.primary
+			} else if !c.influence {
+				continue
+			}
+			work = ws.mergeWeights(other, work, c.nodeAttr, mult*float64(c.score)/float64(score.Infinity), false, forward, true, positive)
+		}
+	} else if rollback {
+		return nodes
+	}
+	return work
+}
+
+func (ws *workingSet) addMatchingScores(work map[*node]score.Score, r *resource, attr string, factor float64, positive bool) {
+	for _, n := range ws.nodes {
+		cur, ok := work[n]
+		if !ok {
+			continue
+		}
+		best := score.NegInfinity
+		found := false
+		val := nodeAttr(n, attr)
+		for _, m := range ws.nodes {
+			s, ok := r.allowed[m]
+			if !ok || !m.available() || nodeAttr(m, attr) != val {
+				continue
+			}
+			if !found || s > best {
+				best, found = s, true
+			}
+		}
+		if factor < 0 && best < 0 {
+			continue
+		}
+		wf := factor * float64(best)
+		w := int64(math.Floor(wf + 0.5))
+		if wf < 0 {
+			w = int64(math.Ceil(wf - 0.5))
+		}
+		if w == 0 && best != 0 {
+			if factor > 0 {
+				w = 1
+			} else if factor < 0 {
+				w = -1
+			}
+		}
+		ns := score.Add(score.Clamp(w), cur)
+		if positive && ns < 0 && cur >= 0 {
+			continue
+		}
+		work[n] = ns
+	}
+}
+
+// colocationAffects decides whether a colocation changes the dependent's
+// node scores now.
+func colocationAffects(dep, pri *resource, c *colocation) bool {
+	if pri.provisional {
+		return false
+	}
+	if !dep.provisional {
+		return false
+	}
+	// A role-specific colocation only matters when the role is the one
+	// the resource is going to have.
+	if c.dependentRole != RoleUnknown && c.dependentRole != dep.nextRole {
+		return false
+	}
+	if c.primaryRole != RoleUnknown && c.primaryRole != pri.nextRole {
+		return false
+	}
+	return true
+}
+
+// applyColocation adjusts the dependent's scores for where the primary was
+// placed.
+func (ws *workingSet) applyColocation(dep, pri *resource, c *colocation) {
+	switch pri.kind {
+	case cib.Group:
+		if len(pri.children) == 0 {
+			return
+		}
+		if c.score >= score.Infinity {
+			ws.applyColocation(dep, pri.children[len(pri.children)-1], c)
+		} else {
+			ws.applyColocation(dep, pri.children[0], c)
+		}
+		return
+	case cib.Clone, cib.Master:
+		ws.applyCloneColocation(dep, pri, c)
+		return
+	}
+	if !colocationAffects(dep, pri, c) {
+		return
+	}
+	attr := c.nodeAttr
+	if attr == "" {
+		attr = "#id"
+	}
+	var value string
+	if pri.allocatedTo != nil {
+		value = pri.allocatedTo.attrs[attr]
+	} else if c.score < 0 {
+		return
+	}
+	work := copyTable(dep.allowed)
+	for n, w := range work {
+		switch {
+		case pri.allocatedTo == nil:
+			work[n] = score.Add(-c.score, w)
+		case n.attrs[attr] == value:
+			if c.score < score.Infinity {
+				work[n] = score.Add(c.score, w)
+			}
+		case c.score >= score.Infinity:
+			work[n] = score.Add(-c.score, w)
+		}
+	}
+	if c.score <= score.NegInfinity || c.score >= score.Infinity || anyAvailable(work) {
+		dep.allowed = work
+	}
+}
+
+// applyCloneColocation places a dependent relative to a clone's instances.
+func (ws *workingSet) applyCloneColocation(dep, clone *resource, c *colocation) {
+	if clone.provisional || !dep.provisional {
+		return
+	}
+	// Interleaved clone instances pair with the instance on the same node.
+	if dep.cloneInstance && dep.parent != nil && dep.parent.isClone() && dep.parent.interleave {
+		for _, n := range ws.sortedAllowed(dep, dep.allowed, nil) {
+			for _, inst := range clone.children {
+				if inst.allocatedTo == n && (c.primaryRole == RoleUnknown || c.primaryRole == inst.nextRole) {
+					ws.applyInstanceColocation(dep, inst, c)
+					return
+				}
+			}
+		}
+		if c.score >= score.Infinity {
+			for n := range dep.allowed {
+				dep.allowed[n] = score.NegInfinity
+			}
+		}
+		return
+	}
+	if c.score >= score.Infinity || (c.primaryRole != RoleUnknown && c.score > 0) {
+		hosts := map[*node]bool{}
+		for _, inst := range clone.children {
+			if inst.allocatedTo == nil || inst.blocked {
+				continue
+			}
+			if c.primaryRole != RoleUnknown && inst.nextRole != c.primaryRole {
+				continue
+			}
+			hosts[inst.allocatedTo] = true
+		}
+		if c.score >= score.Infinity {
+			for n := range dep.allowed {
+				if !hosts[n] {
+					dep.allowed[n] = score.NegInfinity
+				}
+			}
+		} else {
+			for _, n := range ws.nodes {
+				if hosts[n] {
+					if _, ok := dep.allowed[n]; ok {
+						dep.allowed[n] = score.Add(dep.allowed[n], c.score)
+					}
+				}
+			}
+		}
+		return
+	}
+	for _, inst := range clone.children {
+		ws.applyInstanceColocation(dep, inst, c)
+	}
+}
+
+func (ws *workingSet) applyInstanceColocation(dep, inst *resource, c *colocation) {
+	if inst.kind == cib.Group {
+		ws.applyColocation(dep, inst, c)
+		return
+	}
+	saved := inst.provisional
+	ws.applyColocation(dep, inst, c)
+	inst.provisional = saved
+}
