@@ -288,6 +288,11 @@ func TestReapOrphans(t *testing.T) {
 	var siginfo [128]byte // struct siginfo; only its size matters here
 	const pPID, wNOWAIT = 1, 0x01000000
 	if _, _, e := syscall.Syscall6(syscall.SYS_WAITID, pPID, uintptr(orphan), uintptr(unsafe.Pointer(&siginfo[0])), syscall.WEXITED|wNOWAIT, 0, 0); e != 0 {
+		// ECHILD: another test's reaping (tests in this binary share the
+		// subreaper) collected it first; what matters is that it is gone.
+		if e == syscall.ECHILD && gone(orphan) {
+			return
+		}
 		t.Fatalf("waitid: %v", e)
 	}
 	if n := ReapOrphans(); n < 1 || !gone(orphan) {
