@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # record.sh - ask the REAL Heartbeat 3.0.6 for its verdict on each case and
 # store it beside the case: `verdict` (ACCEPTED | REJECTED rc=N) and
-# `real.log` (the daemon's ERROR/WARN/CRIT lines and its bare stderr lines,
-# without timestamp, host and pid; the three core-dump advice WARNs every run
-# prints are dropped).
+# `real.log` (the daemon's output without info/debug lines, with timestamp,
+# host and pid removed and the harness's temp paths normalised; the three
+# core-dump advice WARNs every run prints are dropped).
 #
 #   record.sh [CASE_DIR...]     default: every testdata/cases/*/
 #   record.sh --corpus          the public corpus setups -> testdata/corpus-verdicts.txt
@@ -20,8 +20,11 @@ check=${HB_REAL_CHECK:-$shared/lab/hb-real-check.sh}
 
 # trim_log < daemon output > real.log lines
 trim_log() {
-  sed -E 's/^[A-Z][a-z]{2} [ 0-9][0-9] [0-9:]{8} [^ ]+ heartbeat: \[[0-9]+\]: //' |
-    grep -v -e '^VERDICT:' -e '^NOTE:' -e '^info:' -e '^debug:' \
+  sed -E -e 's/^[A-Z][a-z]{2} [ 0-9][0-9] [0-9:]{8} [^ ]+ heartbeat: \[[0-9]+\]: //' \
+    -e 's/^heartbeat\[[0-9]+\]: [0-9]{4}\/[0-9]{2}\/[0-9]{2}_[0-9:]{8} //' \
+    -e 's#/tmp/hbcheck\.[A-Za-z0-9]+#/tmp/hbcheck.WORK#g' \
+    -e 's/^(.*: line [0-9]+:) +[0-9]+ /\1 PID /' |
+    grep -v -e '^VERDICT:' -e '^NOTE:' -e '^info:' -e '^debug:' -e '^cp: ' -e '^chmod: ' \
       -e 'Core dumps could be lost' -e 'core_pattern' -e 'core_uses_pid' |
     grep -v '^[[:space:]]*$' || true
 }
