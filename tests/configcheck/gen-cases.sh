@@ -1,0 +1,1816 @@
+#!/usr/bin/env bash
+# gen-cases.sh - (re)write the input files of every case under testdata/cases/.
+#
+#   gen-cases.sh [SLUG-PATTERN]
+#
+# Each case is one directory testdata/cases/NNN-slug/ holding ha.cf, authkeys,
+# haresources (unless the case is about a missing one), `host` (the node name
+# the daemon runs as) and `mode` (authkeys mode, only when not 0600).
+# The verdicts (`verdict`, `real.log`) are NOT written here: record.sh asks the
+# real Heartbeat 3.0.6 for them.  After changing a case, re-record it.
+#
+# Case body syntax (stdin of `mk`):
+#   --- FILE [crlf|noeol|absent]   start FILE (ha.cf, authkeys, haresources)
+#   @BASE@                          expands to @LOG@ @AF@ @MEDIA@ @NODES@ lines
+#   @LOG@ @AF@ @MEDIA@ @NODES@      one standard line each (see below)
+# Without an authkeys section the file is "auth 1 / 1 sha1 secret"; without a
+# haresources section it is empty (an empty haresources is valid in 3.0.6).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+out=$here/testdata/cases
+only=${1:-}
+mkdir -p "$out"
+
+LOG='logfile /var/log/ha-log'
+AF='auto_failback off'
+MEDIA='bcast eth0'
+NODES='node alpha beta'
+
+# mk NNN-slug [host=NAME] [mode=MODE] < body
+mk() {
+  local name=$1; shift
+  local host=alpha mode=0600 a
+  for a in "$@"; do
+    case $a in
+      host=*) host=${a#host=} ;;
+      mode=*) mode=${a#mode=} ;;
+      *) echo "mk $name: bad option $a" >&2; exit 2 ;;
+    esac
+  done
+  if [[ -n $only && $name != *$only* ]]; then cat >/dev/null; return; fi
+  local dir=$out/$name
+  mkdir -p "$dir"
+  rm -f "$dir/ha.cf" "$dir/authkeys" "$dir/haresources" "$dir/host" "$dir/mode"
+  printf 'auth 1\n1 sha1 secret\n' > "$dir/authkeys"
+  : > "$dir/haresources"
+  printf '%s\n' "$host" > "$dir/host"
+  [[ $mode == 0600 ]] || printf '%s\n' "$mode" > "$dir/mode"
+  local fixes
+  fixes=$(awk -v dir="$dir" -v LOG="$LOG" -v AF="$AF" -v MEDIA="$MEDIA" -v NODES="$NODES" '
+    /^--- / { if (f != "") close(f); f = dir "/" $2; printf "" > f; if ($3 != "") print $2, $3; next }
+    f == "" { print "text before first --- line" > "/dev/stderr"; exit 1 }
+    $0 == "@BASE@" { print LOG > f; print AF > f; print MEDIA > f; print NODES > f; next }
+    $0 == "@LOG@" { print LOG > f; next }
+    $0 == "@AF@" { print AF > f; next }
+    $0 == "@MEDIA@" { print MEDIA > f; next }
+    $0 == "@NODES@" { print NODES > f; next }
+    { print > f }
+  ')
+  local file opt
+  while read -r file opt; do
+    [[ -n ${file:-} ]] || continue
+    case $opt in
+      crlf) sed -i 's/$/\r/' "$dir/$file" ;;
+      noeol) truncate -s -1 "$dir/$file" ;;
+      absent) rm -f "$dir/$file" ;;
+      *) echo "mk $name: bad file option $opt" >&2; exit 2 ;;
+    esac
+  done <<< "$fixes"
+  [[ -s $dir/ha.cf || -f $dir/ha.cf ]] || { echo "mk $name: no ha.cf" >&2; exit 2; }
+}
+
+# A name longer than IFNAMSIZ-1 (15): neither harness can create it, so the
+# interface is missing for both daemons.
+MISSING_IF=hbnosuchiface0123
+
+########################################################################
+# 001-019 basics and lexical rules of ha.cf
+mk 001-minimal-accepted <<'EOF'
+--- ha.cf
+@BASE@
+EOF
+
+mk 002-empty-ha-cf <<'EOF'
+--- ha.cf
+EOF
+
+mk 003-comments-blank-lines-indent <<'EOF'
+--- ha.cf
+# full-line comment
+
+   logfile /var/log/ha-log
+	auto_failback off   # trailing comment
+   bcast eth0	
+node alpha beta    
+EOF
+
+mk 004-crlf-ha-cf <<'EOF'
+--- ha.cf crlf
+@BASE@
+keepalive 2
+deadtime 10
+EOF
+
+mk 005-directive-uppercase <<'EOF'
+--- ha.cf
+@BASE@
+Keepalive 2
+EOF
+
+mk 006-directive-key-equals-value <<'EOF'
+--- ha.cf
+@BASE@
+keepalive=2
+EOF
+
+mk 007-hash-glued-to-value <<'EOF'
+--- ha.cf
+@BASE@
+keepalive 2#two seconds
+deadtime 10
+EOF
+
+mk 008-unknown-directive <<'EOF'
+--- ha.cf
+@BASE@
+frobnicate yes
+EOF
+
+mk 009-hbaping-not-built <<'EOF'
+--- ha.cf
+@BASE@
+hbaping 198.51.100.254
+EOF
+
+mk 010-normalpoll-not-built <<'EOF'
+--- ha.cf
+@BASE@
+normalpoll 1
+EOF
+
+mk 011-mcast-ttl-directive <<'EOF'
+--- ha.cf
+@BASE@
+mcast_ttl 1
+EOF
+
+mk 012-no-final-newline <<'EOF'
+--- ha.cf noeol
+@BASE@
+deadtime 12
+EOF
+
+mk 013-comma-node-list <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+@MEDIA@
+node gamma,alpha	beta
+EOF
+
+mk 014-keepalive-two-values-last-wins <<'EOF'
+--- ha.cf
+@BASE@
+keepalive 1 3
+deadtime 5
+EOF
+
+mk 015-keepalive-two-values-last-small <<'EOF'
+--- ha.cf
+@BASE@
+keepalive 3,1
+deadtime 5
+EOF
+
+mk 016-keepalive-no-value <<'EOF'
+--- ha.cf
+@BASE@
+keepalive
+EOF
+
+mk 017-node-no-value <<'EOF'
+--- ha.cf
+@BASE@
+node
+EOF
+
+mk 018-bcast-no-value <<'EOF'
+--- ha.cf
+@BASE@
+bcast
+EOF
+
+mk 019-comment-only-lines <<'EOF'
+--- ha.cf
+# node alpha
+#bcast eth0
+EOF
+
+########################################################################
+# 020-059 time values and their cross checks
+mk 020-keepalive-ms <<'EOF'
+--- ha.cf
+@BASE@
+keepalive 500ms
+deadtime 2
+EOF
+
+mk 021-keepalive-msec <<'EOF'
+--- ha.cf
+@BASE@
+keepalive 500msec
+deadtime 2
+EOF
+
+mk 022-keepalive-MS-uppercase <<'EOF'
+--- ha.cf
+@BASE@
+keepalive 500MS
+deadtime 2
+EOF
+
+mk 023-keepalive-us <<'EOF'
+--- ha.cf
+@BASE@
+keepalive 500000us
+deadtime 2
+EOF
+
+mk 024-keepalive-usec <<'EOF'
+--- ha.cf
+@BASE@
+keepalive 250000usec
+deadtime 2
+EOF
+
+mk 025-keepalive-fraction <<'EOF'
+--- ha.cf
+@BASE@
+keepalive 0.5
+deadtime 2
+EOF
+
+mk 026-keepalive-leading-dot <<'EOF'
+--- ha.cf
+@BASE@
+keepalive .5
+deadtime 2
+EOF
+
+mk 027-keepalive-space-before-unit <<'EOF'
+--- ha.cf
+@BASE@
+keepalive 500 ms
+deadtime 2
+EOF
+
+mk 028-keepalive-unit-s <<'EOF'
+--- ha.cf
+@BASE@
+keepalive 2s
+EOF
+
+mk 029-keepalive-unit-sec <<'EOF'
+--- ha.cf
+@BASE@
+keepalive 2sec
+EOF
+
+mk 030-keepalive-unit-min <<'EOF'
+--- ha.cf
+@BASE@
+keepalive 1min
+EOF
+
+mk 031-keepalive-zero <<'EOF'
+--- ha.cf
+@BASE@
+keepalive 0
+EOF
+
+mk 032-keepalive-negative <<'EOF'
+--- ha.cf
+@BASE@
+keepalive -1
+EOF
+
+mk 033-keepalive-junk <<'EOF'
+--- ha.cf
+@BASE@
+keepalive two
+EOF
+
+mk 034-keepalive-trailing-junk <<'EOF'
+--- ha.cf
+@BASE@
+keepalive 2x
+EOF
+
+mk 035-deadtime-equals-twice-keepalive <<'EOF'
+--- ha.cf
+@BASE@
+keepalive 2
+deadtime 4
+EOF
+
+mk 036-deadtime-just-above-twice <<'EOF'
+--- ha.cf
+@BASE@
+keepalive 2
+deadtime 4001ms
+initdead 10
+EOF
+
+mk 037-deadtime-below-keepalive <<'EOF'
+--- ha.cf
+@BASE@
+keepalive 5
+deadtime 3
+EOF
+
+mk 038-deadtime-zero <<'EOF'
+--- ha.cf
+@BASE@
+deadtime 0
+EOF
+
+mk 039-deadtime-ms-large <<'EOF'
+--- ha.cf
+@BASE@
+deadtime 10000ms
+EOF
+
+mk 040-deadtime-space-ms <<'EOF'
+--- ha.cf
+@BASE@
+deadtime 10000 ms
+EOF
+
+mk 041-tiny-timers-ms <<'EOF'
+--- ha.cf
+@BASE@
+keepalive 10ms
+warntime 100ms
+deadtime 200ms
+initdead 10
+EOF
+
+mk 042-initdead-below-deadtime <<'EOF'
+--- ha.cf
+@BASE@
+deadtime 30
+initdead 20
+EOF
+
+mk 043-initdead-equal-deadtime-small <<'EOF'
+--- ha.cf
+@BASE@
+deadtime 5
+initdead 5
+EOF
+
+mk 044-initdead-between-deadtime-and-twice <<'EOF'
+--- ha.cf
+@BASE@
+deadtime 10
+initdead 15
+EOF
+
+mk 045-initdead-absent-small-deadtime <<'EOF'
+--- ha.cf
+@BASE@
+keepalive 500ms
+deadtime 2
+EOF
+
+mk 046-initdead-bad-unit <<'EOF'
+--- ha.cf
+@BASE@
+initdead 60s
+EOF
+
+mk 047-initdead-before-deadtime-line <<'EOF'
+--- ha.cf
+@BASE@
+initdead 20
+deadtime 15
+EOF
+
+mk 048-warntime-zero <<'EOF'
+--- ha.cf
+@BASE@
+warntime 0
+EOF
+
+mk 049-warntime-above-deadtime <<'EOF'
+--- ha.cf
+@BASE@
+deadtime 10
+warntime 20
+EOF
+
+mk 050-warntime-fraction <<'EOF'
+--- ha.cf
+@BASE@
+keepalive 200ms
+warntime 0.5
+deadtime 1
+initdead 2
+EOF
+
+mk 051-deadping-too-small <<'EOF'
+--- ha.cf
+@BASE@
+keepalive 2
+deadping 3
+ping 198.51.100.254
+EOF
+
+mk 052-deadping-ok <<'EOF'
+--- ha.cf
+@BASE@
+keepalive 2
+deadping 20
+ping 198.51.100.254
+EOF
+
+mk 053-conn-logd-time-zero <<'EOF'
+--- ha.cf
+@BASE@
+conn_logd_time 0
+EOF
+
+mk 054-conn-logd-time-ms <<'EOF'
+--- ha.cf
+@BASE@
+conn_logd_time 500ms
+EOF
+
+mk 055-keepalive-exponent <<'EOF'
+--- ha.cf
+@BASE@
+keepalive 1e3ms
+EOF
+
+mk 056-deadtime-no-value <<'EOF'
+--- ha.cf
+@BASE@
+deadtime
+EOF
+
+########################################################################
+# 060-089 booleans, auto_failback, nice_failback, logging
+mk 060-auto-failback-on <<'EOF'
+--- ha.cf
+@LOG@
+auto_failback on
+@MEDIA@
+@NODES@
+EOF
+
+mk 061-auto-failback-legacy-upper <<'EOF'
+--- ha.cf
+@LOG@
+auto_failback LEGACY
+@MEDIA@
+@NODES@
+EOF
+
+mk 062-auto-failback-absent <<'EOF'
+--- ha.cf
+@LOG@
+@MEDIA@
+@NODES@
+EOF
+
+mk 063-auto-failback-yes-Y <<'EOF'
+--- ha.cf
+@LOG@
+auto_failback Y
+@MEDIA@
+@NODES@
+EOF
+
+mk 064-auto-failback-junk <<'EOF'
+--- ha.cf
+@LOG@
+auto_failback maybe
+@MEDIA@
+@NODES@
+EOF
+
+mk 065-auto-failback-numeric-2 <<'EOF'
+--- ha.cf
+@LOG@
+auto_failback 2
+@MEDIA@
+@NODES@
+EOF
+
+mk 066-nice-failback-on-alone <<'EOF'
+--- ha.cf
+@LOG@
+nice_failback on
+@MEDIA@
+@NODES@
+EOF
+
+mk 067-nice-failback-after-auto-failback <<'EOF'
+--- ha.cf
+@LOG@
+auto_failback on
+nice_failback off
+@MEDIA@
+@NODES@
+EOF
+
+mk 068-nice-failback-junk <<'EOF'
+--- ha.cf
+@LOG@
+nice_failback sometimes
+@MEDIA@
+@NODES@
+EOF
+
+mk 069-realtime-TRUE-coredumps-off <<'EOF'
+--- ha.cf
+@BASE@
+realtime TRUE
+coredumps off
+EOF
+
+mk 070-realtime-junk <<'EOF'
+--- ha.cf
+@BASE@
+realtime fast
+EOF
+
+mk 071-coredumps-2 <<'EOF'
+--- ha.cf
+@BASE@
+coredumps 2
+EOF
+
+mk 072-no-log-directives-logd-implied <<'EOF'
+--- ha.cf
+@AF@
+@MEDIA@
+@NODES@
+EOF
+
+mk 073-no-log-directives-use-logd-no <<'EOF'
+--- ha.cf
+@AF@
+@MEDIA@
+@NODES@
+use_logd no
+EOF
+
+mk 074-logfacility-none-use-logd-no <<'EOF'
+--- ha.cf
+logfacility none
+use_logd no
+@AF@
+@MEDIA@
+@NODES@
+EOF
+
+mk 075-logfacility-local7-use-logd-yes <<'EOF'
+--- ha.cf
+logfacility local7
+use_logd yes
+@AF@
+@MEDIA@
+@NODES@
+EOF
+
+mk 076-logfacility-bogus <<'EOF'
+--- ha.cf
+logfacility local9
+@AF@
+@MEDIA@
+@NODES@
+EOF
+
+mk 077-debugfile-only-use-logd-off <<'EOF'
+--- ha.cf
+debugfile /var/log/ha-debug
+use_logd off
+@AF@
+@MEDIA@
+@NODES@
+EOF
+
+mk 078-use-logd-junk <<'EOF'
+--- ha.cf
+@BASE@
+use_logd perhaps
+EOF
+
+mk 079-logfacility-uppercase <<'EOF'
+--- ha.cf
+logfacility DAEMON
+@AF@
+@MEDIA@
+@NODES@
+EOF
+
+mk 080-use-logd-yes-only <<'EOF'
+--- ha.cf
+use_logd yes
+@AF@
+@MEDIA@
+@NODES@
+EOF
+
+mk 081-logfile-and-logfacility-none <<'EOF'
+--- ha.cf
+logfacility none
+logfile /var/log/ha-log
+@AF@
+@MEDIA@
+@NODES@
+EOF
+
+mk 082-syslogmsgfmt-log-badpack <<'EOF'
+--- ha.cf
+@BASE@
+syslogmsgfmt no
+log_badpack off
+EOF
+
+mk 083-use-apphbd-junk <<'EOF'
+--- ha.cf
+@BASE@
+use_apphbd nah
+EOF
+
+########################################################################
+# 090-109 integers (atoi), udpport, baud, debug, hopfudge, rtprio
+mk 090-udpport-0 <<'EOF'
+--- ha.cf
+udpport 0
+@BASE@
+EOF
+
+mk 091-udpport-before-media <<'EOF'
+--- ha.cf
+udpport 695
+@BASE@
+EOF
+
+mk 092-udpport-after-media <<'EOF'
+--- ha.cf
+@BASE@
+udpport 695
+EOF
+
+mk 093-udpport-65535 <<'EOF'
+--- ha.cf
+udpport 65535
+@BASE@
+EOF
+
+mk 094-udpport-65536 <<'EOF'
+--- ha.cf
+udpport 65536
+@BASE@
+EOF
+
+mk 095-udpport-70000 <<'EOF'
+--- ha.cf
+udpport 70000
+@BASE@
+EOF
+
+mk 096-udpport-negative <<'EOF'
+--- ha.cf
+udpport -5
+@BASE@
+EOF
+
+mk 097-udpport-name <<'EOF'
+--- ha.cf
+udpport ssh
+@BASE@
+EOF
+
+mk 098-udpport-trailing-junk <<'EOF'
+--- ha.cf
+udpport 694x
+@BASE@
+EOF
+
+mk 099-udpport-registered-22 <<'EOF'
+--- ha.cf
+udpport 22
+@BASE@
+EOF
+
+mk 100-udpport-no-value <<'EOF'
+--- ha.cf
+udpport
+@BASE@
+EOF
+
+mk 101-hopfudge-256 <<'EOF'
+--- ha.cf
+@BASE@
+hopfudge 256
+EOF
+
+mk 102-hopfudge-junk-is-zero <<'EOF'
+--- ha.cf
+@BASE@
+hopfudge abc
+EOF
+
+mk 103-debug-300 <<'EOF'
+--- ha.cf
+@BASE@
+debug 300
+EOF
+
+mk 104-debug-255-trailing-junk <<'EOF'
+--- ha.cf
+@BASE@
+debug 255x
+EOF
+
+mk 105-rtprio-50 <<'EOF'
+--- ha.cf
+@BASE@
+rtprio 50
+EOF
+
+mk 106-rtprio-0 <<'EOF'
+--- ha.cf
+@BASE@
+rtprio 0
+EOF
+
+mk 107-rtprio-100 <<'EOF'
+--- ha.cf
+@BASE@
+rtprio 100
+EOF
+
+mk 108-baud-valid <<'EOF'
+--- ha.cf
+@BASE@
+baud 38400
+EOF
+
+mk 109-baud-invalid <<'EOF'
+--- ha.cf
+@BASE@
+baud 12345
+EOF
+
+mk 110-baud-twice <<'EOF'
+--- ha.cf
+@BASE@
+baud 19200
+baud 19200
+EOF
+
+mk 111-hopfudge-negative <<'EOF'
+--- ha.cf
+@BASE@
+hopfudge -1
+EOF
+
+mk 112-max-rexmit-delay-0 <<'EOF'
+--- ha.cf
+@BASE@
+max_rexmit_delay 0
+EOF
+
+mk 113-compression-threshold-0 <<'EOF'
+--- ha.cf
+@BASE@
+compression_threshold 0
+EOF
+
+mk 114-memreserve-junk <<'EOF'
+--- ha.cf
+@BASE@
+memreserve lots
+EOF
+
+########################################################################
+# 120-159 media: bcast, ucast, mcast, ping, serial
+mk 120-bcast-missing-interface <<EOF
+--- ha.cf
+@LOG@
+@AF@
+bcast $MISSING_IF
+@NODES@
+EOF
+
+mk 121-bcast-two-interfaces <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+bcast eth0 eth1
+@NODES@
+EOF
+
+mk 122-bcast-comma-interfaces <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+bcast eth0,eth1
+@NODES@
+EOF
+
+mk 123-udp-alias <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+udp eth0
+@NODES@
+EOF
+
+mk 124-no-media <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+@NODES@
+EOF
+
+mk 125-ucast-ip <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+ucast eth0 198.51.100.2
+@NODES@
+EOF
+
+mk 126-ucast-missing-target <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+ucast eth0
+@NODES@
+EOF
+
+mk 127-ucast-unresolvable <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+ucast eth0 no-such-host.invalid
+@NODES@
+EOF
+
+mk 128-ucast-extra-targets <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+ucast eth0 198.51.100.2 198.51.100.3
+@NODES@
+EOF
+
+mk 129-ucast-missing-interface <<EOF
+--- ha.cf
+@LOG@
+@AF@
+ucast $MISSING_IF 198.51.100.2
+@NODES@
+EOF
+
+mk 130-ucast-localhost-name <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+ucast eth0 localhost
+@NODES@
+EOF
+
+mk 131-ucast-with-port-field <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+ucast eth0 198.51.100.2 694
+@NODES@
+EOF
+
+mk 132-mcast-full <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+mcast eth0 239.0.0.43 694 1 0
+@NODES@
+EOF
+
+mk 133-mcast-missing-loop <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+mcast eth0 239.0.0.43 694 1
+@NODES@
+EOF
+
+mk 134-mcast-ttl-5 <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+mcast eth0 239.0.0.43 694 5 0
+@NODES@
+EOF
+
+mk 135-mcast-ttl-0 <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+mcast eth0 239.0.0.43 694 0 0
+@NODES@
+EOF
+
+mk 136-mcast-loop-2 <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+mcast eth0 239.0.0.43 694 1 2
+@NODES@
+EOF
+
+mk 137-mcast-unicast-group <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+mcast eth0 198.51.100.7 694 1 0
+@NODES@
+EOF
+
+mk 138-mcast-port-service-name <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+mcast eth0 239.0.0.43 ssh 1 0
+@NODES@
+EOF
+
+mk 139-mcast-port-0 <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+mcast eth0 239.0.0.43 0 1 0
+@NODES@
+EOF
+
+mk 140-mcast-port-70000 <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+mcast eth0 239.0.0.43 70000 1 0
+@NODES@
+EOF
+
+mk 141-mcast-missing-interface <<EOF
+--- ha.cf
+@LOG@
+@AF@
+mcast $MISSING_IF 239.0.0.43 694 1 0
+@NODES@
+EOF
+
+mk 142-mcast-extra-token <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+mcast eth0 239.0.0.43 694 1 0 extra
+@NODES@
+EOF
+
+mk 143-mcast-comma-separated <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+mcast eth0,239.0.0.43,694,1,0
+@NODES@
+EOF
+
+mk 144-mcast-ttl-junk <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+mcast eth0 239.0.0.43 694 x 0
+@NODES@
+EOF
+
+mk 145-mcast-group-hostname <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+mcast eth0 localhost 694 1 0
+@NODES@
+EOF
+
+mk 146-mcast6-link-local-group <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+mcast6 eth0 ff02::1:4 694 1 0
+@NODES@
+EOF
+
+mk 147-mcast6-ipv4-group <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+mcast6 eth0 239.0.0.43 694 1 0
+@NODES@
+EOF
+
+mk 148-ucast6-loopback <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+ucast6 eth0 ::1
+@NODES@
+EOF
+
+mk 149-ucast6-bad-address <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+ucast6 eth0 not-an-address.invalid
+@NODES@
+EOF
+
+mk 150-ping-only-medium <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+ping 198.51.100.254
+@NODES@
+EOF
+
+mk 151-ping-unresolvable <<'EOF'
+--- ha.cf
+@BASE@
+ping gateway.invalid
+EOF
+
+mk 152-ping-localhost-name <<'EOF'
+--- ha.cf
+@BASE@
+ping localhost
+EOF
+
+mk 153-ping-group <<'EOF'
+--- ha.cf
+@BASE@
+ping_group routers 198.51.100.253 198.51.100.254
+EOF
+
+mk 154-ping-group-no-hosts <<'EOF'
+--- ha.cf
+@BASE@
+ping_group routers
+EOF
+
+mk 155-ping-group-comma-hosts <<'EOF'
+--- ha.cf
+@BASE@
+ping_group routers 198.51.100.253,198.51.100.254
+EOF
+
+mk 156-ping6-loopback <<'EOF'
+--- ha.cf
+@BASE@
+ping6 ::1
+EOF
+
+mk 157-serial-missing-device <<'EOF'
+--- ha.cf
+@BASE@
+serial /dev/ttyS99
+EOF
+
+mk 158-tipc-not-built <<'EOF'
+--- ha.cf
+@BASE@
+tipc eth0
+EOF
+
+mk 159-ping-cluster-node-name <<'EOF'
+--- ha.cf
+@BASE@
+ping beta
+EOF
+
+########################################################################
+# 160-179 nodes and autojoin
+mk 160-node-uppercase-host-lower <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+@MEDIA@
+node ALPHA beta
+EOF
+
+mk 161-host-mixed-case <<'EOF' host=Alpha
+--- ha.cf
+@BASE@
+EOF
+
+mk 162-host-fqdn-node-short <<'EOF' host=alpha.example.com
+--- ha.cf
+@BASE@
+EOF
+
+mk 163-no-node-lines <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+@MEDIA@
+EOF
+
+mk 164-local-node-not-listed <<'EOF' host=gamma
+--- ha.cf
+@BASE@
+EOF
+
+mk 165-duplicate-node-lines <<'EOF'
+--- ha.cf
+@BASE@
+node alpha
+node beta alpha
+EOF
+
+mk 166-single-node-cluster <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+@MEDIA@
+node alpha
+EOF
+
+mk 167-node-name-underscore <<'EOF' host=node_1
+--- ha.cf
+@LOG@
+@AF@
+@MEDIA@
+node node_1 node_2
+EOF
+
+mk 168-node-name-64-chars <<'EOF' host=n234567890123456789012345678901234567890123456789012345678901234
+--- ha.cf
+@LOG@
+@AF@
+@MEDIA@
+node n234567890123456789012345678901234567890123456789012345678901234 beta
+EOF
+
+mk 169-autojoin-any-with-haresources <<'EOF'
+--- ha.cf
+@BASE@
+autojoin any
+EOF
+
+mk 170-autojoin-other <<'EOF'
+--- ha.cf
+@BASE@
+autojoin other
+EOF
+
+mk 171-autojoin-none-upper <<'EOF'
+--- ha.cf
+@BASE@
+autojoin NONE
+EOF
+
+mk 172-autojoin-bogus <<'EOF'
+--- ha.cf
+@BASE@
+autojoin some
+EOF
+
+mk 173-autojoin-any-local-unlisted <<'EOF' host=gamma
+--- ha.cf
+@BASE@
+autojoin any
+EOF
+
+mk 174-autojoin-any-no-nodes <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+@MEDIA@
+autojoin any
+EOF
+
+mk 175-node-name-with-dot-listed <<'EOF' host=alpha.example.com
+--- ha.cf
+@LOG@
+@AF@
+@MEDIA@
+node alpha.example.com beta.example.com
+EOF
+
+########################################################################
+# 180-199 crm/pacemaker, apiauth, respawn, stonith
+mk 180-crm-on <<'EOF'
+--- ha.cf
+@BASE@
+crm on
+EOF
+
+mk 181-crm-off <<'EOF'
+--- ha.cf
+@BASE@
+crm off
+EOF
+
+mk 182-pacemaker-respawn <<'EOF'
+--- ha.cf
+@BASE@
+pacemaker respawn
+EOF
+
+mk 183-crm-and-pacemaker-off <<'EOF'
+--- ha.cf
+@BASE@
+crm off
+pacemaker off
+EOF
+
+mk 184-crm-junk <<'EOF'
+--- ha.cf
+@BASE@
+crm sometimes
+EOF
+
+mk 185-apiauth-uid <<'EOF'
+--- ha.cf
+@BASE@
+apiauth ipfail uid=hacluster
+EOF
+
+mk 186-apiauth-no-uid-gid <<'EOF'
+--- ha.cf
+@BASE@
+apiauth ipfail
+EOF
+
+mk 187-apiauth-duplicate <<'EOF'
+--- ha.cf
+@BASE@
+apiauth myclient uid=hacluster
+apiauth myclient gid=haclient
+EOF
+
+mk 188-apiauth-unknown-user <<'EOF'
+--- ha.cf
+@BASE@
+apiauth myclient uid=nosuchuser
+EOF
+
+mk 189-respawn-ipfail-debian-path <<'EOF'
+--- ha.cf
+@BASE@
+respawn hacluster /usr/libexec/heartbeat/ipfail
+EOF
+
+mk 190-respawn-ipfail-redhat-path <<'EOF'
+--- ha.cf
+@BASE@
+respawn hacluster /usr/lib64/heartbeat/ipfail
+EOF
+
+mk 191-respawn-unknown-user <<'EOF'
+--- ha.cf
+@BASE@
+respawn nosuchuser /usr/libexec/heartbeat/ipfail
+EOF
+
+mk 192-respawn-relative-path <<'EOF'
+--- ha.cf
+@BASE@
+respawn hacluster ipfail
+EOF
+
+mk 193-respawn-not-executable <<'EOF'
+--- ha.cf
+@BASE@
+respawn root /etc/passwd
+EOF
+
+mk 194-respawn-no-command <<'EOF'
+--- ha.cf
+@BASE@
+respawn hacluster
+EOF
+
+mk 195-stonith-host-null-star <<'EOF'
+--- ha.cf
+@BASE@
+stonith_host * null alpha beta
+EOF
+
+mk 196-stonith-host-other-node-bogus-type <<'EOF'
+--- ha.cf
+@BASE@
+stonith_host beta nosuchplugin whatever
+EOF
+
+mk 197-stonith-host-star-bogus-type <<'EOF'
+--- ha.cf
+@BASE@
+stonith_host * nosuchplugin whatever
+EOF
+
+mk 198-stonith-missing-config-file <<'EOF'
+--- ha.cf
+@BASE@
+stonith null /etc/ha.d/no-such-stonith.cfg
+EOF
+
+mk 199-stonith-bogus-type <<'EOF'
+--- ha.cf
+@BASE@
+stonith nosuchplugin /etc/ha.d/ha.cf
+EOF
+
+mk 200-failfast-uid-root <<'EOF'
+--- ha.cf
+@BASE@
+failfast root /bin/true
+EOF
+
+mk 201-stonith-host-local-uppercase <<'EOF'
+--- ha.cf
+@BASE@
+stonith_host ALPHA nosuchplugin whatever
+EOF
+
+########################################################################
+# 205-219 other directives: msgfmt, hbgenmethod, uuidfrom, compression, watchdog, ...
+mk 205-msgfmt-netstring <<'EOF'
+--- ha.cf
+@BASE@
+msgfmt netstring
+EOF
+
+mk 206-msgfmt-capitalised <<'EOF'
+--- ha.cf
+@BASE@
+msgfmt Classic
+EOF
+
+mk 207-hbgenmethod-time <<'EOF'
+--- ha.cf
+@BASE@
+hbgenmethod time
+EOF
+
+mk 208-hbgenmethod-bogus <<'EOF'
+--- ha.cf
+@BASE@
+hbgenmethod clock
+EOF
+
+mk 209-uuidfrom-nodename <<'EOF'
+--- ha.cf
+@BASE@
+uuidfrom nodename
+EOF
+
+mk 210-uuidfrom-uppercase <<'EOF'
+--- ha.cf
+@BASE@
+uuidfrom FILE
+EOF
+
+mk 211-compression-bz2 <<'EOF'
+--- ha.cf
+@BASE@
+compression bz2
+EOF
+
+mk 212-compression-gzip <<'EOF'
+--- ha.cf
+@BASE@
+compression gzip
+EOF
+
+mk 213-traditional-compression-junk <<'EOF'
+--- ha.cf
+@BASE@
+traditional_compression sure
+EOF
+
+mk 214-watchdog-twice <<'EOF'
+--- ha.cf
+@BASE@
+watchdog /dev/watchdog
+watchdog /dev/watchdog
+EOF
+
+mk 215-watchdog-missing-device <<'EOF'
+--- ha.cf
+@BASE@
+watchdog /dev/no-such-watchdog
+EOF
+
+mk 216-cluster-quorum-server-env <<'EOF'
+--- ha.cf
+@BASE@
+cluster mycluster
+quorum_server qs.example.invalid
+env FOO=bar
+coreroot /no/such/dir
+EOF
+
+mk 217-crm-daemon-dir-before-pacemaker <<'EOF'
+--- ha.cf
+@BASE@
+crm_daemon_dir /usr/lib/pacemaker
+pacemaker off
+EOF
+
+mk 218-record-config-changes-junk <<'EOF'
+--- ha.cf
+@BASE@
+record_config_changes maybe
+EOF
+
+mk 219-hbgenmethod-uppercase <<'EOF'
+--- ha.cf
+@BASE@
+hbgenmethod FILE
+EOF
+
+########################################################################
+# 220-249 authkeys
+mk 220-authkeys-mode-0400 mode=0400 <<'EOF'
+--- ha.cf
+@BASE@
+EOF
+
+mk 221-authkeys-mode-0620 mode=0620 <<'EOF'
+--- ha.cf
+@BASE@
+EOF
+
+mk 222-authkeys-mode-0640 mode=0640 <<'EOF'
+--- ha.cf
+@BASE@
+EOF
+
+mk 223-authkeys-mode-0604 mode=0604 <<'EOF'
+--- ha.cf
+@BASE@
+EOF
+
+mk 224-authkeys-mode-0644 mode=0644 <<'EOF'
+--- ha.cf
+@BASE@
+EOF
+
+mk 225-authkeys-mode-0602 mode=0602 <<'EOF'
+--- ha.cf
+@BASE@
+EOF
+
+mk 226-authkeys-key-before-auth <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys
+1 sha1 secret
+auth 1
+EOF
+
+mk 227-authkeys-missing-auth-line <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys
+1 sha1 secret
+EOF
+
+mk 228-authkeys-auth-16 <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys
+auth 16
+16 sha1 secret
+EOF
+
+mk 229-authkeys-auth-15-and-0 <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys
+auth 15
+0 md5 zero
+15 sha1 fifteen
+EOF
+
+mk 230-authkeys-sha256 <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys
+auth 1
+1 sha256 secret
+EOF
+
+mk 231-authkeys-crc-with-key <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys
+auth 1
+1 crc secret
+EOF
+
+mk 232-authkeys-md5-without-key <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys
+auth 1
+1 md5
+EOF
+
+mk 233-authkeys-crc-alone <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys
+auth 2
+2 crc
+EOF
+
+mk 234-authkeys-unused-bad-method <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys
+auth 1
+1 sha1 secret
+3 sha256 other
+EOF
+
+mk 235-authkeys-unused-garbage-line <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys
+auth 1
+1 sha1 secret
+foo bar
+EOF
+
+mk 236-authkeys-unused-md5-without-key <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys
+auth 1
+1 sha1 secret
+2 md5
+EOF
+
+mk 237-authkeys-comments-and-trailing-note <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys
+# the cluster key
+   # indented comment
+
+auth 1 # sign with key 1
+1 sha1 secret # note after key
+EOF
+
+mk 238-authkeys-crlf <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys crlf
+auth 1
+1 sha1 secret
+EOF
+
+mk 239-authkeys-auth-uppercase <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys
+Auth 1
+1 sha1 secret
+EOF
+
+mk 240-authkeys-auth-no-space <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys
+auth1
+1 sha1 secret
+EOF
+
+mk 241-authkeys-empty <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys
+EOF
+
+mk 242-authkeys-auth-selects-missing-key <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys
+auth 2
+1 sha1 secret
+EOF
+
+mk 243-authkeys-mixed-methods <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys
+auth 15
+1 md5 a
+15 sha1 b
+2 crc
+EOF
+
+mk 244-authkeys-method-uppercase <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys
+auth 1
+1 SHA1 secret
+EOF
+
+mk 245-authkeys-unused-index-16 <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys
+auth 1
+1 sha1 secret
+16 sha1 other
+EOF
+
+mk 246-authkeys-duplicate-index <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys
+auth 1
+1 sha1 first
+1 md5 second
+EOF
+
+mk 247-authkeys-key-with-hash-and-equals <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys
+auth 1
+1 sha1 a#b=c==
+EOF
+
+mk 248-authkeys-auth-junk-number <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys
+auth x
+1 sha1 secret
+EOF
+
+mk 249-authkeys-missing-file <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys absent
+EOF
+
+########################################################################
+# 250-279 haresources
+mk 250-haresources-missing <<'EOF'
+--- ha.cf
+@BASE@
+--- haresources absent
+EOF
+
+mk 251-haresources-unknown-node <<'EOF'
+--- ha.cf
+@BASE@
+--- haresources
+gamma 198.51.100.10
+EOF
+
+mk 252-haresources-node-uppercase <<'EOF'
+--- ha.cf
+@BASE@
+--- haresources
+ALPHA 198.51.100.10 apache2
+Beta 198.51.100.11
+EOF
+
+mk 253-haresources-comments <<'EOF'
+--- ha.cf
+@BASE@
+--- haresources
+# gamma 198.51.100.10
+   # indented comment with gamma
+alpha 198.51.100.10 # trailing comment
+
+EOF
+
+mk 254-haresources-continuation <<'EOF'
+--- ha.cf
+@BASE@
+--- haresources
+alpha 198.51.100.10 \
+	gamma-looking-resource \
+	Filesystem::/dev/sdb1::/data::ext4
+EOF
+
+mk 255-haresources-continuation-at-eof <<'EOF'
+--- ha.cf
+@BASE@
+--- haresources noeol
+alpha 198.51.100.10 \
+EOF
+
+mk 256-haresources-continuation-then-bad-node <<'EOF'
+--- ha.cf
+@BASE@
+--- haresources
+alpha 198.51.100.10 \
+
+gamma 198.51.100.11
+EOF
+
+mk 257-haresources-crlf <<'EOF'
+--- ha.cf
+@BASE@
+--- haresources crlf
+alpha 198.51.100.10 apache2
+beta 198.51.100.11
+EOF
+
+mk 258-haresources-whitespace-lines <<'EOF'
+--- ha.cf
+@BASE@
+--- haresources
+   
+	
+alpha 198.51.100.10
+EOF
+
+mk 259-haresources-leading-whitespace-node <<'EOF'
+--- ha.cf
+@BASE@
+--- haresources
+   alpha 198.51.100.10
+EOF
+
+mk 260-haresources-node-only <<'EOF'
+--- ha.cf
+@BASE@
+--- haresources
+beta
+EOF
+
+mk 261-haresources-hash-glued-to-node <<'EOF'
+--- ha.cf
+@BASE@
+--- haresources
+alpha#comment 198.51.100.10
+EOF
+
+mk 262-haresources-comment-after-continuation <<'EOF'
+--- ha.cf
+@BASE@
+--- haresources
+alpha 198.51.100.10 \
+# gamma comment line
+beta 198.51.100.11
+EOF
+
+mk 263-haresources-continuation-bad-node-second <<'EOF'
+--- ha.cf
+@BASE@
+--- haresources
+alpha 198.51.100.10 \
+gamma 198.51.100.11
+EOF
+
+mk 264-haresources-fqdn-node <<'EOF'
+--- ha.cf
+@BASE@
+--- haresources
+alpha.example.com 198.51.100.10
+EOF
+
+mk 265-haresources-ignored-with-crm-off-bad-node <<'EOF'
+--- ha.cf
+@BASE@
+crm off
+--- haresources
+gamma 198.51.100.10
+EOF
+
+mk 266-haresources-missing-with-pacemaker-off <<'EOF'
+--- ha.cf
+@BASE@
+pacemaker no
+--- haresources absent
+EOF
+
+mk 267-haresources-backslash-space-eol <<'EOF'
+--- ha.cf
+@BASE@
+--- haresources
+alpha 198.51.100.10 \ 
+gamma 198.51.100.11
+EOF
+
+mk 268-haresources-local-node-not-first <<'EOF'
+--- ha.cf
+@BASE@
+--- haresources
+beta 198.51.100.11
+EOF
+
+echo "cases written under $out"
