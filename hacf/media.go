@@ -117,7 +117,8 @@ func (p *parser) ucast(ln rawLine, rest string) {
 		p.warnf(ln, "write one ucast line per peer", "only the first target is used; %v ignored", f[2:])
 	}
 	if ex, _, _ := p.env.Interface(f[0]); !ex {
-		p.warnf(ln, "name an existing interface", "interface %s does not exist now; heartbeat will fail to bind to it at start-up", f[0])
+		p.errorf(ln, "name an existing network interface", "interface [%s] does not exist (3.0.6 aborts at start-up)", f[0])
+		return
 	}
 	port := p.udpPortFor(&p.ucastPort, ln)
 	p.addMedium(Medium{Kind: Ucast, Line: ln.num, Iface: f[0], Peer: f[1], PeerIP: ip, Port: port})
@@ -132,6 +133,10 @@ func (p *parser) ucast6(ln rawLine, rest string) {
 	ip, ok := p.resolve(f[1], true)
 	if !ok || ip.IsLoopback() {
 		p.errorf(ln, "use a non-loopback IPv6 address of the peer", "ucast6 [%s] bad addr [%s]", f[0], f[1])
+		return
+	}
+	if ex, _, _ := p.env.Interface(f[0]); !ex {
+		p.errorf(ln, "name an existing network interface", "interface [%s] does not exist", f[0])
 		return
 	}
 	port := p.udpPortFor(&p.ucastPort, ln)

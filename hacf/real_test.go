@@ -19,7 +19,9 @@ func labEnv(haCf string) *FakeEnv {
 		Users:  map[string]bool{"root": true, "hacluster": true, "nobody": true},
 		Groups: map[string]bool{"root": true, "haclient": true},
 		Files: map[string]bool{
-			"/bin/true": true, "/tmp": true, "/etc/hostname": false, "/dev/null": false,
+			"/bin/true": true, "/tmp": true, "/dev/null": false, "/etc/passwd": false,
+			// The lab host's /etc/hostname has mode 755.
+			"/etc/hostname":              true,
 			"/usr/libexec/heartbeat/ccm": true, "/usr/libexec/heartbeat/ipfail": true,
 		},
 		StonithTypes: map[string][]string{

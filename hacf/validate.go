@@ -80,6 +80,9 @@ func Validate(c *Config, nodeName string) problem.List {
 	case c.UseLogd:
 		l.Warnf(f, logdLine, "use_logd", "drop logfile/debugfile/logfacility when logging through ha_logd",
 			"logd is enabled but logfile/debugfile/logfacility is still configured")
+	default:
+		l.Warnf(f, logdLine, "use_logd", "set use_logd yes and configure ha_logd (/etc/logd.cf)",
+			"logging daemon is disabled; enabling it is recommended")
 	}
 
 	if c.ManagesResources() && c.Autojoin != "none" {

@@ -87,7 +87,7 @@ func (p *parser) respawn(ln rawLine, rest string)  { p.child(ln, rest, false) }
 func (p *parser) failfast(ln rawLine, rest string) { p.child(ln, rest, true) }
 
 // child: `respawn USER /path [args]`. 3.0.6 looks the user up by name and
-// requires the program to exist when ha.cf is read.
+// requires the program to be executable when ha.cf is read.
 func (p *parser) child(ln rawLine, rest string, failfast bool) {
 	f := fields(rest)
 	user := ""
@@ -106,12 +106,13 @@ func (p *parser) child(ln rawLine, rest string, failfast bool) {
 		p.errorf(ln, "give the program's absolute path", "Client child command [%s] is not full pathname", cmd)
 		return
 	}
-	if !p.env.Exists(cmd) {
-		p.errorf(ln, childHint(cmd), "Client child command [%s] is not executable", cmd)
-		return
-	}
 	if !p.env.Executable(cmd) {
-		p.warnf(ln, "chmod +x the program", "%s is not an executable file; it will fail when started", cmd)
+		hint := childHint(cmd)
+		if p.env.Exists(cmd) {
+			hint = "chmod +x " + cmd
+		}
+		p.errorf(ln, hint, "Client child command [%s] is not executable", cmd)
+		return
 	}
 	p.cfg.Children = append(p.cfg.Children, Child{User: user, Command: cmd, Args: f[2:], FailFast: failfast, Line: ln.num})
 }
