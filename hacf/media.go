@@ -21,13 +21,17 @@ func (p *parser) udpPortFor(port *int, ln rawLine) int {
 
 func (p *parser) bcast(ln rawLine, iface string) {
 	exists, v4, brd := p.env.Interface(iface)
-	if !exists || !v4 || !brd {
-		hint := "name an existing interface that has an IPv4 address with a broadcast address"
+	if !exists || !v4 {
+		hint := "name an existing interface that has an IPv4 address"
 		if exists {
-			hint = "give the interface an IPv4 address with a broadcast address before starting"
+			hint = "give the interface an IPv4 address before starting heartbeat"
 		}
-		p.errorf(ln, hint, "IP interface [%s] does not exist or has no IPv4 broadcast address", iface)
+		p.errorf(ln, hint, "IP interface [%s] does not exist or has no IPv4 address", iface)
 		return
+	}
+	if !brd {
+		// 3.0.6 only asks for the address (SIOCGIFBRDADDR succeeds on lo).
+		p.warnf(ln, "use an interface with a broadcast address, or ucast/mcast", "interface %s has no broadcast address; broadcast heartbeats will not reach the peers", iface)
 	}
 	port := p.udpPortFor(&p.bcastPort, ln)
 	p.addMedium(Medium{Kind: Bcast, Line: ln.num, Iface: iface, Port: port})
@@ -203,12 +207,12 @@ func (p *parser) mcastCommon(ln rawLine, rest, kind, hint string, v6 bool) (Medi
 		return Medium{}, false
 	}
 	ttl := int(uint8(Atoi(f[3])))
-	maxTTL := 4
-	if v6 {
-		maxTTL = 255
-	}
-	if ttl > maxTTL {
-		p.errorf(ln, fmt.Sprintf("ttl must be 0..%d", maxTTL), "%s [%s] bad ttl [%d]", kind, f[0], ttl)
+	if ttl > 4 {
+		what := "ttl"
+		if v6 {
+			what = "hops"
+		}
+		p.errorf(ln, what+" must be 0..4", "%s [%s] bad %s [%d]", kind, f[0], what, ttl)
 		return Medium{}, false
 	}
 	loop := int(uint8(Atoi(f[4])))

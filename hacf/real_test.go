@@ -19,14 +19,15 @@ func labEnv(haCf string) *FakeEnv {
 		Users:  map[string]bool{"root": true, "hacluster": true, "nobody": true},
 		Groups: map[string]bool{"root": true, "haclient": true},
 		Files: map[string]bool{
-			"/bin/true": true, "/tmp": true, "/dev/null": false, "/etc/passwd": false,
+			"/bin/true": true, "/tmp": true, "/dev/null": false, "/dev/tty": false, "/etc/passwd": false,
 			// The lab host's /etc/hostname has mode 755.
 			"/etc/hostname":              true,
 			"/usr/libexec/heartbeat/ccm": true, "/usr/libexec/heartbeat/ipfail": true,
 		},
 		StonithTypes: map[string][]string{
 			"null": {"hostlist"}, "ssh": {"hostlist"}, "external/ssh": {"hostlist"},
-			"rps10": {"serial_to_targets"}, "ibmhmc": {"ipaddr"}, "suicide": nil,
+			"rps10": {"serial_to_targets"}, "ibmhmc": {"ipaddr"}, "suicide": nil, "meatware": {"hostlist"},
+			"external/ipmi": {"hostname", "ipaddr", "userid", "passwd", "interface"}, "baytech": {"ipaddr", "login", "password"},
 		},
 		Compress: map[string]bool{"zlib": true, "bz2": true},
 	}

@@ -1,6 +1,7 @@
 package hacf
 
 import (
+	"fmt"
 	"strings"
 )
 
@@ -125,6 +126,9 @@ func childHint(cmd string) string {
 	return "install the program or fix the path"
 }
 
+// maxClientName is the longest API client name 3.0.6 accepts.
+const maxClientName = 31
+
 // apiauth: `apiauth CLIENT [uid=u1,u2] [gid=g1,g2]`, one line per client.
 func (p *parser) apiauth(ln rawLine, rest string) {
 	const hint = "write apiauth CLIENT uid=user[,user...] and/or gid=group[,group...]"
@@ -134,6 +138,10 @@ func (p *parser) apiauth(ln rawLine, rest string) {
 		return
 	}
 	client := f[0]
+	if len(client) > maxClientName {
+		p.errorf(ln, fmt.Sprintf("API client names are at most %d characters", maxClientName), "client name [%s] too long", client)
+		return
+	}
 	if first, dup := p.apiClients[client]; dup {
 		p.errorf(ln, "keep one apiauth line per client (first on line "+itoa(first)+")", "Duplicate apiauth directive for API client %s", client)
 		return
