@@ -227,7 +227,11 @@ func (p *parser) line(ln rawLine) {
 		n := len(p.probs.Errors())
 		d.fn(p, ln, tok)
 		if d.record && len(p.probs.Errors()) == n {
-			p.cfg.Params[ln.name] = Param{Raw: tok, Line: ln.num}
+			key := ln.name
+			if key == "crm" {
+				key = "pacemaker" // one setting under two names
+			}
+			p.cfg.Params[key] = Param{Raw: tok, Line: ln.num}
 		}
 	}
 }

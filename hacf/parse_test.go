@@ -222,9 +222,16 @@ func TestTypedValuesAndRawParams(t *testing.T) {
 	for name, want := range map[string]string{
 		"keepalive": "500ms", "deadtime": "5", "warntime": "2500ms", "initdead": "12000ms",
 		"cluster": "second", "udpport": "800", "auto_failback": "off", "hopfudge": "1", "memreserve": "6500",
+		// Checked with cl_status hbparameter on the real daemon.
+		"deadping": "5000ms", "debug": "0", "crm": "false", "pacemaker": "false", "max_rexmit_delay": "250",
 	} {
 		if got, _ := cfg.Param(name); got != want {
 			t.Errorf("Param(%s) = %q, want %q", name, got, want)
+		}
+	}
+	for _, absent := range []string{"node", "bcast", "coreroot", "debugfile", "nice_failback", "use_apphbd", "env"} {
+		if v, ok := cfg.Param(absent); ok {
+			t.Errorf("Param(%s) = %q; 3.0.6 does not record it", absent, v)
 		}
 	}
 	if cfg.Params["keepalive"].Line != 3 || cfg.Params["hopfudge"].Line != 0 {
@@ -386,5 +393,33 @@ func TestEveryDirectiveKnown(t *testing.T) {
 	}
 	if len(Directives()) != len(directives) {
 		t.Error("Directives() incomplete")
+	}
+}
+
+// TestParamsAsRealDaemon: the values `cl_status hbparameter -p NAME`
+// printed on the real 3.0.6 daemon for this ha.cf (lab run).
+func TestParamsAsRealDaemon(t *testing.T) {
+	cfg, probs := parse(t, "logfile /var/log/ha-log\nlogfacility none\nuse_logd no\nkeepalive 500ms\n"+
+		"deadtime 7\nbcast eth0\nauto_failback on\ncluster a,b\nnode alpha\n")
+	if probs.Err() != nil {
+		t.Fatal(probs.Err())
+	}
+	for name, want := range map[string]string{
+		"keepalive": "500ms", "deadtime": "7", "warntime": "3500ms", "initdead": "14000ms", "deadping": "7000ms",
+		"udpport": "694", "cluster": "b", "hopfudge": "1", "auto_failback": "on", "baud": "19200", "debug": "0",
+		"pacemaker": "false", "crm": "false", "logfacility": "none", "logfile": "/var/log/ha-log", "use_logd": "no",
+		"conn_logd_time": "60", "memreserve": "6500", "max_rexmit_delay": "250", "realtime": "true",
+		"compression": "zlib", "autojoin": "none", "uuidfrom": "file", "msgfmt": "classic",
+		"traditional_compression": "no", "log_badpack": "true", "record_config_changes": "on",
+	} {
+		if got, ok := cfg.Param(name); !ok || got != want {
+			t.Errorf("Param(%s) = %q, %v; real daemon %q", name, got, ok, want)
+		}
+	}
+	for _, name := range []string{"node", "bcast", "nice_failback", "debugfile", "coreroot", "watchdog", "rtprio",
+		"apiauth", "respawn", "env", "use_apphbd", "crm_daemon_dir"} {
+		if got, ok := cfg.Param(name); ok {
+			t.Errorf("Param(%s) = %q; the real daemon has no value", name, got)
+		}
 	}
 }
