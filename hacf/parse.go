@@ -121,6 +121,10 @@ func Directives() []string {
 	return out
 }
 
+// maxLine is the most characters 3.0.6 reads as one line (its fgets buffer
+// is 5120 bytes; measured on the real daemon).
+const maxLine = 5119
+
 // parser carries the state 3.0.6 keeps while reading ha.cf.
 type parser struct {
 	cfg      *Config
@@ -185,8 +189,20 @@ func Parse(r io.Reader, opt Options) (*Config, problem.List) {
 	br := bufio.NewReaderSize(r, 64*1024)
 	for num := 1; ; num++ {
 		s, err := br.ReadString('\n')
-		if s != "" {
-			if ln, ok := cutLine(num, s); ok {
+		if len(s) > maxLine {
+			name := "line"
+			if ln, ok := cutLine(num, s[:maxLine]); ok {
+				name = ln.name
+			}
+			p.probs.Warnf(p.file, num, name, fmt.Sprintf("keep lines under %d characters", maxLine),
+				"line is %d characters long; 3.0.6 reads it in pieces of %d, each parsed as a line of its own", len(s), maxLine)
+		}
+		// 3.0.6 reads with fgets into a fixed buffer: the rest of an
+		// over-long line is parsed as a further line.
+		for s != "" {
+			chunk := s[:min(len(s), maxLine)]
+			s = s[len(chunk):]
+			if ln, ok := cutLine(num, chunk); ok {
 				p.line(ln)
 			}
 		}

@@ -423,3 +423,20 @@ func TestParamsAsRealDaemon(t *testing.T) {
 		}
 	}
 }
+
+func TestLongLinesSplitLikeFgets(t *testing.T) {
+	x := func(n int) string { return strings.Repeat("x", n) }
+	for _, tc := range []struct {
+		line string
+		ok   bool
+	}{
+		{"cluster " + x(maxLine-8), true},                 // 5119 characters + newline
+		{"cluster " + x(maxLine-8+1), false},              // the 5120th character starts a new "line": x
+		{"cluster " + x(maxLine-8) + "keepalive 2", true}, // the second piece is a valid directive
+	} {
+		_, probs := parse(t, base+tc.line+"\n")
+		if (probs.Err() == nil) != tc.ok {
+			t.Errorf("line of %d: ok=%v, want %v: %v", len(tc.line), probs.Err() == nil, tc.ok, probs.Err())
+		}
+	}
+}
