@@ -232,3 +232,7 @@ func (p *parser) mcastCommon(ln rawLine, rest, kind, hint string, v6 bool) (Medi
 	}
 	return Medium{Kind: kindV, Line: ln.num, Iface: f[0], Group: group, Port: port, TTL: ttl, Loop: loop == 1}, true
 }
+
+// portOf converts a port field as the mcast plugins do: atoi, then
+// truncated to 16 bits.
+func portOf(v string) int { return int(uint16(Atoi(v))) }
