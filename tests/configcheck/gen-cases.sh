@@ -1813,4 +1813,291 @@ mk 268-haresources-local-node-not-first <<'EOF'
 beta 198.51.100.11
 EOF
 
+########################################################################
+# 270-299 directives given with no value (the daemon mostly skips them)
+nv() { # nv NNN directive: @BASE@ plus "directive" alone on a line
+  mk "$1-$2-no-value" <<EOF
+--- ha.cf
+@BASE@
+$2
+EOF
+}
+nv 270 auto_failback
+nv 271 logfacility
+nv 272 crm
+nv 273 mcast
+nv 274 ucast
+nv 275 ping
+nv 276 apiauth
+nv 277 respawn
+nv 278 stonith
+nv 279 warntime
+nv 280 initdead
+nv 281 use_logd
+nv 282 autojoin
+nv 283 msgfmt
+nv 284 watchdog
+nv 285 compression
+nv 286 stonith_host
+nv 287 ping_group
+nv 288 hopfudge
+nv 289 rtprio
+
+########################################################################
+# 300-319 more mcast/ucast/udpport argument forms
+mk 300-mcast-ttl-negative <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+mcast eth0 239.0.0.43 694 -1 0
+@NODES@
+EOF
+
+mk 301-mcast-ttl-4 <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+mcast eth0 239.0.0.43 694 4 1
+@NODES@
+EOF
+
+mk 302-mcast-port-trailing-junk <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+mcast eth0 239.0.0.43 694x 1 0
+@NODES@
+EOF
+
+mk 303-mcast-loop-junk <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+mcast eth0 239.0.0.43 694 1 yes
+@NODES@
+EOF
+
+mk 304-mcast-local-control-group <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+mcast eth0 224.0.0.1 694 1 0
+@NODES@
+EOF
+
+mk 305-mcast-missing-port <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+mcast eth0 239.0.0.43
+@NODES@
+EOF
+
+mk 306-mcast-tabs-between-fields <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+mcast	eth0	239.0.0.43	694	1	0
+@NODES@
+EOF
+
+mk 307-udpport-overflow <<'EOF'
+--- ha.cf
+udpport 99999999999
+@BASE@
+EOF
+
+mk 308-udpport-two-values <<'EOF'
+--- ha.cf
+udpport 695 0
+@BASE@
+EOF
+
+mk 309-bcast-mcast-ucast-same-interface <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+bcast eth0
+mcast eth0 239.0.0.43 694 1 0
+ucast eth0 198.51.100.2
+@NODES@
+EOF
+
+mk 310-ucast-target-node-name <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+ucast eth0 beta
+@NODES@
+EOF
+
+mk 311-ucast6-link-local <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+ucast6 eth0 fe80::2
+@NODES@
+EOF
+
+########################################################################
+# 320-339 more logging combinations, authkeys and haresources traps
+mk 320-logfacility-none-alone <<'EOF'
+--- ha.cf
+logfacility none
+@AF@
+@MEDIA@
+@NODES@
+EOF
+
+mk 321-logfacility-daemon-use-logd-no <<'EOF'
+--- ha.cf
+logfacility daemon
+use_logd no
+@AF@
+@MEDIA@
+@NODES@
+EOF
+
+mk 322-logfile-use-logd-yes <<'EOF'
+--- ha.cf
+logfile /var/log/ha-log
+use_logd yes
+@AF@
+@MEDIA@
+@NODES@
+EOF
+
+mk 323-logfile-dev-null-use-logd-no <<'EOF'
+--- ha.cf
+logfile /dev/null
+use_logd no
+@AF@
+@MEDIA@
+@NODES@
+EOF
+
+mk 324-authkeys-mode-0700 mode=0700 <<'EOF'
+--- ha.cf
+@BASE@
+EOF
+
+mk 325-authkeys-mode-0660 mode=0660 <<'EOF'
+--- ha.cf
+@BASE@
+EOF
+
+mk 326-authkeys-unused-crc-with-key <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys
+auth 1
+1 sha1 secret
+2 crc extra
+EOF
+
+mk 327-authkeys-index-only-line <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys
+auth 1
+1 sha1 secret
+2
+EOF
+
+mk 328-authkeys-auth-two-numbers <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys
+auth 1 2
+1 sha1 secret
+EOF
+
+mk 329-authkeys-leading-whitespace <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys
+   auth 1
+	1 sha1 secret
+EOF
+
+mk 330-authkeys-second-auth-line <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys
+auth 1
+1 sha1 secret
+auth 2
+2 md5 other
+EOF
+
+mk 331-authkeys-auth-word-prefix <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys
+authorize 1
+1 sha1 secret
+EOF
+
+mk 332-haresources-comment-ending-in-backslash <<'EOF'
+--- ha.cf
+@BASE@
+--- haresources
+alpha 198.51.100.10 # note \
+gamma 198.51.100.11
+EOF
+
+mk 333-haresources-comment-line-ending-in-backslash <<'EOF'
+--- ha.cf
+@BASE@
+--- haresources
+# old line \
+gamma 198.51.100.11
+EOF
+
+mk 334-haresources-two-groups-both-nodes <<'EOF'
+--- ha.cf
+@BASE@
+--- haresources
+alpha 198.51.100.10 Filesystem::/dev/sdb1::/data::ext4
+beta IPaddr2::198.51.100.11/24/eth0 apache2
+EOF
+
+mk 335-haresources-tab-separated <<'EOF'
+--- ha.cf
+@BASE@
+--- haresources
+beta	198.51.100.11	apache2
+EOF
+
+mk 336-haresources-node-from-comma-list <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+@MEDIA@
+node alpha,gamma
+--- haresources
+gamma 198.51.100.11
+EOF
+
+mk 337-haresources-continuation-crlf <<'EOF'
+--- ha.cf
+@BASE@
+--- haresources crlf
+alpha 198.51.100.10 \
+gamma 198.51.100.11
+EOF
+
+# The separator between name and value is a no-break space (U+00A0).
+mk 338-ha-cf-nbsp-separator <<'EOF'
+--- ha.cf
+@BASE@
+keepalive 2
+EOF
+
+mk 339-ha-cf-directive-trailing-colon <<'EOF'
+--- ha.cf
+@BASE@
+keepalive: 2
+EOF
+
 echo "cases written under $out"
