@@ -2720,4 +2720,256 @@ pacemaker minimal
 gamma 198.51.100.10
 EOF
 
+########################################################################
+# 480-499 more number forms and booleans
+tv 480 keepalive-1.5.5 keepalive 1.5.5
+tv 481 keepalive-dot-ms keepalive 1.ms
+tv 482 keepalive-ms-then-digit keepalive 2ms5
+tv 483 keepalive-fractional-ms keepalive 1.5ms
+tv 484 keepalive-minus-zero keepalive -0
+tv 485 keepalive-comma-decimal keepalive 1,5
+tv 486 deadtime-dot-5ms deadtime .5ms
+tv 487 auto-failback-ON auto_failback ON
+tv 488 auto-failback-t auto_failback t
+tv 489 realtime-n realtime n
+tv 490 coredumps-Yes coredumps Yes
+tv 491 use-logd-enable use_logd enable
+tv 492 log-badpack-1 log_badpack 1
+tv 493 compression-two-values compression 'gzip zlib'
+tv 494 compression-threshold-1k compression_threshold 1k
+tv 495 memreserve-zero memreserve 0
+tv 496 hopfudge-0 hopfudge 0
+tv 497 udpport-1 udpport 1
+tv 498 debug-trailing-space-tab debug '3 	'
+
+########################################################################
+# 500-529 paths and logging targets
+tv 500 coreroot-existing-dir coreroot /tmp
+tv 501 coreroot-a-file coreroot /etc/passwd
+tv 502 coreroot-dot coreroot .
+tv 503 logfile-relative logfile ha-log
+tv 504 debugfile-missing-dir debugfile /no/such/dir/ha-debug
+tv 505 logfacility-security logfacility security
+tv 506 logfacility-mark logfacility mark
+tv 507 logfacility-authpriv logfacility authpriv
+tv 508 logfacility-ftp logfacility ftp
+tv 509 logfacility-local0-uppercase-L logfacility Local0
+tv 510 logfacility-kern logfacility kern
+tv 511 respawn-hash-in-path respawn 'hacluster /usr/libexec/heartbeat/ipfail#old'
+tv 512 respawn-root-sh-script respawn 'root /etc/ha.d/harc'
+tv 513 apiauth-client-31-chars apiauth 'c234567890123456789012345678901 uid=root'
+tv 514 apiauth-client-32-chars apiauth 'c2345678901234567890123456789012 uid=root'
+tv 515 apiauth-gid-numeric apiauth 'myclient gid=0'
+tv 516 apiauth-empty-uid-list apiauth 'myclient uid='
+
+########################################################################
+# 530-559 address forms (inet_aton shorthand), interface aliases, pacemaker ccm-only
+mk 530-mcast-group-three-parts <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+mcast eth0 239.0.0 694 1 0
+@NODES@
+EOF
+
+mk 531-mcast-group-hex <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+mcast eth0 0xef00002b 694 1 0
+@NODES@
+EOF
+
+mk 532-mcast-group-broadcast <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+mcast eth0 255.255.255.255 694 1 0
+@NODES@
+EOF
+
+mk 533-ucast-target-three-parts <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+ucast eth0 198.51.100
+@NODES@
+EOF
+
+mk 534-ucast-target-hex <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+ucast eth0 0x7f000001
+@NODES@
+EOF
+
+mk 535-ucast-target-trailing-dot-name <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+ucast eth0 localhost.
+@NODES@
+EOF
+
+mk 536-ping-short-ip <<'EOF'
+--- ha.cf
+@BASE@
+ping 127.1
+EOF
+
+mk 537-bcast-alias-interface <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+bcast eth0:1
+@NODES@
+EOF
+
+mk 538-mcast-ttl-plus <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+mcast eth0 239.0.0.43 694 +1 0
+@NODES@
+EOF
+
+mk 539-mcast-port-negative <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+mcast eth0 239.0.0.43 -694 1 0
+@NODES@
+EOF
+
+mk 540-mcast-group-ipv6 <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+mcast eth0 ff02::1 694 1 0
+@NODES@
+EOF
+
+mk 541-mcast6-hops-5 <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+mcast6 eth0 ff02::1:4 694 5 0
+@NODES@
+EOF
+
+mk 542-mcast6-missing-loop <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+mcast6 eth0 ff02::1:4 694 1
+@NODES@
+EOF
+
+mk 543-mcast6-global-group <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+mcast6 eth0 ff0e::1:4 694 1 0
+@NODES@
+EOF
+
+mk 544-ccm-only-autojoin-any <<'EOF'
+--- ha.cf
+@BASE@
+pacemaker ccm-only
+autojoin any
+EOF
+
+mk 545-ccm-only-bad-haresources <<'EOF'
+--- ha.cf
+@BASE@
+pacemaker ccm-only
+--- haresources
+gamma 198.51.100.10
+EOF
+
+mk 546-ccm-only-no-haresources <<'EOF'
+--- ha.cf
+@BASE@
+pacemaker ccm-only
+--- haresources absent
+EOF
+
+mk 547-ccm-only-local-unlisted-autojoin-any <<'EOF' host=gamma
+--- ha.cf
+@BASE@
+pacemaker ccm-only
+autojoin any
+EOF
+
+mk 548-ccm-only-no-logging <<'EOF'
+--- ha.cf
+@AF@
+@MEDIA@
+@NODES@
+pacemaker ccm-only
+use_logd no
+EOF
+
+mk 549-ccm-only-twice <<'EOF'
+--- ha.cf
+@BASE@
+pacemaker ccm-only
+crm ccm-only
+EOF
+
+mk 550-long-comment-line <<EOF
+--- ha.cf
+# $(printf 'x%.0s' $(seq 1 3000))
+@BASE@
+EOF
+
+mk 551-long-node-line <<EOF
+--- ha.cf
+@BASE@
+node $(for i in $(seq 1 60); do printf 'node-with-a-long-name-%02d ' "$i"; done)
+EOF
+
+mk 552-node-alpha-and-ALPHA <<'EOF'
+--- ha.cf
+@BASE@
+node ALPHA Alpha
+EOF
+
+mk 553-node-trailing-dot-host-plain <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+@MEDIA@
+node alpha. beta
+EOF
+
+mk 554-udpport-with-mcast-same-port <<'EOF'
+--- ha.cf
+udpport 694
+@LOG@
+@AF@
+mcast eth0 239.0.0.43 694 1 0
+bcast eth0
+@NODES@
+EOF
+
+mk 555-authkeys-sha1-trailing-space-no-key <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys
+auth 1
+1 sha1 
+EOF
+
+mk 556-authkeys-17-key-lines <<EOF
+--- ha.cf
+@BASE@
+--- authkeys
+auth 3
+$(for i in $(seq 0 15); do printf '%d sha1 key%d\n' "$i" "$i"; done)
+3 md5 again
+EOF
+
 echo "cases written under $out"
