@@ -10,9 +10,12 @@
 # real Heartbeat 3.0.6 for them.  After changing a case, re-record it.
 #
 # Case body syntax (stdin of `mk`):
-#   --- FILE [crlf|noeol|absent]   start FILE (ha.cf, authkeys, haresources)
+#   --- FILE [crlf|cronly|bom|noeol|absent]
+#                                   start FILE (ha.cf, authkeys, haresources);
+#                                   cronly = old Mac CR line ends, bom = UTF-8 BOM first
 #   @BASE@                          expands to @LOG@ @AF@ @MEDIA@ @NODES@ lines
 #   @LOG@ @AF@ @MEDIA@ @NODES@      one standard line each (see below)
+#   <CR>                            a carriage return inside a line
 # Without an authkeys section the file is "auth 1 / 1 sha1 secret"; without a
 # haresources section it is empty (an empty haresources is valid in 3.0.6).
 set -euo pipefail
@@ -54,13 +57,15 @@ mk() {
     $0 == "@AF@" { print AF > f; next }
     $0 == "@MEDIA@" { print MEDIA > f; next }
     $0 == "@NODES@" { print NODES > f; next }
-    { print > f }
+    { gsub(/<CR>/, "\r"); print > f }
   ')
   local file opt
   while read -r file opt; do
     [[ -n ${file:-} ]] || continue
     case $opt in
       crlf) sed -i 's/$/\r/' "$dir/$file" ;;
+      cronly) tr '\n' '\r' < "$dir/$file" > "$dir/$file.tmp" && mv "$dir/$file.tmp" "$dir/$file" ;;
+      bom) { printf '\xef\xbb\xbf'; cat "$dir/$file"; } > "$dir/$file.tmp" && mv "$dir/$file.tmp" "$dir/$file" ;;
       noeol) truncate -s -1 "$dir/$file" ;;
       absent) rm -f "$dir/$file" ;;
       *) echo "mk $name: bad file option $opt" >&2; exit 2 ;;
@@ -1811,6 +1816,1160 @@ mk 268-haresources-local-node-not-first <<'EOF'
 @BASE@
 --- haresources
 beta 198.51.100.11
+EOF
+
+########################################################################
+# 270-299 directives given with no value (the daemon mostly skips them)
+nv() { # nv NNN directive: @BASE@ plus "directive" alone on a line
+  mk "$1-$2-no-value" <<EOF
+--- ha.cf
+@BASE@
+$2
+EOF
+}
+nv 270 auto_failback
+nv 271 logfacility
+nv 272 crm
+nv 273 mcast
+nv 274 ucast
+nv 275 ping
+nv 276 apiauth
+nv 277 respawn
+nv 278 stonith
+nv 279 warntime
+nv 280 initdead
+nv 281 use_logd
+nv 282 autojoin
+nv 283 msgfmt
+nv 284 watchdog
+nv 285 compression
+nv 286 stonith_host
+nv 287 ping_group
+nv 288 hopfudge
+nv 289 rtprio
+
+########################################################################
+# 300-319 more mcast/ucast/udpport argument forms
+mk 300-mcast-ttl-negative <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+mcast eth0 239.0.0.43 694 -1 0
+@NODES@
+EOF
+
+mk 301-mcast-ttl-4 <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+mcast eth0 239.0.0.43 694 4 1
+@NODES@
+EOF
+
+mk 302-mcast-port-trailing-junk <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+mcast eth0 239.0.0.43 694x 1 0
+@NODES@
+EOF
+
+mk 303-mcast-loop-junk <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+mcast eth0 239.0.0.43 694 1 yes
+@NODES@
+EOF
+
+mk 304-mcast-local-control-group <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+mcast eth0 224.0.0.1 694 1 0
+@NODES@
+EOF
+
+mk 305-mcast-missing-port <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+mcast eth0 239.0.0.43
+@NODES@
+EOF
+
+mk 306-mcast-tabs-between-fields <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+mcast	eth0	239.0.0.43	694	1	0
+@NODES@
+EOF
+
+mk 307-udpport-overflow <<'EOF'
+--- ha.cf
+udpport 99999999999
+@BASE@
+EOF
+
+mk 308-udpport-two-values <<'EOF'
+--- ha.cf
+udpport 695 0
+@BASE@
+EOF
+
+mk 309-bcast-mcast-ucast-same-interface <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+bcast eth0
+mcast eth0 239.0.0.43 694 1 0
+ucast eth0 198.51.100.2
+@NODES@
+EOF
+
+mk 310-ucast-target-node-name <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+ucast eth0 beta
+@NODES@
+EOF
+
+mk 311-ucast6-link-local <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+ucast6 eth0 fe80::2
+@NODES@
+EOF
+
+########################################################################
+# 320-339 more logging combinations, authkeys and haresources traps
+mk 320-logfacility-none-alone <<'EOF'
+--- ha.cf
+logfacility none
+@AF@
+@MEDIA@
+@NODES@
+EOF
+
+mk 321-logfacility-daemon-use-logd-no <<'EOF'
+--- ha.cf
+logfacility daemon
+use_logd no
+@AF@
+@MEDIA@
+@NODES@
+EOF
+
+mk 322-logfile-use-logd-yes <<'EOF'
+--- ha.cf
+logfile /var/log/ha-log
+use_logd yes
+@AF@
+@MEDIA@
+@NODES@
+EOF
+
+mk 323-logfile-dev-null-use-logd-no <<'EOF'
+--- ha.cf
+logfile /dev/null
+use_logd no
+@AF@
+@MEDIA@
+@NODES@
+EOF
+
+mk 324-authkeys-mode-0700 mode=0700 <<'EOF'
+--- ha.cf
+@BASE@
+EOF
+
+mk 325-authkeys-mode-0660 mode=0660 <<'EOF'
+--- ha.cf
+@BASE@
+EOF
+
+mk 326-authkeys-unused-crc-with-key <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys
+auth 1
+1 sha1 secret
+2 crc extra
+EOF
+
+mk 327-authkeys-index-only-line <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys
+auth 1
+1 sha1 secret
+2
+EOF
+
+mk 328-authkeys-auth-two-numbers <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys
+auth 1 2
+1 sha1 secret
+EOF
+
+mk 329-authkeys-leading-whitespace <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys
+   auth 1
+	1 sha1 secret
+EOF
+
+mk 330-authkeys-second-auth-line <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys
+auth 1
+1 sha1 secret
+auth 2
+2 md5 other
+EOF
+
+mk 331-authkeys-auth-word-prefix <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys
+authorize 1
+1 sha1 secret
+EOF
+
+mk 332-haresources-comment-ending-in-backslash <<'EOF'
+--- ha.cf
+@BASE@
+--- haresources
+alpha 198.51.100.10 # note \
+gamma 198.51.100.11
+EOF
+
+mk 333-haresources-comment-line-ending-in-backslash <<'EOF'
+--- ha.cf
+@BASE@
+--- haresources
+# old line \
+gamma 198.51.100.11
+EOF
+
+mk 334-haresources-two-groups-both-nodes <<'EOF'
+--- ha.cf
+@BASE@
+--- haresources
+alpha 198.51.100.10 Filesystem::/dev/sdb1::/data::ext4
+beta IPaddr2::198.51.100.11/24/eth0 apache2
+EOF
+
+mk 335-haresources-tab-separated <<'EOF'
+--- ha.cf
+@BASE@
+--- haresources
+beta	198.51.100.11	apache2
+EOF
+
+mk 336-haresources-node-from-comma-list <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+@MEDIA@
+node alpha,gamma
+--- haresources
+gamma 198.51.100.11
+EOF
+
+mk 337-haresources-continuation-crlf <<'EOF'
+--- ha.cf
+@BASE@
+--- haresources crlf
+alpha 198.51.100.10 \
+gamma 198.51.100.11
+EOF
+
+# The separator between name and value is a no-break space (U+00A0).
+mk 338-ha-cf-nbsp-separator <<'EOF'
+--- ha.cf
+@BASE@
+keepalive 2
+EOF
+
+mk 339-ha-cf-directive-trailing-colon <<'EOF'
+--- ha.cf
+@BASE@
+keepalive: 2
+EOF
+
+########################################################################
+# 340-369 time value edge forms: rounding, odd units, odd numbers
+tv() { # tv NNN slug directive value: @BASE@ plus "directive value" (keepalive 1 s, deadtime 30 s defaults)
+  mk "$1-$2" <<EOF
+--- ha.cf
+@BASE@
+$3 $4
+EOF
+}
+tv 340 keepalive-1.5 keepalive 1.5
+tv 341 keepalive-rounds-to-zero keepalive 0.0004
+tv 342 keepalive-rounds-up-to-1ms keepalive 0.0005
+tv 343 keepalive-400us-rounds-to-zero keepalive 400us
+tv 344 keepalive-999us keepalive 999us
+tv 345 keepalive-trailing-dot keepalive 1.
+tv 346 keepalive-two-dots keepalive 1..5
+tv 347 keepalive-plus-sign keepalive +1
+tv 348 keepalive-unit-m keepalive 1m
+tv 349 keepalive-unit-mx keepalive 1mx
+tv 350 keepalive-unit-msxyz keepalive 1msxyz
+tv 351 keepalive-unit-u keepalive 500000u
+tv 352 keepalive-unit-usecs keepalive 500000usecs
+tv 353 keepalive-unit-Us keepalive 500000Us
+tv 354 keepalive-hex keepalive 0x10
+tv 355 keepalive-leading-zeros keepalive 0002
+tv 356 deadtime-fraction-ms deadtime 10000.5ms
+tv 357 deadtime-huge deadtime 99999999999
+tv 358 warntime-below-keepalive warntime 500ms
+tv 359 deadping-without-ping-nodes deadping 3
+tv 361 keepalive-only-dot keepalive .
+tv 362 keepalive-unit-mS keepalive 500mS
+tv 363 keepalive-space-then-digits keepalive '1 000'
+
+mk 364-deadping-equals-twice-keepalive <<'EOF'
+--- ha.cf
+@BASE@
+keepalive 2
+deadping 4
+ping 198.51.100.254
+EOF
+
+mk 360-initdead-exactly-10s-deadtime-10 <<'EOF'
+--- ha.cf
+@BASE@
+deadtime 10
+initdead 10
+EOF
+
+mk 365-deadtime-7-initdead-default <<'EOF'
+--- ha.cf
+@BASE@
+keepalive 1
+deadtime 7
+EOF
+
+mk 366-timers-reverse-order <<'EOF'
+--- ha.cf
+deadtime 5
+keepalive 2
+@BASE@
+EOF
+
+########################################################################
+# 370-399 integer and enumerated values, more directives
+tv 370 debug-negative debug -1
+tv 371 debug-0 debug 0
+tv 372 hopfudge-255 hopfudge 255
+tv 373 compression-threshold-junk compression_threshold 1x
+tv 374 compression-zlib compression zlib
+tv 375 memreserve-negative memreserve -10
+tv 376 max-rexmit-delay-junk max_rexmit_delay abc
+tv 377 rtprio-99 rtprio 99
+tv 378 rtprio-junk rtprio abc
+tv 379 env-without-equals env FOO
+tv 380 env-empty-value env FOO=
+tv 381 coreroot-relative coreroot cores
+tv 382 quorum-server-no-value quorum_server ""
+tv 383 pacemaker-minimal pacemaker minimal
+tv 384 pacemaker-manual pacemaker manual
+tv 385 pacemaker-valgrind pacemaker valgrind
+tv 386 pacemaker-ccm-only pacemaker ccm-only
+tv 387 crm-yes-uppercase crm YES
+tv 388 serial-dev-null serial /dev/null
+tv 389 serial-ttyS0 serial /dev/ttyS0
+tv 390 watchdog-dev-null watchdog /dev/null
+tv 391 baud-115200-serial-missing baud 115200
+tv 392 hbgenmethod-file hbgenmethod file
+tv 393 msgfmt-classic msgfmt classic
+tv 394 cluster-name-long cluster a-very-long-cluster-name-that-goes-on-and-on-and-on-beyond-any-reasonable-length-limit-0123456789
+tv 395 realtime-off-rtprio realtime off
+tv 396 traditional-compression-yes traditional_compression yes
+tv 397 crmd-spawns-pengine-junk crmd_spawns_pengine maybe
+tv 398 enable-config-writes-off enable_config_writes off
+tv 399 conn-logd-time-junk conn_logd_time soon
+
+mk 400-crm-daemon-dir-after-pacemaker <<'EOF'
+--- ha.cf
+@BASE@
+pacemaker off
+crm_daemon_dir /usr/lib/pacemaker
+EOF
+
+mk 401-respawn-directory <<'EOF'
+--- ha.cf
+@BASE@
+respawn hacluster /usr/libexec/heartbeat/
+EOF
+
+mk 402-respawn-numeric-uid <<'EOF'
+--- ha.cf
+@BASE@
+respawn 0 /bin/true
+EOF
+
+mk 403-respawn-with-args <<'EOF'
+--- ha.cf
+@BASE@
+respawn hacluster /usr/libexec/heartbeat/ipfail -p 5 --extra
+EOF
+
+mk 404-respawn-symlink-to-executable <<'EOF'
+--- ha.cf
+@BASE@
+respawn root /bin/sh -c true
+EOF
+
+mk 405-failfast-unknown-user <<'EOF'
+--- ha.cf
+@BASE@
+failfast nosuchuser /bin/true
+EOF
+
+mk 406-apiauth-unknown-group <<'EOF'
+--- ha.cf
+@BASE@
+apiauth myclient gid=nosuchgroup
+EOF
+
+mk 407-apiauth-uid-and-gid-lists <<'EOF'
+--- ha.cf
+@BASE@
+apiauth myclient uid=root,hacluster gid=haclient,root
+EOF
+
+mk 408-apiauth-default-client <<'EOF'
+--- ha.cf
+@BASE@
+apiauth default gid=haclient
+EOF
+
+mk 409-apiauth-builtin-override <<'EOF'
+--- ha.cf
+@BASE@
+apiauth ipfail uid=root
+apiauth ccm uid=root
+EOF
+
+mk 410-apiauth-numeric-uid <<'EOF'
+--- ha.cf
+@BASE@
+apiauth myclient uid=0
+EOF
+
+mk 411-apiauth-bad-key <<'EOF'
+--- ha.cf
+@BASE@
+apiauth myclient user=root
+EOF
+
+mk 412-stonith-host-null-no-hosts <<'EOF'
+--- ha.cf
+@BASE@
+stonith_host * null
+EOF
+
+mk 413-stonith-null-config-file-exists <<'EOF'
+--- ha.cf
+@BASE@
+stonith null /etc/ha.d/harc
+EOF
+
+mk 414-stonith-host-missing-type <<'EOF'
+--- ha.cf
+@BASE@
+stonith_host *
+EOF
+
+mk 415-stonith-host-ssh <<'EOF'
+--- ha.cf
+@BASE@
+stonith_host alpha ssh alpha beta
+EOF
+
+mk 416-stonith-host-external-ssh-no-params <<'EOF'
+--- ha.cf
+@BASE@
+stonith_host * external/ssh
+EOF
+
+########################################################################
+# 420-449 lexical traps: BOM, CR-only, tabs; nodes and media corner cases
+mk 420-ha-cf-utf8-bom <<'EOF'
+--- ha.cf bom
+@BASE@
+EOF
+
+mk 421-ha-cf-cr-only-line-ends <<'EOF'
+--- ha.cf cronly
+@BASE@
+EOF
+
+mk 422-ha-cf-cr-inside-line <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+@MEDIA@
+node alpha beta
+keepalive 3<CR>deadtime 5
+EOF
+
+mk 423-ha-cf-comment-first-then-bom-line <<'EOF'
+--- ha.cf bom
+# comment first
+@BASE@
+EOF
+
+mk 424-authkeys-utf8-bom <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys bom
+auth 1
+1 sha1 secret
+EOF
+
+mk 425-authkeys-cr-only <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys cronly
+auth 1
+1 sha1 secret
+EOF
+
+mk 426-haresources-utf8-bom <<'EOF'
+--- ha.cf
+@BASE@
+--- haresources bom
+alpha 198.51.100.10
+EOF
+
+mk 427-haresources-cr-only <<'EOF'
+--- ha.cf
+@BASE@
+--- haresources cronly
+alpha 198.51.100.10
+gamma 198.51.100.11
+EOF
+
+mk 428-ha-cf-tab-after-directive <<'EOF'
+--- ha.cf
+logfile	/var/log/ha-log
+auto_failback	off
+bcast	eth0
+node	alpha	beta
+EOF
+
+mk 429-ha-cf-only-hash-lines <<'EOF'
+--- ha.cf
+@BASE@
+#
+   #
+EOF
+
+mk 430-node-name-over-100-chars <<'EOF'
+--- ha.cf
+@BASE@
+node gamma0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789
+EOF
+
+mk 431-nodes-101 <<EOF
+--- ha.cf
+@BASE@
+node $(for i in $(seq 1 99); do printf 'n%d ' "$i"; done)
+EOF
+
+mk 432-nodes-98-plus-2 <<EOF
+--- ha.cf
+@BASE@
+node $(for i in $(seq 1 98); do printf 'n%d ' "$i"; done)
+EOF
+
+mk 433-node-same-as-ping-host <<'EOF'
+--- ha.cf
+@BASE@
+node 198.51.100.254
+ping 198.51.100.254
+EOF
+
+mk 434-ping-group-named-like-node <<'EOF'
+--- ha.cf
+@BASE@
+ping_group beta 198.51.100.254
+EOF
+
+mk 435-ping-twice-same-host <<'EOF'
+--- ha.cf
+@BASE@
+ping 198.51.100.254 198.51.100.254
+EOF
+
+mk 436-ping-invalid-ip <<'EOF'
+--- ha.cf
+@BASE@
+ping 198.51.100.300
+EOF
+
+mk 437-ucast-invalid-ip <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+ucast eth0 198.51.100.300
+@NODES@
+EOF
+
+mk 438-bcast-lo <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+bcast lo
+@NODES@
+EOF
+
+mk 439-bcast-same-interface-twice <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+bcast eth0 eth0
+@NODES@
+EOF
+
+mk 440-mcast-same-line-twice <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+mcast eth0 239.0.0.43 694 1 0
+mcast eth0 239.0.0.43 694 1 0
+@NODES@
+EOF
+
+mk 441-ping-ipv6-literal <<'EOF'
+--- ha.cf
+@BASE@
+ping ::1
+EOF
+
+mk 442-ping6-ipv4-literal <<'EOF'
+--- ha.cf
+@BASE@
+ping6 198.51.100.254
+EOF
+
+mk 443-ucast-broadcast-address <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+ucast eth0 255.255.255.255
+@NODES@
+EOF
+
+mk 444-autojoin-other-crm-off <<'EOF'
+--- ha.cf
+@BASE@
+crm off
+autojoin other
+EOF
+
+mk 445-nice-failback-on-after-legacy <<'EOF'
+--- ha.cf
+@LOG@
+auto_failback legacy
+nice_failback on
+@MEDIA@
+@NODES@
+EOF
+
+mk 446-auto-failback-two-tokens <<'EOF'
+--- ha.cf
+@LOG@
+auto_failback on junk
+@MEDIA@
+@NODES@
+EOF
+
+mk 447-logfacility-none-logfile-use-logd-no <<'EOF'
+--- ha.cf
+logfacility none
+logfile /var/log/ha-log
+use_logd no
+@AF@
+@MEDIA@
+@NODES@
+EOF
+
+mk 448-host-uppercase-node-uppercase <<'EOF' host=ALPHA
+--- ha.cf
+@LOG@
+@AF@
+@MEDIA@
+node ALPHA BETA
+EOF
+
+mk 449-host-with-underscore-uppercase-listed <<'EOF' host=Node_1
+--- ha.cf
+@LOG@
+@AF@
+@MEDIA@
+node node_1 node_2
+EOF
+
+########################################################################
+# 450-479 authkeys and haresources corner cases
+mk 450-authkeys-long-key <<EOF
+--- ha.cf
+@BASE@
+--- authkeys
+auth 1
+1 sha1 $(printf 'k%.0s' $(seq 1 1000))
+EOF
+
+mk 451-authkeys-key-extra-tokens <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys
+auth 1
+1 sha1 secret and more words
+EOF
+
+mk 452-authkeys-auth-leading-zero <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys
+auth 01
+1 sha1 secret
+EOF
+
+mk 453-authkeys-auth-trailing-junk <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys
+auth 1x
+1 sha1 secret
+EOF
+
+mk 454-authkeys-auth-negative <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys
+auth -1
+1 sha1 secret
+EOF
+
+mk 455-authkeys-key-index-leading-zero <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys
+auth 1
+01 sha1 secret
+EOF
+
+mk 456-authkeys-mode-0000 mode=0000 <<'EOF'
+--- ha.cf
+@BASE@
+EOF
+
+mk 457-authkeys-mode-0601 mode=0601 <<'EOF'
+--- ha.cf
+@BASE@
+EOF
+
+mk 458-authkeys-mode-0610 mode=0610 <<'EOF'
+--- ha.cf
+@BASE@
+EOF
+
+mk 459-authkeys-tabs <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys
+auth	1
+1	sha1	secret
+EOF
+
+mk 460-authkeys-method-missing <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys
+auth 1
+1
+EOF
+
+mk 461-authkeys-index-junk <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys
+auth 1
+1 sha1 secret
+x sha1 other
+EOF
+
+mk 462-authkeys-key-index-trailing-junk <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys
+auth 1
+1x sha1 secret
+EOF
+
+mk 463-authkeys-auth-0-key-0 <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys
+auth 0
+0 crc
+EOF
+
+mk 464-authkeys-mode-1600-sticky mode=1600 <<'EOF'
+--- ha.cf
+@BASE@
+EOF
+
+mk 465-haresources-only-comments <<'EOF'
+--- ha.cf
+@BASE@
+--- haresources
+# nothing here
+# gamma 198.51.100.10
+EOF
+
+mk 466-haresources-lone-backslash-line <<'EOF'
+--- ha.cf
+@BASE@
+--- haresources
+\
+gamma 198.51.100.10
+EOF
+
+mk 467-haresources-node-trailing-colon <<'EOF'
+--- ha.cf
+@BASE@
+--- haresources
+alpha: 198.51.100.10
+EOF
+
+mk 468-haresources-ip-first <<'EOF'
+--- ha.cf
+@BASE@
+--- haresources
+198.51.100.10 alpha
+EOF
+
+mk 469-haresources-long-line <<EOF
+--- ha.cf
+@BASE@
+--- haresources
+alpha $(for i in $(seq 1 400); do printf 'res%d ' "$i"; done)
+EOF
+
+mk 470-haresources-double-backslash <<'EOF'
+--- ha.cf
+@BASE@
+--- haresources
+alpha 198.51.100.10 \\
+gamma 198.51.100.11
+EOF
+
+mk 471-haresources-backslash-then-whitespace-line <<'EOF'
+--- ha.cf
+@BASE@
+--- haresources
+alpha 198.51.100.10 \
+   
+gamma 198.51.100.11
+EOF
+
+mk 472-haresources-indented-continuation-node <<'EOF'
+--- ha.cf
+@BASE@
+--- haresources
+alpha 198.51.100.10 \
+  beta 198.51.100.11
+EOF
+
+mk 473-haresources-hash-after-space-node <<'EOF'
+--- ha.cf
+@BASE@
+--- haresources
+#alpha
+ # beta
+gamma#x
+EOF
+
+mk 474-haresources-uppercase-unknown <<'EOF'
+--- ha.cf
+@BASE@
+--- haresources
+GAMMA 198.51.100.10
+EOF
+
+mk 475-haresources-with-pacemaker-minimal <<'EOF'
+--- ha.cf
+@BASE@
+pacemaker minimal
+--- haresources
+gamma 198.51.100.10
+EOF
+
+########################################################################
+# 480-499 more number forms and booleans
+tv 480 keepalive-1.5.5 keepalive 1.5.5
+tv 481 keepalive-dot-ms keepalive 1.ms
+tv 482 keepalive-ms-then-digit keepalive 2ms5
+tv 483 keepalive-fractional-ms keepalive 1.5ms
+tv 484 keepalive-minus-zero keepalive -0
+tv 485 keepalive-comma-decimal keepalive 1,5
+tv 486 deadtime-dot-5ms deadtime .5ms
+tv 487 auto-failback-ON auto_failback ON
+tv 488 auto-failback-t auto_failback t
+tv 489 realtime-n realtime n
+tv 490 coredumps-Yes coredumps Yes
+tv 491 use-logd-enable use_logd enable
+tv 492 log-badpack-1 log_badpack 1
+tv 493 compression-two-values compression 'gzip zlib'
+tv 494 compression-threshold-1k compression_threshold 1k
+tv 495 memreserve-zero memreserve 0
+tv 496 hopfudge-0 hopfudge 0
+tv 497 udpport-1 udpport 1
+tv 498 debug-trailing-space-tab debug '3 	'
+
+########################################################################
+# 500-529 paths and logging targets
+tv 500 coreroot-existing-dir coreroot /tmp
+tv 501 coreroot-a-file coreroot /etc/passwd
+tv 502 coreroot-dot coreroot .
+tv 503 logfile-relative logfile ha-log
+tv 504 debugfile-missing-dir debugfile /no/such/dir/ha-debug
+tv 505 logfacility-security logfacility security
+tv 506 logfacility-mark logfacility mark
+tv 507 logfacility-authpriv logfacility authpriv
+tv 508 logfacility-ftp logfacility ftp
+tv 509 logfacility-local0-uppercase-L logfacility Local0
+tv 510 logfacility-kern logfacility kern
+tv 511 respawn-hash-in-path respawn 'hacluster /usr/libexec/heartbeat/ipfail#old'
+tv 512 respawn-root-sh-script respawn 'root /etc/ha.d/harc'
+tv 513 apiauth-client-31-chars apiauth 'c234567890123456789012345678901 uid=root'
+tv 514 apiauth-client-32-chars apiauth 'c2345678901234567890123456789012 uid=root'
+tv 515 apiauth-gid-numeric apiauth 'myclient gid=0'
+tv 516 apiauth-empty-uid-list apiauth 'myclient uid='
+
+########################################################################
+# 530-559 address forms (inet_aton shorthand), interface aliases, pacemaker ccm-only
+mk 530-mcast-group-three-parts <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+mcast eth0 239.0.0 694 1 0
+@NODES@
+EOF
+
+mk 531-mcast-group-hex <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+mcast eth0 0xef00002b 694 1 0
+@NODES@
+EOF
+
+mk 532-mcast-group-broadcast <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+mcast eth0 255.255.255.255 694 1 0
+@NODES@
+EOF
+
+mk 533-ucast-target-three-parts <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+ucast eth0 198.51.100
+@NODES@
+EOF
+
+mk 534-ucast-target-hex <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+ucast eth0 0x7f000001
+@NODES@
+EOF
+
+mk 535-ucast-target-trailing-dot-name <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+ucast eth0 localhost.
+@NODES@
+EOF
+
+mk 536-ping-short-ip <<'EOF'
+--- ha.cf
+@BASE@
+ping 127.1
+EOF
+
+mk 537-bcast-alias-interface <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+bcast eth0:1
+@NODES@
+EOF
+
+mk 538-mcast-ttl-plus <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+mcast eth0 239.0.0.43 694 +1 0
+@NODES@
+EOF
+
+mk 539-mcast-port-negative <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+mcast eth0 239.0.0.43 -694 1 0
+@NODES@
+EOF
+
+mk 540-mcast-group-ipv6 <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+mcast eth0 ff02::1 694 1 0
+@NODES@
+EOF
+
+mk 541-mcast6-hops-5 <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+mcast6 eth0 ff02::1:4 694 5 0
+@NODES@
+EOF
+
+mk 542-mcast6-missing-loop <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+mcast6 eth0 ff02::1:4 694 1
+@NODES@
+EOF
+
+mk 543-mcast6-global-group <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+mcast6 eth0 ff0e::1:4 694 1 0
+@NODES@
+EOF
+
+mk 544-ccm-only-autojoin-any <<'EOF'
+--- ha.cf
+@BASE@
+pacemaker ccm-only
+autojoin any
+EOF
+
+mk 545-ccm-only-bad-haresources <<'EOF'
+--- ha.cf
+@BASE@
+pacemaker ccm-only
+--- haresources
+gamma 198.51.100.10
+EOF
+
+mk 546-ccm-only-no-haresources <<'EOF'
+--- ha.cf
+@BASE@
+pacemaker ccm-only
+--- haresources absent
+EOF
+
+mk 547-ccm-only-local-unlisted-autojoin-any <<'EOF' host=gamma
+--- ha.cf
+@BASE@
+pacemaker ccm-only
+autojoin any
+EOF
+
+mk 548-ccm-only-no-logging <<'EOF'
+--- ha.cf
+@AF@
+@MEDIA@
+@NODES@
+pacemaker ccm-only
+use_logd no
+EOF
+
+mk 549-ccm-only-twice <<'EOF'
+--- ha.cf
+@BASE@
+pacemaker ccm-only
+crm ccm-only
+EOF
+
+mk 550-long-comment-line <<EOF
+--- ha.cf
+# $(printf 'x%.0s' $(seq 1 3000))
+@BASE@
+EOF
+
+mk 551-long-node-line <<EOF
+--- ha.cf
+@BASE@
+node $(for i in $(seq 1 60); do printf 'node-with-a-long-name-%02d ' "$i"; done)
+EOF
+
+mk 552-node-alpha-and-ALPHA <<'EOF'
+--- ha.cf
+@BASE@
+node ALPHA Alpha
+EOF
+
+mk 553-node-trailing-dot-host-plain <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+@MEDIA@
+node alpha. beta
+EOF
+
+mk 554-udpport-with-mcast-same-port <<'EOF'
+--- ha.cf
+udpport 694
+@LOG@
+@AF@
+mcast eth0 239.0.0.43 694 1 0
+bcast eth0
+@NODES@
+EOF
+
+mk 555-authkeys-sha1-trailing-space-no-key <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys
+auth 1
+1 sha1 
+EOF
+
+mk 556-authkeys-17-key-lines <<EOF
+--- ha.cf
+@BASE@
+--- authkeys
+auth 3
+$(for i in $(seq 0 15); do printf '%d sha1 key%d\n' "$i" "$i"; done)
+3 md5 again
 EOF
 
 echo "cases written under $out"

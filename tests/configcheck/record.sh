@@ -46,8 +46,8 @@ if [[ ${1:-} == --corpus ]]; then
   for cf in "$pub"/*.ha.cf; do
     base=$(basename "$cf" .ha.cf)
     slug=${base#*-}
-    ak=$(ls "$pub"/*-"$slug".authkeys 2>/dev/null | head -n1)
-    hr=$(ls "$pub"/*-"$slug".haresources 2>/dev/null | head -n1)
+    ak=$(ls "$pub"/[0-9][0-9][0-9]-"$slug".authkeys 2>/dev/null | head -n1)
+    hr=$(ls "$pub"/[0-9][0-9][0-9]-"$slug".haresources 2>/dev/null | head -n1)
     host=$(tr -d '\r' < "$cf" | sed 's/#.*//' | awk '$1=="node"{ gsub(",", " "); print $2; exit }')
     host=${host:-hbcheck}
     akarg=$ak
