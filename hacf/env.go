@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
+	"unsafe"
 )
 
 // Env is the part of the host that 3.0.6 consults while reading ha.cf:
@@ -26,8 +28,12 @@ type Env interface {
 	UserExists(name string) bool
 	// GroupExists reports whether a group name is known (names only).
 	GroupExists(name string) bool
-	// Executable reports whether path is a regular file with an execute bit.
+	// Executable reports whether root may execute path (access X_OK):
+	// it exists and has an execute bit (directories included).
 	Executable(path string) bool
+	// SerialPort reports why dev cannot be used as a serial medium (it
+	// must open and answer tty requests), or nil.
+	SerialPort(dev string) error
 	// Exists reports whether path exists (device, config file, directory).
 	Exists(path string) bool
 	// ServicePort looks a name up in /etc/services for udp.
@@ -96,10 +102,33 @@ func (e *OSEnv) GroupExists(name string) bool {
 	return err == nil
 }
 
-// Executable implements Env.
+// Executable implements Env with root's access(X_OK) rule.
 func (e *OSEnv) Executable(path string) bool {
 	fi, err := os.Stat(path)
-	return err == nil && fi.Mode().IsRegular() && fi.Mode().Perm()&0o111 != 0
+	return err == nil && fi.Mode().Perm()&0o111 != 0
+}
+
+// SerialPort implements Env: the device must open without becoming the
+// controlling tty and answer TCGETS, as heartbeat's serial medium needs.
+func (e *OSEnv) SerialPort(dev string) error {
+	f, err := os.OpenFile(dev, os.O_RDWR|syscall.O_NOCTTY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return unwrapPathErr(err)
+	}
+	defer f.Close()
+	var t syscall.Termios
+	if _, _, errno := syscall.Syscall(syscall.SYS_IOCTL, f.Fd(), syscall.TCGETS, uintptr(unsafe.Pointer(&t))); errno != 0 {
+		return errno
+	}
+	return nil
+}
+
+func unwrapPathErr(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // Exists implements Env.
@@ -227,6 +256,8 @@ type FakeEnv struct {
 	StonithTypes map[string][]string
 	// Compress lists installed compression plugins.
 	Compress map[string]bool
+	// Ttys lists the devices that work as serial ports.
+	Ttys map[string]bool
 }
 
 // FakeIface describes one fake interface.
@@ -262,6 +293,16 @@ func (f *FakeEnv) GroupExists(name string) bool { return f.Groups[name] }
 
 // Executable implements Env.
 func (f *FakeEnv) Executable(path string) bool { return f.Files[path] }
+
+// SerialPort implements Env: paths listed in Ttys are working ports.
+func (f *FakeEnv) SerialPort(dev string) error {
+	if f.Ttys[dev] {
+		return nil
+	}
+	return errNotTTY
+}
+
+var errNotTTY = errors.New("inappropriate ioctl for device")
 
 // Exists implements Env.
 func (f *FakeEnv) Exists(path string) bool { _, ok := f.Files[path]; return ok }

@@ -28,8 +28,14 @@ func TestOSEnv(t *testing.T) {
 	if !e.GroupExists("root") || e.GroupExists("hbgo-no-such-group") {
 		t.Error("GroupExists")
 	}
-	if !e.Executable("/bin/sh") || e.Executable("/") || e.Executable("/hbgo/none") {
-		t.Error("Executable: want /bin/sh yes, directory no, missing no")
+	if !e.Executable("/bin/sh") || !e.Executable("/") || e.Executable("/hbgo/none") || e.Executable("/etc/passwd") {
+		t.Error("Executable: want /bin/sh yes, directory yes (access X_OK), missing no, /etc/passwd no")
+	}
+	if err := e.SerialPort("/dev/null"); err == nil {
+		t.Error("/dev/null accepted as a serial port")
+	}
+	if err := e.SerialPort("/hbgo/none"); err == nil {
+		t.Error("missing device accepted as a serial port")
 	}
 	if !e.Exists("/") || e.Exists("/hbgo/none") {
 		t.Error("Exists")

@@ -3,6 +3,7 @@ package hacf
 import (
 	"fmt"
 	"net"
+	"strings"
 )
 
 func (p *parser) udpPortFor(port *int, ln rawLine) int {
@@ -42,6 +43,12 @@ func (p *parser) serial(ln rawLine, dev string) {
 		p.errorf(ln, "name an existing tty device such as /dev/ttyS0", "Nonexistent serial port [%s]", dev)
 		return
 	}
+	// 3.0.6 accepts the line but exits (status 1) at start-up when the
+	// device is not a working tty.
+	if err := p.env.SerialPort(dev); err != nil {
+		p.errorf(ln, "name a serial port with working hardware behind it", "serial port [%s] cannot be used: %v (3.0.6 fails at start-up)", dev, err)
+		return
+	}
 	p.addMedium(Medium{Kind: Serial, Line: ln.num, Iface: dev, Baud: p.cfg.Baud})
 }
 
@@ -50,6 +57,13 @@ func (p *parser) addMedium(m Medium) {
 }
 
 func (p *parser) resolve(host string, want6 bool) (net.IP, bool) {
+	// glibc's resolver reads a name of digits and dots with inet_aton
+	// ("127.1", "198.51.100", octal parts); hex parts go to DNS and fail.
+	if !want6 && strings.Trim(host, "0123456789.") == "" && !strings.HasSuffix(host, ".") {
+		if ip, ok := inetAton(host); ok {
+			return ip, true
+		}
+	}
 	ips, err := p.env.LookupHost(host)
 	if err != nil {
 		return nil, false
@@ -193,10 +207,12 @@ func (p *parser) mcastCommon(ln rawLine, rest, kind, hint string, v6 bool) (Medi
 		p.warnf(ln, hint, "extra fields %v ignored", f[len(mcastFields):])
 	}
 	group := net.ParseIP(f[1])
-	if group == nil || !group.IsMulticast() || (group.To4() == nil) != v6 {
+	// mcast6 takes only link-local groups (ff02::/16): the real daemon
+	// refused ff0e::1:4 and accepted ff02::1.
+	if group == nil || !group.IsMulticast() || (group.To4() == nil) != v6 || (v6 && !group.IsLinkLocalMulticast()) {
 		want := "an IPv4 multicast address (224.0.0.0/4), e.g. 239.0.0.1"
 		if v6 {
-			want = "an IPv6 multicast address (ff00::/8)"
+			want = "a link-local IPv6 multicast address (ff02::/16), e.g. ff02::1:4"
 		}
 		p.errorf(ln, "the group must be "+want, "%s [%s] bad addr [%s]", kind, f[0], f[1])
 		return Medium{}, false

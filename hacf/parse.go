@@ -64,7 +64,7 @@ func init() {
 		"logfacility":             {perToken, true, (*parser).logfacility},
 		"logfile":                 {perToken, true, str(func(c *Config) *string { return &c.LogFile })},
 		"debugfile":               {perToken, true, str(func(c *Config) *string { return &c.DebugFile })},
-		"coreroot":                {perToken, true, str(func(c *Config) *string { return &c.CoreRoot })},
+		"coreroot":                {perToken, true, (*parser).coreroot},
 		"cluster":                 {perToken, true, str(func(c *Config) *string { return &c.Cluster })},
 		"quorum_server":           {perToken, true, (*parser).quorumServer},
 		"use_logd":                {perToken, true, boolSetter(func(c *Config) *bool { return &c.UseLogd })},
@@ -509,6 +509,16 @@ func (p *parser) logfacility(ln rawLine, v string) {
 		return
 	}
 	p.cfg.LogFacility = v
+}
+
+// coreroot must be an absolute path (the real daemon refused "." and
+// "cores"); a missing directory is accepted.
+func (p *parser) coreroot(ln rawLine, v string) {
+	if !strings.HasPrefix(v, "/") {
+		p.errorf(ln, "give an absolute directory, e.g. /var/lib/heartbeat/cores", "Invalid core directory [%s]", v)
+		return
+	}
+	p.cfg.CoreRoot = v
 }
 
 func (p *parser) quorumServer(ln rawLine, v string) {

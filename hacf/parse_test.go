@@ -17,6 +17,7 @@ func testEnv() *FakeEnv {
 	env.Hosts["v6host"] = []net.IP{net.ParseIP("2001:db8::2")}
 	env.Services = map[string]int{"ha-cluster": 694, "ntp": 123}
 	env.Files["/dev/ttyS0"] = false
+	env.Ttys = map[string]bool{"/dev/ttyS0": true}
 	env.Ifaces["noaddr"] = FakeIface{}
 	env.Ifaces["nobrd"] = FakeIface{IPv4: true}
 	return env
@@ -97,6 +98,15 @@ func TestDirectiveRules(t *testing.T) {
 		{"ucast6 loopback", "ucast6 eth0 ::1", "bad addr", 5},
 		{"serial missing", "serial /dev/nonexist", "Nonexistent serial port", 5},
 		{"serial ok", "serial /dev/ttyS0", "", 0},
+		{"serial not a tty", "serial /dev/null", "cannot be used", 5},
+		{"coreroot relative", "coreroot cores", "Invalid core directory", 5},
+		{"coreroot missing dir", "coreroot /nonexistent", "", 0},
+		{"keepalive two dots", "keepalive 1..5", "", 0},
+		{"ping short ip", "ping 127.1", "", 0},
+		{"ucast hex", "ucast eth0 0x7f000001", "cannot resolve", 5},
+		{"ucast three parts", "ucast eth0 198.51.100", "", 0},
+		{"mcast6 global group", "mcast6 eth0 ff0e::1:4 694 1 0", "bad addr", 5},
+		{"respawn directory", "respawn hacluster /tmp", "", 0},
 		{"ping ok", "ping 10.0.0.1,10.0.0.2", "", 0},
 		{"ping unresolvable", "ping gateway", "unknown ping host", 5},
 		{"ping6 v4", "ping6 10.0.0.1", "IPv6", 5},

@@ -6,28 +6,23 @@ import (
 )
 
 // ParseMsec converts a time value the way cluster-glue's cl_get_msec does:
-// a decimal number (optionally fractional), optional blanks, then an
-// optional unit. No unit means seconds; a unit starting with "ms" (any case)
+// a number made of digits and dots, optional blanks, then an optional unit. No unit means seconds; a unit starting with "ms" (any case)
 // means milliseconds and one starting with "us" microseconds; anything else
 // is invalid. The result is rounded to the nearest millisecond. ok is false
 // for an invalid value.
 func ParseMsec(s string) (ms int64, ok bool) {
-	s = strings.TrimLeft(s, " \t")
+	s = strings.TrimLeft(s, " \t\n\r\f\v")
+	// The number is the longest run of digits and dots ("1..5" and "1.5.5"
+	// are accepted, as by atof, which then reads 1 and 1.5).
 	i := 0
-	for i < len(s) && isDigit(s[i]) {
+	for i < len(s) && (isDigit(s[i]) || s[i] == '.') {
 		i++
 	}
-	if i < len(s) && s[i] == '.' {
-		i++
-		for i < len(s) && isDigit(s[i]) {
-			i++
-		}
-	}
-	num := s[:i]
-	if num == "" {
+	if i == 0 {
 		return 0, false
 	}
-	unit := strings.TrimLeft(s[i:], " \t")
+	num := s[:i]
+	unit := strings.TrimLeft(s[i:], " \t\n\r\f\v")
 	mult, div := 1000.0, 1.0
 	switch {
 	case unit == "":
@@ -38,15 +33,27 @@ func ParseMsec(s string) (ms int64, ok bool) {
 	default:
 		return 0, false
 	}
-	var v float64
-	if num != "." {
-		f, err := strconv.ParseFloat(strings.TrimSuffix(num, "."), 64)
-		if err != nil {
-			return 0, false
+	return int64(atof(num)*mult/div + 0.5), true
+}
+
+// atof reads the longest prefix of s (digits and dots) that is a decimal
+// number, like C atof; no number gives 0.
+func atof(s string) float64 {
+	end, dot := 0, false
+	for end < len(s) {
+		if s[end] == '.' {
+			if dot {
+				break
+			}
+			dot = true
 		}
-		v = f
+		end++
 	}
-	return int64(v*mult/div + 0.5), true
+	f, err := strconv.ParseFloat(strings.TrimSuffix(s[:end], "."), 64)
+	if err != nil {
+		return 0
+	}
+	return f
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }

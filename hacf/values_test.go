@@ -13,7 +13,7 @@ func TestParseMsec(t *testing.T) {
 		{"10", 10000, true}, {".5", 500, true}, {"1.", 1000, true}, {".", 0, true},
 		{"0.0001", 0, true}, {"1 ms", 1, true},
 		{"2s", 0, false}, {"1min", 0, false}, {"ms", 0, false}, {"+1", 0, false},
-		{"-1", 0, false}, {"", 0, false}, {"1.5.3", 0, false}, {"abc", 0, false}, {"1m", 0, false},
+		{"-1", 0, false}, {"", 0, false}, {"1.5.3", 1500, true}, {"1..5", 1000, true}, {"..5", 0, true}, {"abc", 0, false}, {"1m", 0, false},
 	} {
 		ms, ok := ParseMsec(tc.in)
 		if ok != tc.ok || (ok && ms != tc.ms) {
