@@ -3,6 +3,7 @@ package hacf
 import (
 	"bufio"
 	"errors"
+	"fmt"
 	"net"
 	"os"
 	"os/exec"
@@ -108,9 +109,17 @@ func (e *OSEnv) Executable(path string) bool {
 	return err == nil && fi.Mode().Perm()&0o111 != 0
 }
 
+// SerialLockDir is where heartbeat's serial medium puts its tty lock files.
+const SerialLockDir = "/var/lock"
+
 // SerialPort implements Env: the device must open without becoming the
 // controlling tty and answer TCGETS, as heartbeat's serial medium needs.
 func (e *OSEnv) SerialPort(dev string) error {
+	// heartbeat locks the tty with a UUCP lock file; without the lock
+	// directory the serial child fails and 3.0.6 exits with status 1.
+	if fi, err := os.Stat(SerialLockDir); err != nil || !fi.IsDir() {
+		return fmt.Errorf("lock directory %s is missing", SerialLockDir)
+	}
 	f, err := os.OpenFile(dev, os.O_RDWR|syscall.O_NOCTTY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return unwrapPathErr(err)
