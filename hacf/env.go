@@ -37,6 +37,8 @@ type Env interface {
 	SerialPort(dev string) error
 	// Exists reports whether path exists (device, config file, directory).
 	Exists(path string) bool
+	// ReadFile returns a file's contents (the stonith device config file).
+	ReadFile(path string) ([]byte, error)
 	// ServicePort looks a name up in /etc/services for udp.
 	ServicePort(name string) (int, bool)
 	// ServiceName returns the udp service registered for port, if any.
@@ -139,6 +141,9 @@ func unwrapPathErr(err error) error {
 	}
 	return err
 }
+
+// ReadFile implements Env.
+func (e *OSEnv) ReadFile(path string) ([]byte, error) { return os.ReadFile(path) }
 
 // Exists implements Env.
 func (e *OSEnv) Exists(path string) bool {
@@ -259,6 +264,9 @@ type FakeEnv struct {
 	Users, Groups map[string]bool
 	// Files lists existing paths; true = executable.
 	Files map[string]bool
+	// Contents holds file contents for ReadFile (a listed file without
+	// contents reads as empty).
+	Contents map[string]string
 	// Services maps udp service names to ports.
 	Services map[string]int
 	// StonithTypes maps installed STONITH types to their parameter names.
@@ -302,6 +310,17 @@ func (f *FakeEnv) GroupExists(name string) bool { return f.Groups[name] }
 
 // Executable implements Env.
 func (f *FakeEnv) Executable(path string) bool { return f.Files[path] }
+
+// ReadFile implements Env.
+func (f *FakeEnv) ReadFile(path string) ([]byte, error) {
+	if c, ok := f.Contents[path]; ok {
+		return []byte(c), nil
+	}
+	if _, ok := f.Files[path]; ok {
+		return nil, nil
+	}
+	return nil, os.ErrNotExist
+}
 
 // SerialPort implements Env: paths listed in Ttys are working ports.
 func (f *FakeEnv) SerialPort(dev string) error {

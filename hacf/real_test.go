@@ -30,7 +30,9 @@ func labEnv(haCf string) *FakeEnv {
 			"external/ipmi": {"hostname", "ipaddr", "userid", "passwd", "interface"}, "baytech": {"ipaddr", "login", "password"},
 		},
 		Compress: map[string]bool{"zlib": true, "bz2": true},
+		Contents: map[string]string{"/etc/hostname": "alpha\n", "/tmp/hx/three.txt": "a b c\n"},
 	}
+	env.Files["/tmp/hx/three.txt"] = false
 	for _, l := range strings.Split(haCf, "\n") {
 		l, _, _ = strings.Cut(l, "#")
 		f := strings.Fields(strings.TrimRight(l, "\r"))

@@ -21,8 +21,12 @@ func (p *parser) stonith(ln rawLine, rest string) {
 	if len(f) > 1 {
 		file = f[1]
 	}
-	if file == "" || !p.env.Exists(file) {
-		p.errorf(ln, "name a readable file holding the device parameters", "Invalid Stonith config file [%s]", file)
+	names, _ := p.env.StonithParams(f[0])
+	// The file holds the parameters positionally, as stonith -F reads them.
+	b, err := p.env.ReadFile(file)
+	if file == "" || err != nil || !stonithParamsOK(f[0], names, string(b)) {
+		hint := "name a readable file holding the device parameters: " + strings.Join(names, " ")
+		p.errorf(ln, hint, "Invalid Stonith config file [%s]", file)
 		return
 	}
 	p.cfg.Stonith = &Stonith{Type: f[0], ConfigFile: file, Line: ln.num}
