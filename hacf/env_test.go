@@ -19,9 +19,7 @@ func TestOSEnv(t *testing.T) {
 	if ips, err := e.LookupHost("192.0.2.7"); err != nil || !ips[0].Equal(net.ParseIP("192.0.2.7")) {
 		t.Errorf("literal: %v %v", ips, err)
 	}
-	if _, err := e.LookupHost("no-such-host.invalid"); err == nil {
-		t.Error(".invalid resolved")
-	}
+	// No lookup of an unknown name here: it would query the host's DNS.
 	if !e.UserExists("root") || e.UserExists("0") || e.UserExists("hbgo-no-such-user") {
 		t.Error("UserExists: want root yes, numeric no, unknown no")
 	}
