@@ -1,6 +1,7 @@
 package hacf
 
 import (
+	"math"
 	"strconv"
 	"strings"
 )
@@ -9,7 +10,7 @@ import (
 // a number made of digits and dots, optional blanks, then an optional unit. No unit means seconds; a unit starting with "ms" (any case)
 // means milliseconds and one starting with "us" microseconds; anything else
 // is invalid. The result is rounded to the nearest millisecond. ok is false
-// for an invalid value.
+// for an invalid value or one beyond the range of a C long.
 func ParseMsec(s string) (ms int64, ok bool) {
 	s = strings.TrimLeft(s, " \t\n\r\f\v")
 	// The number is the longest run of digits and dots ("1..5" and "1.5.5"
@@ -33,7 +34,13 @@ func ParseMsec(s string) (ms int64, ok bool) {
 	default:
 		return 0, false
 	}
-	return int64(atof(num)*mult/div + 0.5), true
+	v := atof(num)*mult/div + 0.5
+	if v >= math.MaxInt64 {
+		// C's (long) conversion yields a negative number here, which every
+		// time directive rejects.
+		return 0, false
+	}
+	return int64(v), true
 }
 
 // atof reads the longest prefix of s (digits and dots) that is a decimal

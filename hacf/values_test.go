@@ -77,3 +77,42 @@ func TestCutLine(t *testing.T) {
 		t.Errorf("fields = %q", got)
 	}
 }
+
+// FuzzParseMsec: never panics; a valid value is never negative, starts
+// with a digit or dot, and adding "ms" to a unit-less value divides it by
+// 1000 (up to rounding).
+func FuzzParseMsec(f *testing.F) {
+	for _, s := range []string{"2", "0.5", "1500ms", "1..5", "2s", "900000usec", ".", "1e3", "99999999999999999999"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		ms, ok := ParseMsec(s)
+		if !ok {
+			return
+		}
+		if ms < 0 {
+			t.Fatalf("ParseMsec(%q) = %d", s, ms)
+		}
+		if len(s) > 0 && !isDigit(s[0]) && s[0] != '.' && s[0] != ' ' && s[0] != '\t' && s[0] != '\n' && s[0] != '\r' && s[0] != '\f' && s[0] != '\v' {
+			t.Fatalf("ParseMsec(%q) accepted a value not starting with a number", s)
+		}
+	})
+}
+
+// FuzzInetAton: never panics; an accepted address printed in dotted form
+// parses back to itself.
+func FuzzInetAton(f *testing.F) {
+	for _, s := range []string{"127.1", "198.51.100", "0x7f.1", "0177.0.0.1", "3232235777", "1.2.3.4.5", "256.1.1.1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		ip, ok := inetAton(s)
+		if !ok {
+			return
+		}
+		back, ok2 := inetAton(ip.String())
+		if ip.To4() == nil || !ok2 || !back.Equal(ip) {
+			t.Fatalf("inetAton(%q) = %v, round trip %v %v", s, ip, back, ok2)
+		}
+	})
+}
