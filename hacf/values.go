@@ -77,9 +77,10 @@ func ParseBool(s string) (v, ok bool) {
 	return false, false
 }
 
-// Atoi behaves like C atoi: optional blanks and sign, then the leading
-// digits; trailing junk is ignored and no digits give 0. Values beyond the
-// C int range wrap like a 32-bit int.
+// Atoi behaves like glibc atoi, i.e. (int)strtol(s, NULL, 10): optional
+// blanks and sign, then the leading digits; trailing junk is ignored and no
+// digits give 0. strtol saturates at the 64-bit long range and the cast to
+// int keeps the low 32 bits.
 func Atoi(s string) int {
 	s = strings.TrimLeft(s, " \t\n\v\f\r")
 	neg := false
@@ -87,15 +88,26 @@ func Atoi(s string) int {
 		neg = s[0] == '-'
 		s = s[1:]
 	}
-	var n int64
+	var n uint64
+	over := false
 	for i := 0; i < len(s) && isDigit(s[i]); i++ {
-		n = n*10 + int64(s[i]-'0')
-		if n > 1<<40 { // keep going without overflow; result is wrapped below
-			n %= 1 << 32
+		d := uint64(s[i] - '0')
+		if n > (math.MaxUint64-d)/10 {
+			over = true
+			break
 		}
+		n = n*10 + d
 	}
-	if neg {
-		n = -n
+	var l int64
+	switch {
+	case !neg && (over || n > math.MaxInt64):
+		l = math.MaxInt64
+	case neg && (over || n > 1<<63):
+		l = math.MinInt64
+	case neg:
+		l = -int64(n)
+	default:
+		l = int64(n)
 	}
-	return int(int32(n))
+	return int(int32(l))
 }

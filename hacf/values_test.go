@@ -43,6 +43,8 @@ func TestParseBool(t *testing.T) {
 func TestAtoi(t *testing.T) {
 	for in, want := range map[string]int{
 		"694": 694, "694x": 694, "x": 0, "": 0, "-1": -1, "+7": 7, "  12": 12, "4294967297": 1, "1e3": 1,
+		"99999999999999999999": -1, "-99999999999999999999": 0, "9223372036854775808": -1, "-9223372036854775808": 0,
+		"4294967295": -1, "2147483648": -2147483648,
 	} {
 		if got := Atoi(in); got != want {
 			t.Errorf("Atoi(%q) = %d, want %d", in, got, want)
