@@ -59,8 +59,10 @@ func lab(haCf string) *hacf.FakeEnv {
 		Groups: map[string]bool{"root": true, "haclient": true},
 		Files: map[string]bool{
 			"/usr/libexec/heartbeat/ipfail": true, "/usr/libexec/heartbeat/ccm": true,
-			"/usr/libexec/heartbeat/dopd": true,
+			"/usr/libexec/heartbeat/dopd": true, "/bin/true": true,
+			"/etc/hostname": true, // mode 755 on the lab host
 		},
+		Contents:     map[string]string{"/etc/hostname": "vm\n"},
 		StonithTypes: map[string][]string{"null": {"hostlist"}, "external/ssh": {"hostlist"}},
 		Compress:     map[string]bool{"zlib": true, "bz2": true},
 	}
