@@ -3119,4 +3119,27 @@ auth 1
 1 sha1		secret
 EOF
 
+########################################################################
+# 600-619 multicast group ranges (which scopes 3.0.6 takes)
+media 600 mcast6-admin-local 'mcast6 eth0 ff04::1:4 694 1 0'
+media 601 mcast6-realm-local 'mcast6 eth0 ff03::1:4 694 1 0'
+media 602 mcast6-org-local 'mcast6 eth0 ff08::1:4 694 1 0'
+media 603 mcast6-transient-site-local 'mcast6 eth0 ff15::1:4 694 1 0'
+media 604 mcast6-transient-global 'mcast6 eth0 ff1e::1:4 694 1 0'
+media 605 mcast6-reserved-scope-0 'mcast6 eth0 ff00::1:4 694 1 0'
+media 606 mcast6-scope-f 'mcast6 eth0 ff0f::1:4 694 1 0'
+media 607 mcast6-ipv4-style-port-name 'mcast6 eth0 ff02::1:4 ssh 1 0'
+media 608 mcast-group-224-0-1-1 'mcast eth0 224.0.1.1 694 1 0'
+media 609 mcast-group-ssm-232 'mcast eth0 232.1.1.1 694 1 0'
+media 610 mcast-group-class-e 'mcast eth0 240.0.0.1 694 1 0'
+media 611 mcast-group-223 'mcast eth0 223.255.255.255 694 1 0'
+media 612 mcast-group-zero 'mcast eth0 0.0.0.0 694 1 0'
+media 613 mcast6-group-uppercase-hex 'mcast6 eth0 FF02::1:4 694 1 0'
+media 614 ucast6-unspecified 'ucast6 eth0 ::'
+media 615 ucast6-multicast-target 'ucast6 eth0 ff02::1'
+media 616 ucast-target-multicast 'ucast eth0 239.0.0.43'
+media 617 ucast-target-zero 'ucast eth0 0.0.0.0'
+media 618 ucast-target-loopback 'ucast eth0 127.0.0.1'
+media 619 ucast-target-own-network-broadcast 'ucast eth0 198.51.100.255'
+
 echo "cases written under $out"
