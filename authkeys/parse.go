@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"strings"
 
@@ -39,12 +40,22 @@ func Parse(r io.Reader, file string) (*Keyring, problem.List) {
 	br := bufio.NewReader(r)
 	for lineNo := 1; ; lineNo++ {
 		line, err := br.ReadString('\n')
+		// 3.0.6 reads with a fixed buffer: a longer line arrives in pieces,
+		// each parsed as a line of its own.
+		if len(strings.TrimSuffix(line, "\n")) > lineBuf {
+			p.probs.Warnf(file, lineNo, "", fmt.Sprintf("keep lines under %d characters", lineBuf),
+				"line longer than %d characters: 3.0.6 reads the rest as another line", lineBuf)
+		}
+		for len(line) > lineBuf {
+			p.line(lineNo, line[:lineBuf])
+			line = line[lineBuf:]
+		}
 		if line != "" {
 			p.line(lineNo, line)
 		}
 		if err != nil {
 			if !errors.Is(err, io.EOF) {
-				p.probs.Errorf(file, 0, "", "", "cannot read keyfile [%s]: %v", file, err)
+				p.probs.Errorf(file, 0, "", "check that the file is readable", "cannot read keyfile [%s]: %v", file, err)
 			}
 			break
 		}
@@ -55,6 +66,11 @@ func Parse(r io.Reader, file string) (*Keyring, problem.List) {
 	}
 	return &Keyring{Active: p.active, Keys: p.keys}, p.probs
 }
+
+// lineBuf is how many characters 3.0.6 reads from a line at once (its
+// buffer, less the terminating NUL), measured on the real daemon: a 5119
+// character line (newline excluded) passes, a 5120 one yields an extra line.
+const lineBuf = 5119
 
 // parser holds the state 3.0.6 keeps while reading the file.
 type parser struct {
@@ -80,9 +96,12 @@ func skipSpace(s string) string {
 	return s[i:]
 }
 
-// scanInt reads an optionally signed decimal integer the way scanf's %d does
-// (leading blanks skipped). ok is false when no digit follows.
-func scanInt(s string) (n int, rest string, ok bool) {
+// scanInt reads an optionally signed decimal integer the way glibc's scanf
+// %d does (leading blanks skipped): the value is read as a 64-bit long,
+// saturating, then cut to a 32-bit int, so 4294967297 reads as 1 (measured
+// on the real daemon). ok is false when no digit follows; wrapped tells that
+// the int differs from the number written.
+func scanInt(s string) (n int, rest string, ok, wrapped bool) {
 	s = skipSpace(s)
 	i := 0
 	neg := false
@@ -91,21 +110,34 @@ func scanInt(s string) (n int, rest string, ok bool) {
 		i++
 	}
 	start := i
-	var v int64
+	var v uint64
+	sat := false
 	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-		// Saturate: the value is only compared with small bounds.
-		if v < 1<<40 {
-			v = v*10 + int64(s[i]-'0')
+		d := uint64(s[i] - '0')
+		if v > (math.MaxUint64-d)/10 {
+			sat = true
+		} else {
+			v = v*10 + d
 		}
 		i++
 	}
 	if i == start {
-		return 0, s, false
+		return 0, s, false, false
 	}
-	if neg {
-		v = -v
+	var l int64
+	switch {
+	case !neg && (sat || v > math.MaxInt64):
+		l = math.MaxInt64
+	case neg && (sat || v > 1<<63):
+		l = math.MinInt64
+	case neg:
+		l = -int64(v)
+	default:
+		l = int64(v)
 	}
-	return int(v), s[i:], true
+	n = int(int32(l))
+	wrapped = sat || int64(n) != l
+	return n, s[i:], true, wrapped
 }
 
 // scanWord reads a blank-delimited word the way scanf's %s does.
@@ -122,6 +154,10 @@ func scanWord(s string) (word, rest string) {
 func display(raw string) string { return strings.TrimRight(raw, "\r\n") }
 
 func (p *parser) line(n int, raw string) {
+	// C string semantics: the line ends at a NUL byte.
+	if i := strings.IndexByte(raw, 0); i >= 0 {
+		raw = raw[:i]
+	}
 	bp := skipSpace(raw)
 	if bp == "" || bp[0] == '#' {
 		return
@@ -136,13 +172,18 @@ func (p *parser) line(n int, raw string) {
 func (p *parser) authLineAt(n int, raw, bp string) {
 	rest, ok := strings.CutPrefix(bp, "auth")
 	var num int
+	var wrapped bool
 	if ok {
-		num, _, ok = scanInt(rest)
+		num, _, ok, wrapped = scanInt(rest)
 	}
 	if !ok {
 		p.probs.Errorf(p.file, n, dirAuth, "write it as 'auth N', N being the index of a key line below it",
 			"Invalid auth line [%s]", display(raw))
 		return
+	}
+	if wrapped {
+		p.probs.Warnf(p.file, n, dirAuth, "write the key index as a number from 0 to 15",
+			"the number does not fit in 32 bits: 3.0.6 reads it as %d", num)
 	}
 	if p.authSeen > 0 {
 		p.probs.Warnf(p.file, n, dirAuth, "keep a single auth line, above the key lines",
@@ -153,7 +194,7 @@ func (p *parser) authLineAt(n int, raw, bp string) {
 }
 
 func (p *parser) keyLine(n int, raw, bp string) {
-	idx, rest, ok := scanInt(bp)
+	idx, rest, ok, wrapped := scanInt(bp)
 	var method, key, extra string
 	if ok {
 		method, rest = scanWord(rest)
@@ -164,6 +205,10 @@ func (p *parser) keyLine(n int, raw, bp string) {
 		p.probs.Errorf(p.file, n, "", "key lines read 'N METHOD [KEY]' (e.g. '1 sha1 SECRET'); comments start with '#'",
 			"Auth line [%s] is invalid.", display(raw))
 		return
+	}
+	if wrapped {
+		p.probs.Warnf(p.file, n, dirKey, "write the key index as a number from 0 to 15",
+			"the index does not fit in 32 bits: 3.0.6 reads it as %d", idx)
 	}
 	if idx < 0 || idx >= MaxKeys {
 		p.probs.Errorf(p.file, n, dirKey, fmt.Sprintf("use a key index from 0 to %d", MaxKeys-1),
@@ -182,13 +227,13 @@ func (p *parser) keyLine(n int, raw, bp string) {
 		return
 	}
 	if !m.NeedsKey() && key != "" {
-		p.probs.Errorf(p.file, n, dirKey, fmt.Sprintf("remove the key ('%d crc'), or use '%d sha1 %s'", idx, idx, key),
+		p.probs.Errorf(p.file, n, dirKey, fmt.Sprintf("remove the key ('%d crc'), or sign with it: '%d sha1 KEY'", idx, idx),
 			"Auth method [%s] doesn't use a key", m)
 		return
 	}
 	if strings.HasPrefix(key, "#") {
 		p.probs.Warnf(p.file, n, dirKey, "a '#' after the method is part of the key, not a comment; put comments on their own line",
-			"key %d is %q: it starts with '#'", idx, key)
+			"key %d starts with '#' (the secret is not shown)", idx)
 	} else if extra != "" && !strings.HasPrefix(extra, "#") {
 		p.probs.Warnf(p.file, n, dirKey, "keys cannot contain blanks; remove the extra text or start it with '#'",
 			"text after the key is ignored: %q", strings.TrimSpace(rest))
@@ -204,19 +249,20 @@ func (p *parser) keyLine(n int, raw, bp string) {
 }
 
 func (p *parser) finish() {
-	if p.authnum < 0 {
-		p.probs.Errorf(p.file, 0, dirAuth, "add a line 'auth N' above the key lines, N being the index of the key to sign with",
-			"Missing auth directive in keyfile [%s]", p.file)
-	}
+	// 3.0.6 only complains when no key got selected: a later "auth -1" or
+	// "auth 7" does not undo a selection (measured on the real daemon).
 	if p.active < 0 {
-		if p.authnum >= 0 {
-			hint := fmt.Sprintf("add a key line '%d sha1 SECRET' below the auth line", p.authnum)
-			if k, ok := p.keys[p.authnum]; ok && k.Line < p.authLine {
-				hint = fmt.Sprintf("move 'auth %d' (line %d) above the key line %d: the key is selected while its line is read",
-					p.authnum, p.authLine, k.Line)
-			}
-			p.probs.Errorf(p.file, p.authLine, dirAuth, hint, "Auth Key [%d] not found in keyfile [%s]", p.authnum, p.file)
+		if p.authnum < 0 {
+			p.probs.Errorf(p.file, 0, dirAuth, "add a line 'auth N' above the key lines, N being the index of the key to sign with",
+				"Missing auth directive in keyfile [%s]", p.file)
+			return
 		}
+		hint := fmt.Sprintf("add a key line '%d sha1 SECRET' below the auth line", p.authnum)
+		if k, ok := p.keys[p.authnum]; ok && k.Line < p.authLine {
+			hint = fmt.Sprintf("move 'auth %d' (line %d) above the key line %d: the key is selected while its line is read",
+				p.authnum, p.authLine, k.Line)
+		}
+		p.probs.Errorf(p.file, p.authLine, dirAuth, hint, "Auth Key [%d] not found in keyfile [%s]", p.authnum, p.file)
 		return
 	}
 	if k := p.keys[p.active]; k.Method == CRC {

@@ -129,3 +129,15 @@ func (a IPaddrArg) String() string {
 	}
 	return s
 }
+
+// ErrNotIPaddr means the resource is not IPaddr/IPaddr2 with one argument.
+var ErrNotIPaddr = errors.New("not an IPaddr or IPaddr2 resource with one argument")
+
+// IPaddr parses the argument of an IPaddr or IPaddr2 resource (a bare IP
+// included, being IPaddr::IP).
+func (r Resource) IPaddr() (IPaddrArg, error) {
+	if (r.Name != "IPaddr" && r.Name != "IPaddr2") || len(r.Args) != 1 {
+		return IPaddrArg{CIDR: -1}, fmt.Errorf("%s: %w", r.Raw, ErrNotIPaddr)
+	}
+	return ParseIPaddrArg(r.Args[0])
+}

@@ -14,7 +14,7 @@ import (
 
 // Group is one resource group: a logical line of haresources.
 type Group struct {
-	// Node is the home node, lower-cased as ResourceManager does.
+	// Node is the home node, lower-cased (ASCII letters) as ResourceManager does.
 	Node string
 	// Line is the physical line where the group starts (1-based).
 	Line int
@@ -26,7 +26,8 @@ type Group struct {
 	// line, which keeps a glued '#' or '\' (so it may differ from Node).
 	// Empty when that check never sees this line: it follows a line whose
 	// last character is a '\' inside a comment, which the check takes as a
-	// continuation while ResourceManager does not.
+	// continuation while ResourceManager does not, or it holds only
+	// characters the check takes for blanks (form feed, CR).
 	CheckedName string
 }
 
@@ -130,7 +131,7 @@ func Parse(r io.Reader, file string) ([]Group, problem.List) {
 		}
 		if err != nil {
 			if !errors.Is(err, io.EOF) {
-				p.probs.Errorf(file, 0, "", "", "cannot read resources file [%s]: %v", file, err)
+				p.probs.Errorf(file, 0, "", "check that the file is readable", "cannot read resources file [%s]: %v", file, err)
 			}
 			break
 		}
@@ -151,47 +152,91 @@ type parser struct {
 	groups []Group
 
 	// The logical line being built, while continuation lines follow.
-	open       bool
-	startLine  int
-	words      []word
-	gluable    bool   // the text before the last '\' ended in a non-blank
-	lastLine   int    // physical line of the last '\'
-	checked    string // word 3.0.6's start-up check read at startLine
-	hiddenNext bool   // 3.0.6's start-up check skips the next physical line
+	open      bool
+	startLine int
+	words     []word
+	gluable   bool   // the text before the last '\' ended in a non-blank
+	lastLine  int    // physical line of the last '\'
+	checked   string // word 3.0.6's start-up check read at startLine
+
+	hiddenNext bool // 3.0.6's start-up check skips the next physical line
 	crWarned   bool
+	nulWarned  bool
+	ctlWarned  bool
 }
 
-func isBlank(c byte) bool {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
-}
+// The two readers of haresources in 3.0.6 disagree on blanks: the start-up
+// check (C) splits on space, tab, CR, LF and FF; ResourceManager (sed, awk)
+// on space and tab only.
+func isCheckBlank(r rune) bool { return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\f' }
+func isRMBlank(r rune) bool    { return r == ' ' || r == '\t' }
 
+// firstWord is the word 3.0.6's start-up check compares with the node names.
 func firstWord(s string) string {
-	s = strings.TrimLeftFunc(s, func(r rune) bool { return r < 0x80 && isBlank(byte(r)) })
-	if i := strings.IndexFunc(s, func(r rune) bool { return r < 0x80 && isBlank(byte(r)) }); i >= 0 {
+	s = strings.TrimLeftFunc(cString(s), isCheckBlank)
+	if i := strings.IndexFunc(s, isCheckBlank); i >= 0 {
 		return s[:i]
 	}
 	return s
 }
 
+// cString cuts s at its first NUL, where a C string ends.
+func cString(s string) string {
+	if i := strings.IndexByte(s, 0); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// lineBuf is how many characters 3.0.6's start-up check reads from a line
+// at once, measured on the real daemon: it takes the rest of a longer line
+// for a new line and checks its first word as a node name.
+const lineBuf = 5118
+
 // physical handles one physical line, newline included if present.
 func (p *parser) physical(n int, raw string) {
-	body := strings.TrimSuffix(raw, "\n")
-	// 3.0.6's start-up check: it treats CR as a blank, skips lines that
-	// follow a line ending in '\' (its comment or not, a CR breaks it),
-	// ignores blank and comment lines, and checks the first word of others.
-	hidden := p.hiddenNext
-	trimmed := strings.TrimLeftFunc(body, func(r rune) bool { return r < 0x80 && isBlank(byte(r)) })
-	daemonComment := trimmed == "" || trimmed[0] == '#'
-	switch {
-	case hidden:
-		p.hiddenNext = strings.HasSuffix(body, `\`)
-	case daemonComment:
-		p.hiddenNext = false
-	default:
-		p.hiddenNext = strings.HasSuffix(body, `\`)
-	}
+	p.startupCheck(n, raw)
+	p.resourceManager(n, strings.TrimSuffix(raw, "\n"))
+}
 
-	text := body
+// startupCheck follows 3.0.6's own reading of the line (the node-name check
+// it runs at start-up): it notes the word checked for a group starting here,
+// and whether the next physical line is skipped as a continuation, which it
+// decides on the line's last character even inside a comment.
+func (p *parser) startupCheck(n int, raw string) {
+	for rest := raw; len(rest) > lineBuf; {
+		rest = rest[lineBuf:]
+		if w := firstWord(rest); w != "" && w[0] != '#' {
+			p.probs.Errorf(p.file, n, dirLine,
+				fmt.Sprintf("the line is longer than %d characters and 3.0.6 reads the rest as a new line: split it with '\\\\' continuations", lineBuf),
+				"Bad nodename in %s [%s]", p.file, w)
+		}
+	}
+	body := cString(strings.TrimSuffix(raw, "\n"))
+	hidden := p.hiddenNext
+	trimmed := strings.TrimLeftFunc(body, isCheckBlank)
+	comment := trimmed == "" || trimmed[0] == '#'
+	p.hiddenNext = (hidden || !comment) && strings.HasSuffix(body, `\`)
+	if !p.open {
+		p.checked = ""
+		if !hidden && !comment {
+			p.checked = firstWord(trimmed)
+		}
+	}
+}
+
+// resourceManager follows 3.0.6's ResourceManager, which forms the groups:
+// comments are cut before continuations are joined (so a '\' inside a
+// comment continues nothing), and joined lines keep their '#'.
+func (p *parser) resourceManager(n int, text string) {
+	if i := strings.IndexByte(text, 0); i >= 0 {
+		text = text[:i]
+		if !p.nulWarned {
+			p.nulWarned = true
+			p.probs.Warnf(p.file, n, dirLine, "remove the NUL bytes from the file",
+				"NUL byte: 3.0.6's ResourceManager then finds no group in the whole file; hbgo ignores the rest of the line")
+		}
+	}
 	if strings.HasSuffix(text, "\r") {
 		text = strings.TrimSuffix(text, "\r")
 		if !p.crWarned {
@@ -200,45 +245,42 @@ func (p *parser) physical(n int, raw string) {
 				"DOS line end (CR LF): 3.0.6's ResourceManager keeps the CR in the last word of the line, so that resource's script is not found; hbgo drops the CR")
 		}
 		if strings.HasSuffix(text, `\`) {
-			// 3.0.6 does not continue such a line; the '\' would be a word.
+			// Neither reader of 3.0.6 continues such a line.
 			text = strings.TrimSuffix(text, `\`)
 			p.probs.Warnf(p.file, n, dirLine, "convert the file to Unix line ends (dos2unix)",
-				"'\\' before a CR line end does not continue the line in 3.0.6; it is ignored")
+				"'\\' before a CR line end does not continue the line in 3.0.6; hbgo ignores the '\\'")
 		}
 	}
-
 	continued := p.open
 	if !continued {
 		p.startLine = n
 		p.words = nil
-		p.checked = ""
-		if !hidden && !daemonComment {
-			p.checked = firstWord(trimmed)
-		}
 	}
 	cont := false
+	hadComment := false
 	if i := strings.IndexByte(text, '#'); i >= 0 {
 		comment := text[i:]
 		text = text[:i]
-		if continued {
+		hadComment = true
+		trimmed := strings.TrimLeftFunc(text, isCheckBlank)
+		switch {
+		case continued:
 			p.probs.Warnf(p.file, n, dirLine, "put comments on lines of their own, outside continued lines",
 				"'#' on a continuation line: 3.0.6's ResourceManager does not treat it as a comment and would run the words after it as resources; hbgo ignores them")
 			// ResourceManager tests the joined line, comment included.
 			cont = strings.HasSuffix(comment, `\`)
-		} else if strings.HasSuffix(comment, `\`) && !daemonComment {
+		case strings.HasSuffix(comment, `\`) && trimmed != "":
 			p.probs.Warnf(p.file, n, dirLine, "remove the '\\' from the comment, or move the comment to its own line",
 				"the '\\' ending this line is inside a comment: no continuation for ResourceManager, but 3.0.6's start-up check skips the next line")
 		}
 	} else {
 		cont = strings.HasSuffix(text, `\`)
-	}
-	if cont {
-		text = strings.TrimSuffix(strings.TrimSuffix(text, "\r"), `\`)
+		text = strings.TrimSuffix(text, `\`)
 	}
 	p.addWords(n, text, continued)
 	if cont {
 		p.open = true
-		p.gluable = text != "" && !isBlank(text[len(text)-1])
+		p.gluable = !hadComment && text != "" && !isRMBlank(rune(text[len(text)-1]))
 		p.lastLine = n
 		return
 	}
@@ -249,8 +291,15 @@ func (p *parser) physical(n int, raw string) {
 // addWords appends the words of one piece of a logical line; on a
 // continuation line a word touching the removed '\' glues to the previous one.
 func (p *parser) addWords(n int, text string, continued bool) {
-	fields := strings.FieldsFunc(text, func(r rune) bool { return r < 0x80 && isBlank(byte(r)) })
-	if continued && p.gluable && len(fields) > 0 && len(p.words) > 0 && text != "" && !isBlank(text[0]) {
+	fields := strings.FieldsFunc(text, isRMBlank)
+	for _, f := range fields {
+		if !p.ctlWarned && strings.IndexFunc(f, func(r rune) bool { return r < ' ' || r == 0x7f }) >= 0 {
+			p.ctlWarned = true
+			p.probs.Warnf(p.file, n, dirLine, "separate words with spaces or tabs only",
+				"word %q contains a control character; 3.0.6's ResourceManager keeps it in the word", f)
+		}
+	}
+	if continued && p.gluable && len(fields) > 0 && len(p.words) > 0 && !isRMBlank(rune(text[0])) {
 		last := &p.words[len(p.words)-1]
 		p.probs.Warnf(p.file, n, dirLine, "put a blank before the '\\' if two words were meant",
 			"continuation joins %q and %q into one word %q", last.text, fields[0], last.text+fields[0])
@@ -283,7 +332,7 @@ func (p *parser) finishGroup() {
 		}
 		return
 	}
-	g := Group{Node: strings.ToLower(words[0].text), Line: p.startLine, CheckedName: p.checked}
+	g := Group{Node: asciiLower(words[0].text), Line: p.startLine, CheckedName: p.checked}
 	if len(words) == 1 {
 		p.probs.Warnf(p.file, g.Line, dirNode, "list the node's resources after its name, or delete the line",
 			"node %s has no resources on this line: 3.0.6 accepts it and manages nothing for it", g.Node)
@@ -366,7 +415,7 @@ func CheckNodes(groups []Group, nodes []string, file string) problem.List {
 	var probs problem.List
 	known := func(name string) bool {
 		for _, n := range nodes {
-			if strings.EqualFold(n, name) {
+			if asciiEqualFold(n, name) {
 				return true
 			}
 		}
@@ -378,14 +427,31 @@ func CheckNodes(groups []Group, nodes []string, file string) problem.List {
 	}
 	for _, g := range groups {
 		switch {
-		case g.CheckedName != "":
-			if !known(g.CheckedName) {
-				probs.Errorf(file, g.Line, dirNode, hint, "Bad nodename in %s [%s]", file, g.CheckedName)
-			}
-		case !known(g.Node):
+		case g.CheckedName != "" && !known(g.CheckedName):
+			probs.Errorf(file, g.Line, dirNode, hint, "Bad nodename in %s [%s]", file, g.CheckedName)
+		case known(g.Node):
+		case g.CheckedName == "":
 			probs.Warnf(file, g.Line, dirNode, hint,
-				"node %s is not declared in ha.cf; 3.0.6 does not notice because the line before ends in a commented '\\', but nobody will run this group", g.Node)
+				"node %q is not declared in ha.cf, so no node runs this group; 3.0.6's start-up check does not see it (the line follows a '\\' ending a comment, or is blank to it)", g.Node)
+		default:
+			probs.Warnf(file, g.Line, dirNode, hint,
+				"node %q is not declared in ha.cf, so no node runs this group; 3.0.6 does not notice because its check reads the name as %q", g.Node, g.CheckedName)
 		}
 	}
 	return probs
 }
+
+// asciiLower lower-cases ASCII letters only, as awk's tolower does in the C
+// locale ResourceManager runs in; other bytes are kept as they are.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+// asciiEqualFold compares like C's strcasecmp in the C locale.
+func asciiEqualFold(a, b string) bool { return asciiLower(a) == asciiLower(b) }

@@ -84,3 +84,31 @@ func TestRealDaemonVerdicts(t *testing.T) {
 		})
 	}
 }
+
+// TestRealDaemonNodeCase: node names compare without regard to case on
+// both sides (ha.cf "node ALPHA beta", haresources "alpha", "Beta"), as
+// the real daemon accepted (testdata/realnodes).
+func TestRealDaemonNodeCase(t *testing.T) {
+	dirs, _ := filepath.Glob("testdata/realnodes/*")
+	if len(dirs) == 0 {
+		t.Fatal("no cases")
+	}
+	for _, d := range dirs {
+		want := readVerdict(t, filepath.Join(d, "verdict"))
+		cf, err := os.ReadFile(filepath.Join(d, "ha.cf"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var nodes []string
+		for _, l := range strings.Split(string(cf), "\n") {
+			if f := strings.Fields(l); len(f) > 1 && f[0] == "node" {
+				nodes = append(nodes, f[1:]...)
+			}
+		}
+		groups, probs := Load(filepath.Join(d, "haresources"))
+		probs = append(probs, CheckNodes(groups, nodes, "haresources")...)
+		if (probs.Err() == nil) != want.accepted {
+			t.Errorf("%s: %v, real daemon accepted=%v", d, probs, want.accepted)
+		}
+	}
+}

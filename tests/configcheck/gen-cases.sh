@@ -2972,4 +2972,174 @@ $(for i in $(seq 0 15); do printf '%d sha1 key%d\n' "$i" "$i"; done)
 3 md5 again
 EOF
 
+########################################################################
+# 560-579 IPv4 literal spellings (inet_aton vs getaddrinfo) and IPv6 scopes
+media() { # media NNN slug "media line": the line instead of @MEDIA@
+  mk "$1-$2" <<EOF
+--- ha.cf
+@LOG@
+@AF@
+$3
+@NODES@
+EOF
+}
+media 560 ucast-target-integer 'ucast eth0 2130706433'
+media 561 ucast-target-octal-part 'ucast eth0 198.051.100.2'
+media 562 ucast-target-two-parts 'ucast eth0 127.1'
+media 563 ucast-target-leading-zero-last 'ucast eth0 198.51.100.02'
+media 564 mcast-group-leading-zero 'mcast eth0 239.000.000.043 694 1 0'
+media 565 mcast-group-trailing-dot 'mcast eth0 239.0.0.43. 694 1 0'
+media 566 mcast6-site-local-group 'mcast6 eth0 ff05::1:4 694 1 0'
+media 567 mcast6-transient-link-local 'mcast6 eth0 ff12::1:4 694 1 0'
+media 568 mcast6-all-nodes 'mcast6 eth0 ff02::1 694 1 0'
+media 569 mcast6-interface-local 'mcast6 eth0 ff01::1:4 694 1 0'
+media 570 ucast6-global 'ucast6 eth0 2001:db8::2'
+media 571 ucast6-link-local-with-zone 'ucast6 eth0 fe80::2%eth0'
+media 572 ucast6-ipv4-mapped 'ucast6 eth0 ::ffff:198.51.100.2'
+media 573 ucast6-hostname-localhost 'ucast6 eth0 localhost'
+media 574 mcast6-unicast-group 'mcast6 eth0 fe80::1 694 1 0'
+mk 575-ping-integer-ip <<'EOF'
+--- ha.cf
+@BASE@
+ping 2130706433
+EOF
+mk 576-ping-hex-ip <<'EOF'
+--- ha.cf
+@BASE@
+ping 0x7f000001
+EOF
+mk 577-ping6-link-local <<'EOF'
+--- ha.cf
+@BASE@
+ping6 fe80::1
+EOF
+mk 578-ping6-hostname <<'EOF'
+--- ha.cf
+@BASE@
+ping6 localhost
+EOF
+mk 579-ping-group-hex-member <<'EOF'
+--- ha.cf
+@BASE@
+ping_group g1 0x7f000001
+EOF
+
+########################################################################
+# 580-599 more time spellings and authkeys key forms
+tv 580 keepalive-dash keepalive 1-2
+tv 581 keepalive-slash keepalive 1/2
+tv 582 keepalive-colon keepalive 1:30
+tv 583 keepalive-fraction-e keepalive 1.5e
+tv 584 keepalive-underscore keepalive 1_000
+tv 585 keepalive-dot-dot-ms keepalive 5.ms5
+tv 586 keepalive-letters-after-us keepalive 9usx
+tv 587 deadtime-fraction-us deadtime 10000000.4us
+tv 588 keepalive-ms-space-ms keepalive '1ms ms'
+tv 589 initdead-dot-only initdead .
+
+mk 590-authkeys-key-starts-with-hash <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys
+auth 1
+1 sha1 #secret
+EOF
+
+mk 591-authkeys-auth-plus <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys
+auth +1
+1 sha1 secret
+EOF
+
+mk 592-authkeys-auth-fraction <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys
+auth 1.5
+1 sha1 secret
+EOF
+
+mk 593-authkeys-index-plus <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys
+auth 1
++1 sha1 secret
+EOF
+
+mk 594-authkeys-index-negative-unused <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys
+auth 1
+1 sha1 secret
+-1 sha1 other
+EOF
+
+mk 595-authkeys-auth-space-before-number <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys
+auth    1
+1 sha1 secret
+EOF
+
+mk 596-authkeys-a-line-other-word <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys
+auth 1
+1 sha1 secret
+also this
+EOF
+
+mk 597-authkeys-md5-key-only-hash <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys
+auth 1
+1 md5 #
+EOF
+
+mk 598-authkeys-crc-trailing-comment <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys
+auth 1
+1 crc # integrity only
+EOF
+
+mk 599-authkeys-method-then-tab-key <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys
+auth 1
+1 sha1		secret
+EOF
+
+########################################################################
+# 600-619 multicast group ranges (which scopes 3.0.6 takes)
+media 600 mcast6-admin-local 'mcast6 eth0 ff04::1:4 694 1 0'
+media 601 mcast6-realm-local 'mcast6 eth0 ff03::1:4 694 1 0'
+media 602 mcast6-org-local 'mcast6 eth0 ff08::1:4 694 1 0'
+media 603 mcast6-transient-site-local 'mcast6 eth0 ff15::1:4 694 1 0'
+media 604 mcast6-transient-global 'mcast6 eth0 ff1e::1:4 694 1 0'
+media 605 mcast6-reserved-scope-0 'mcast6 eth0 ff00::1:4 694 1 0'
+media 606 mcast6-scope-f 'mcast6 eth0 ff0f::1:4 694 1 0'
+media 607 mcast6-ipv4-style-port-name 'mcast6 eth0 ff02::1:4 ssh 1 0'
+media 608 mcast-group-224-0-1-1 'mcast eth0 224.0.1.1 694 1 0'
+media 609 mcast-group-ssm-232 'mcast eth0 232.1.1.1 694 1 0'
+media 610 mcast-group-class-e 'mcast eth0 240.0.0.1 694 1 0'
+media 611 mcast-group-223 'mcast eth0 223.255.255.255 694 1 0'
+media 612 mcast-group-zero 'mcast eth0 0.0.0.0 694 1 0'
+media 613 mcast6-group-uppercase-hex 'mcast6 eth0 FF02::1:4 694 1 0'
+media 614 ucast6-unspecified 'ucast6 eth0 ::'
+media 615 ucast6-multicast-target 'ucast6 eth0 ff02::1'
+media 616 ucast-target-multicast 'ucast eth0 239.0.0.43'
+media 617 ucast-target-zero 'ucast eth0 0.0.0.0'
+media 618 ucast-target-loopback 'ucast eth0 127.0.0.1'
+media 619 ucast-target-own-network-broadcast 'ucast eth0 198.51.100.255'
+
 echo "cases written under $out"
