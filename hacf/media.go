@@ -3,6 +3,7 @@ package hacf
 import (
 	"fmt"
 	"net"
+	"net/netip"
 	"strings"
 )
 
@@ -62,6 +63,16 @@ func (p *parser) resolve(host string, want6 bool) (net.IP, bool) {
 	if !want6 && strings.Trim(host, "0123456789.") == "" && !strings.HasSuffix(host, ".") {
 		if ip, ok := inetAton(host); ok {
 			return ip, true
+		}
+	}
+	if want6 {
+		// IPv6 literals may carry a zone (fe80::2%eth0) and may be
+		// IPv4-mapped (::ffff:198.51.100.2); both are IPv6 here.
+		if a, err := netip.ParseAddr(host); err == nil {
+			if !a.Is6() {
+				return nil, false
+			}
+			return net.IP(a.WithZone("").AsSlice()), true
 		}
 	}
 	ips, err := p.env.LookupHost(host)
@@ -149,8 +160,8 @@ func (p *parser) ucast6(ln rawLine, rest string) {
 		return
 	}
 	ip, ok := p.resolve(f[1], true)
-	if !ok || ip.IsLoopback() {
-		p.errorf(ln, "use a non-loopback IPv6 address of the peer", "ucast6 [%s] bad addr [%s]", f[0], f[1])
+	if !ok || ip.IsLoopback() || ip.IsUnspecified() || ip.IsMulticast() {
+		p.errorf(ln, "use the peer's unicast IPv6 address (not loopback, :: or multicast)", "ucast6 [%s] bad addr [%s]", f[0], f[1])
 		return
 	}
 	if ex, _, _ := p.env.Interface(f[0]); !ex {
@@ -160,6 +171,11 @@ func (p *parser) ucast6(ln rawLine, rest string) {
 	port := p.udpPortFor(&p.ucastPort, ln)
 	p.addMedium(Medium{Kind: Ucast6, Line: ln.num, Iface: f[0], Peer: f[1], PeerIP: ip, Port: port})
 }
+
+// mcast6Scopes are the multicast scopes mcast6 accepts (the low nibble of
+// the second byte; the flag nibble is ignored). Measured on the real
+// daemon: 2, 4, 5 and 8 accepted; 0, 1, 3, e and f refused.
+var mcast6Scopes = map[byte]bool{0x2: true, 0x4: true, 0x5: true, 0x8: true}
 
 var mcastFields = []string{"interface", "group", "port", "ttl", "loop"}
 
@@ -207,12 +223,10 @@ func (p *parser) mcastCommon(ln rawLine, rest, kind, hint string, v6 bool) (Medi
 		p.warnf(ln, hint, "extra fields %v ignored", f[len(mcastFields):])
 	}
 	group := net.ParseIP(f[1])
-	// mcast6 takes only link-local groups (ff02::/16): the real daemon
-	// refused ff0e::1:4 and accepted ff02::1.
-	if group == nil || !group.IsMulticast() || (group.To4() == nil) != v6 || (v6 && !group.IsLinkLocalMulticast()) {
+	if group == nil || !group.IsMulticast() || (group.To4() == nil) != v6 || (v6 && !mcast6Scopes[group[1]&0x0f]) {
 		want := "an IPv4 multicast address (224.0.0.0/4), e.g. 239.0.0.1"
 		if v6 {
-			want = "a link-local IPv6 multicast address (ff02::/16), e.g. ff02::1:4"
+			want = "an IPv6 multicast group of link, admin, site or organisation scope (ffx2, ffx4, ffx5, ffx8), e.g. ff02::1:4"
 		}
 		p.errorf(ln, "the group must be "+want, "%s [%s] bad addr [%s]", kind, f[0], f[1])
 		return Medium{}, false
