@@ -549,8 +549,12 @@ func (p *parser) watchdog(ln rawLine, v string) {
 
 func (p *parser) envVar(ln rawLine, v string) {
 	name, val, ok := strings.Cut(v, "=")
+	if ok && name == "" {
+		p.errorf(ln, "write env NAME=VALUE", "set_env: invalid nvpair(%s)", v)
+		return
+	}
 	if !ok {
-		p.warnf(ln, "write env NAME=VALUE", "env value %q has no '='", v)
+		p.warnf(ln, "write env NAME=VALUE", "env value %q has no '='; 3.0.6 accepts it but exports nothing useful", v)
 	}
 	p.cfg.Env = append(p.cfg.Env, EnvVar{Name: name, Value: val, Line: ln.num})
 }

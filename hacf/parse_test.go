@@ -171,6 +171,8 @@ func TestDirectiveRules(t *testing.T) {
 		{"apiauth unknown group", "apiauth foo gid=nosuch", "Invalid group name", 5},
 		{"apiauth dup", "apiauth foo uid=root\napiauth foo uid=root", "Duplicate apiauth", 6},
 		{"env no =", "env FOO", "", 0},
+		{"env empty name", "env =", "invalid nvpair", 5},
+		{"apiauth two uid lists", "apiauth foo uid=root uid=hacluster", "Duplicate uid list", 5},
 		{"crm on", "crm on", "Failed to add pacemaker client child \"cib\"", 5},
 		{"crm ccm-only", "crm ccm-only", "", 0},
 		{"pacemaker OFF", "pacemaker OFF", "", 0},

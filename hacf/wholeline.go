@@ -155,7 +155,15 @@ func (p *parser) apiauth(ln rawLine, rest string) {
 		p.errorf(ln, hint, "Missing uid or gid in apiauth")
 		return
 	}
+	seen := map[string]bool{}
 	for _, t := range f[1:] {
+		if k := t[:min(len(t), 4)]; k == "uid=" || k == "gid=" {
+			if seen[k] {
+				p.errorf(ln, "give one uid= and one gid= list, comma-separated", "Duplicate %s list in apiauth", k[:3])
+				return
+			}
+			seen[k] = true
+		}
 		switch {
 		case strings.HasPrefix(t, "uid="):
 			for _, u := range splitList(t[4:]) {
