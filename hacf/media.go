@@ -168,7 +168,7 @@ func (p *parser) ucast6(ln rawLine, rest string) {
 		p.errorf(ln, "name an existing network interface", "interface [%s] does not exist", f[0])
 		return
 	}
-	port := p.udpPortFor(&p.ucastPort, ln)
+	port := p.udpPortFor(&p.ucast6Port, ln)
 	p.addMedium(Medium{Kind: Ucast6, Line: ln.num, Iface: f[0], Peer: f[1], PeerIP: ip, Port: port})
 }
 

@@ -134,7 +134,7 @@ type parser struct {
 	nodeName string
 
 	// Each UDP plugin fixes its port when its first line is parsed.
-	bcastPort, ucastPort int
+	bcastPort, ucastPort, ucast6Port int
 	firstUDPLine         int // first bcast/ucast line, for the udpport advice
 	baudSeen             int
 	watchdogSeen         int
