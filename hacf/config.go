@@ -192,7 +192,11 @@ type Config struct {
 }
 
 // Param returns the value cl_status hbparameter would report for name.
+// crm is the historical name of pacemaker and reads the same value.
 func (c *Config) Param(name string) (string, bool) {
+	if name == "crm" {
+		name = "pacemaker"
+	}
 	p, ok := c.Params[name]
 	return p.Raw, ok
 }
@@ -295,6 +299,8 @@ func Default() *Config {
 	for _, d := range defaultParams {
 		c.Params[d.name] = Param{Raw: d.raw}
 	}
+	// debug is recorded as 0 too, though -D does not list it.
+	c.Params["debug"] = Param{Raw: "0"}
 	c.computeDefaults()
 	return c
 }

@@ -3,6 +3,7 @@ package hacf
 import (
 	"bufio"
 	"errors"
+	"fmt"
 	"net"
 	"os"
 	"os/exec"
@@ -11,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
+	"unsafe"
 )
 
 // Env is the part of the host that 3.0.6 consults while reading ha.cf:
@@ -26,10 +29,16 @@ type Env interface {
 	UserExists(name string) bool
 	// GroupExists reports whether a group name is known (names only).
 	GroupExists(name string) bool
-	// Executable reports whether path is a regular file with an execute bit.
+	// Executable reports whether root may execute path (access X_OK):
+	// it exists and has an execute bit (directories included).
 	Executable(path string) bool
+	// SerialPort reports why dev cannot be used as a serial medium (it
+	// must open and answer tty requests), or nil.
+	SerialPort(dev string) error
 	// Exists reports whether path exists (device, config file, directory).
 	Exists(path string) bool
+	// ReadFile returns a file's contents (the stonith device config file).
+	ReadFile(path string) ([]byte, error)
 	// ServicePort looks a name up in /etc/services for udp.
 	ServicePort(name string) (int, bool)
 	// ServiceName returns the udp service registered for port, if any.
@@ -96,11 +105,45 @@ func (e *OSEnv) GroupExists(name string) bool {
 	return err == nil
 }
 
-// Executable implements Env.
+// Executable implements Env with root's access(X_OK) rule.
 func (e *OSEnv) Executable(path string) bool {
 	fi, err := os.Stat(path)
-	return err == nil && fi.Mode().IsRegular() && fi.Mode().Perm()&0o111 != 0
+	return err == nil && fi.Mode().Perm()&0o111 != 0
 }
+
+// SerialLockDir is where heartbeat's serial medium puts its tty lock files.
+const SerialLockDir = "/var/lock"
+
+// SerialPort implements Env: the device must open without becoming the
+// controlling tty and answer TCGETS, as heartbeat's serial medium needs.
+func (e *OSEnv) SerialPort(dev string) error {
+	// heartbeat locks the tty with a UUCP lock file; without the lock
+	// directory the serial child fails and 3.0.6 exits with status 1.
+	if fi, err := os.Stat(SerialLockDir); err != nil || !fi.IsDir() {
+		return fmt.Errorf("lock directory %s is missing", SerialLockDir)
+	}
+	f, err := os.OpenFile(dev, os.O_RDWR|syscall.O_NOCTTY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return unwrapPathErr(err)
+	}
+	defer f.Close()
+	var t syscall.Termios
+	if _, _, errno := syscall.Syscall(syscall.SYS_IOCTL, f.Fd(), syscall.TCGETS, uintptr(unsafe.Pointer(&t))); errno != 0 {
+		return errno
+	}
+	return nil
+}
+
+func unwrapPathErr(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// ReadFile implements Env.
+func (e *OSEnv) ReadFile(path string) ([]byte, error) { return os.ReadFile(path) }
 
 // Exists implements Env.
 func (e *OSEnv) Exists(path string) bool {
@@ -221,12 +264,17 @@ type FakeEnv struct {
 	Users, Groups map[string]bool
 	// Files lists existing paths; true = executable.
 	Files map[string]bool
+	// Contents holds file contents for ReadFile (a listed file without
+	// contents reads as empty).
+	Contents map[string]string
 	// Services maps udp service names to ports.
 	Services map[string]int
 	// StonithTypes maps installed STONITH types to their parameter names.
 	StonithTypes map[string][]string
 	// Compress lists installed compression plugins.
 	Compress map[string]bool
+	// Ttys lists the devices that work as serial ports.
+	Ttys map[string]bool
 }
 
 // FakeIface describes one fake interface.
@@ -262,6 +310,27 @@ func (f *FakeEnv) GroupExists(name string) bool { return f.Groups[name] }
 
 // Executable implements Env.
 func (f *FakeEnv) Executable(path string) bool { return f.Files[path] }
+
+// ReadFile implements Env.
+func (f *FakeEnv) ReadFile(path string) ([]byte, error) {
+	if c, ok := f.Contents[path]; ok {
+		return []byte(c), nil
+	}
+	if _, ok := f.Files[path]; ok {
+		return nil, nil
+	}
+	return nil, os.ErrNotExist
+}
+
+// SerialPort implements Env: paths listed in Ttys are working ports.
+func (f *FakeEnv) SerialPort(dev string) error {
+	if f.Ttys[dev] {
+		return nil
+	}
+	return errNotTTY
+}
+
+var errNotTTY = errors.New("inappropriate ioctl for device")
 
 // Exists implements Env.
 func (f *FakeEnv) Exists(path string) bool { _, ok := f.Files[path]; return ok }

@@ -6,8 +6,9 @@ import "strings"
 const optionDelims = ", \t"
 
 // blanks separate the directive name from its value and the fields of
-// whole-line directives.
-const blanks = " \t\f\v"
+// whole-line directives. A vertical tab is not one of them (checked on the
+// real daemon: "keepalive\v2" is an illegal directive).
+const blanks = " \t\f"
 
 // rawLine is one non-empty ha.cf line after comment stripping.
 type rawLine struct {
@@ -33,7 +34,7 @@ func cutLine(num int, s string) (rawLine, bool) {
 	if i := strings.IndexAny(s, blanks); i >= 0 {
 		name, rest = s[:i], s[i:]
 	}
-	rest = strings.TrimLeft(rest, optionDelims+"\f\v")
+	rest = strings.TrimLeft(rest, optionDelims+"\f")
 	return rawLine{num: num, name: name, rest: rest}, true
 }
 

@@ -3,6 +3,8 @@ package hacf
 import (
 	"fmt"
 	"net"
+	"net/netip"
+	"strings"
 )
 
 func (p *parser) udpPortFor(port *int, ln rawLine) int {
@@ -21,13 +23,17 @@ func (p *parser) udpPortFor(port *int, ln rawLine) int {
 
 func (p *parser) bcast(ln rawLine, iface string) {
 	exists, v4, brd := p.env.Interface(iface)
-	if !exists || !v4 || !brd {
-		hint := "name an existing interface that has an IPv4 address with a broadcast address"
+	if !exists || !v4 {
+		hint := "name an existing interface that has an IPv4 address"
 		if exists {
-			hint = "give the interface an IPv4 address with a broadcast address before starting"
+			hint = "give the interface an IPv4 address before starting heartbeat"
 		}
-		p.errorf(ln, hint, "IP interface [%s] does not exist or has no IPv4 broadcast address", iface)
+		p.errorf(ln, hint, "IP interface [%s] does not exist or has no IPv4 address", iface)
 		return
+	}
+	if !brd {
+		// 3.0.6 only asks for the address (SIOCGIFBRDADDR succeeds on lo).
+		p.warnf(ln, "use an interface with a broadcast address, or ucast/mcast", "interface %s has no broadcast address; broadcast heartbeats will not reach the peers", iface)
 	}
 	port := p.udpPortFor(&p.bcastPort, ln)
 	p.addMedium(Medium{Kind: Bcast, Line: ln.num, Iface: iface, Port: port})
@@ -38,6 +44,12 @@ func (p *parser) serial(ln rawLine, dev string) {
 		p.errorf(ln, "name an existing tty device such as /dev/ttyS0", "Nonexistent serial port [%s]", dev)
 		return
 	}
+	// 3.0.6 accepts the line but exits (status 1) at start-up when the
+	// device is not a working tty.
+	if err := p.env.SerialPort(dev); err != nil {
+		p.errorf(ln, "name a serial port with working hardware behind it", "serial port [%s] cannot be used: %v (3.0.6 fails at start-up)", dev, err)
+		return
+	}
 	p.addMedium(Medium{Kind: Serial, Line: ln.num, Iface: dev, Baud: p.cfg.Baud})
 }
 
@@ -46,6 +58,23 @@ func (p *parser) addMedium(m Medium) {
 }
 
 func (p *parser) resolve(host string, want6 bool) (net.IP, bool) {
+	// glibc's resolver reads a name of digits and dots with inet_aton
+	// ("127.1", "198.51.100", octal parts); hex parts go to DNS and fail.
+	if !want6 && strings.Trim(host, "0123456789.") == "" && !strings.HasSuffix(host, ".") {
+		if ip, ok := inetAton(host); ok {
+			return ip, true
+		}
+	}
+	if want6 {
+		// IPv6 literals may carry a zone (fe80::2%eth0) and may be
+		// IPv4-mapped (::ffff:198.51.100.2); both are IPv6 here.
+		if a, err := netip.ParseAddr(host); err == nil {
+			if !a.Is6() {
+				return nil, false
+			}
+			return net.IP(a.WithZone("").AsSlice()), true
+		}
+	}
 	ips, err := p.env.LookupHost(host)
 	if err != nil {
 		return nil, false
@@ -117,7 +146,8 @@ func (p *parser) ucast(ln rawLine, rest string) {
 		p.warnf(ln, "write one ucast line per peer", "only the first target is used; %v ignored", f[2:])
 	}
 	if ex, _, _ := p.env.Interface(f[0]); !ex {
-		p.warnf(ln, "name an existing interface", "interface %s does not exist now; heartbeat will fail to bind to it at start-up", f[0])
+		p.errorf(ln, "name an existing network interface", "interface [%s] does not exist (3.0.6 aborts at start-up)", f[0])
+		return
 	}
 	port := p.udpPortFor(&p.ucastPort, ln)
 	p.addMedium(Medium{Kind: Ucast, Line: ln.num, Iface: f[0], Peer: f[1], PeerIP: ip, Port: port})
@@ -130,13 +160,22 @@ func (p *parser) ucast6(ln rawLine, rest string) {
 		return
 	}
 	ip, ok := p.resolve(f[1], true)
-	if !ok || ip.IsLoopback() {
-		p.errorf(ln, "use a non-loopback IPv6 address of the peer", "ucast6 [%s] bad addr [%s]", f[0], f[1])
+	if !ok || ip.IsLoopback() || ip.IsUnspecified() || ip.IsMulticast() {
+		p.errorf(ln, "use the peer's unicast IPv6 address (not loopback, :: or multicast)", "ucast6 [%s] bad addr [%s]", f[0], f[1])
 		return
 	}
-	port := p.udpPortFor(&p.ucastPort, ln)
+	if ex, _, _ := p.env.Interface(f[0]); !ex {
+		p.errorf(ln, "name an existing network interface", "interface [%s] does not exist", f[0])
+		return
+	}
+	port := p.udpPortFor(&p.ucast6Port, ln)
 	p.addMedium(Medium{Kind: Ucast6, Line: ln.num, Iface: f[0], Peer: f[1], PeerIP: ip, Port: port})
 }
+
+// mcast6Scopes are the multicast scopes mcast6 accepts (the low nibble of
+// the second byte; the flag nibble is ignored). Measured on the real
+// daemon: 2, 4, 5 and 8 accepted; 0, 1, 3, e and f refused.
+var mcast6Scopes = map[byte]bool{0x2: true, 0x4: true, 0x5: true, 0x8: true}
 
 var mcastFields = []string{"interface", "group", "port", "ttl", "loop"}
 
@@ -184,10 +223,10 @@ func (p *parser) mcastCommon(ln rawLine, rest, kind, hint string, v6 bool) (Medi
 		p.warnf(ln, hint, "extra fields %v ignored", f[len(mcastFields):])
 	}
 	group := net.ParseIP(f[1])
-	if group == nil || !group.IsMulticast() || (group.To4() == nil) != v6 {
+	if group == nil || !group.IsMulticast() || (group.To4() == nil) != v6 || (v6 && !mcast6Scopes[group[1]&0x0f]) {
 		want := "an IPv4 multicast address (224.0.0.0/4), e.g. 239.0.0.1"
 		if v6 {
-			want = "an IPv6 multicast address (ff00::/8)"
+			want = "an IPv6 multicast group of link, admin, site or organisation scope (ffx2, ffx4, ffx5, ffx8), e.g. ff02::1:4"
 		}
 		p.errorf(ln, "the group must be "+want, "%s [%s] bad addr [%s]", kind, f[0], f[1])
 		return Medium{}, false
@@ -198,12 +237,12 @@ func (p *parser) mcastCommon(ln rawLine, rest, kind, hint string, v6 bool) (Medi
 		return Medium{}, false
 	}
 	ttl := int(uint8(Atoi(f[3])))
-	maxTTL := 4
-	if v6 {
-		maxTTL = 255
-	}
-	if ttl > maxTTL {
-		p.errorf(ln, fmt.Sprintf("ttl must be 0..%d", maxTTL), "%s [%s] bad ttl [%d]", kind, f[0], ttl)
+	if ttl > 4 {
+		what := "ttl"
+		if v6 {
+			what = "hops"
+		}
+		p.errorf(ln, what+" must be 0..4", "%s [%s] bad %s [%d]", kind, f[0], what, ttl)
 		return Medium{}, false
 	}
 	loop := int(uint8(Atoi(f[4])))
@@ -223,3 +262,7 @@ func (p *parser) mcastCommon(ln rawLine, rest, kind, hint string, v6 bool) (Medi
 	}
 	return Medium{Kind: kindV, Line: ln.num, Iface: f[0], Group: group, Port: port, TTL: ttl, Loop: loop == 1}, true
 }
+
+// portOf converts a port field as the mcast plugins do: atoi, then
+// truncated to 16 bits.
+func portOf(v string) int { return int(uint16(Atoi(v))) }

@@ -64,7 +64,7 @@ func init() {
 		"logfacility":             {perToken, true, (*parser).logfacility},
 		"logfile":                 {perToken, true, str(func(c *Config) *string { return &c.LogFile })},
 		"debugfile":               {perToken, true, str(func(c *Config) *string { return &c.DebugFile })},
-		"coreroot":                {perToken, true, str(func(c *Config) *string { return &c.CoreRoot })},
+		"coreroot":                {perToken, true, (*parser).coreroot},
 		"cluster":                 {perToken, true, str(func(c *Config) *string { return &c.Cluster })},
 		"quorum_server":           {perToken, true, (*parser).quorumServer},
 		"use_logd":                {perToken, true, boolSetter(func(c *Config) *bool { return &c.UseLogd })},
@@ -121,6 +121,10 @@ func Directives() []string {
 	return out
 }
 
+// maxLine is the most characters 3.0.6 reads as one line (its fgets buffer
+// is 5120 bytes; measured on the real daemon).
+const maxLine = 5119
+
 // parser carries the state 3.0.6 keeps while reading ha.cf.
 type parser struct {
 	cfg      *Config
@@ -130,7 +134,7 @@ type parser struct {
 	nodeName string
 
 	// Each UDP plugin fixes its port when its first line is parsed.
-	bcastPort, ucastPort int
+	bcastPort, ucastPort, ucast6Port int
 	firstUDPLine         int // first bcast/ucast line, for the udpport advice
 	baudSeen             int
 	watchdogSeen         int
@@ -185,8 +189,20 @@ func Parse(r io.Reader, opt Options) (*Config, problem.List) {
 	br := bufio.NewReaderSize(r, 64*1024)
 	for num := 1; ; num++ {
 		s, err := br.ReadString('\n')
-		if s != "" {
-			if ln, ok := cutLine(num, s); ok {
+		if len(s) > maxLine {
+			name := "line"
+			if ln, ok := cutLine(num, s[:maxLine]); ok {
+				name = ln.name
+			}
+			p.probs.Warnf(p.file, num, name, fmt.Sprintf("keep lines under %d characters", maxLine),
+				"line is %d characters long; 3.0.6 reads it in pieces of %d, each parsed as a line of its own", len(s), maxLine)
+		}
+		// 3.0.6 reads with fgets into a fixed buffer: the rest of an
+		// over-long line is parsed as a further line.
+		for s != "" {
+			chunk := s[:min(len(s), maxLine)]
+			s = s[len(chunk):]
+			if ln, ok := cutLine(num, chunk); ok {
 				p.line(ln)
 			}
 		}
@@ -227,7 +243,11 @@ func (p *parser) line(ln rawLine) {
 		n := len(p.probs.Errors())
 		d.fn(p, ln, tok)
 		if d.record && len(p.probs.Errors()) == n {
-			p.cfg.Params[ln.name] = Param{Raw: tok, Line: ln.num}
+			key := ln.name
+			if key == "crm" {
+				key = "pacemaker" // one setting under two names
+			}
+			p.cfg.Params[key] = Param{Raw: tok, Line: ln.num}
 		}
 	}
 }
@@ -491,6 +511,16 @@ func (p *parser) logfacility(ln rawLine, v string) {
 	p.cfg.LogFacility = v
 }
 
+// coreroot must be an absolute path (the real daemon refused "." and
+// "cores"); a missing directory is accepted.
+func (p *parser) coreroot(ln rawLine, v string) {
+	if !strings.HasPrefix(v, "/") {
+		p.errorf(ln, "give an absolute directory, e.g. /var/lib/heartbeat/cores", "Invalid core directory [%s]", v)
+		return
+	}
+	p.cfg.CoreRoot = v
+}
+
 func (p *parser) quorumServer(ln rawLine, v string) {
 	p.cfg.QuorumServer = v
 	p.cfg.Cluster = v
@@ -519,89 +549,12 @@ func (p *parser) watchdog(ln rawLine, v string) {
 
 func (p *parser) envVar(ln rawLine, v string) {
 	name, val, ok := strings.Cut(v, "=")
+	if ok && name == "" {
+		p.errorf(ln, "write env NAME=VALUE", "set_env: invalid nvpair(%s)", v)
+		return
+	}
 	if !ok {
-		p.warnf(ln, "write env NAME=VALUE", "env value %q has no '='", v)
+		p.warnf(ln, "write env NAME=VALUE", "env value %q has no '='; 3.0.6 accepts it but exports nothing useful", v)
 	}
 	p.cfg.Env = append(p.cfg.Env, EnvVar{Name: name, Value: val, Line: ln.num})
 }
-
-// --- pacemaker --------------------------------------------------------------
-
-// pacemakerDaemons are the children `pacemaker on` needs, in 3.0.6's order.
-var pacemakerDaemons = []string{"ccm", "cib", "stonithd", "lrmd", "attrd", "crmd"}
-
-// PacemakerDaemonDir is the build default for crm_daemon_dir.
-const PacemakerDaemonDir = "/usr/lib/pacemaker"
-
-// heartbeatDaemonDirs are where 3.0.6 also looks for its children.
-var heartbeatDaemonDirs = []string{"/usr/libexec/heartbeat", "/usr/lib/heartbeat"}
-
-func (p *parser) pacemaker(ln rawLine, v string) {
-	if p.pacemakerSeen > 0 {
-		p.errorf(ln, fmt.Sprintf("keep a single pacemaker/crm line (first on line %d)", p.pacemakerSeen), "pacemaker/crm directive used multiple times")
-		return
-	}
-	p.pacemakerSeen = ln.num
-	var need []string
-	if b, ok := ParseBool(v); ok {
-		if b {
-			need = pacemakerDaemons
-		}
-		p.cfg.PacemakerOn = b
-	} else {
-		switch v {
-		case "respawn", "valgrind":
-			need = pacemakerDaemons
-		case "minimal", "manual":
-			need = pacemakerDaemons[:5] // all but crmd: started by hand
-		case "ccm-only":
-			need = pacemakerDaemons[:1]
-		default:
-			p.errorf(ln, "use on, off, respawn, minimal, manual, valgrind or ccm-only", "invalid pacemaker value %q (3.0.6 fails silently)", v)
-			return
-		}
-		p.cfg.PacemakerOn = true
-	}
-	p.cfg.Pacemaker = v
-	dirs := append([]string{p.crmDir()}, heartbeatDaemonDirs...)
-	for _, d := range need {
-		if !p.findDaemon(dirs, d) {
-			p.errorf(ln, "heartbeat 3.0.6 needs the Pacemaker 1.x daemons (cib, crmd, ...); Pacemaker 2.x renamed them — use haresources mode or a Pacemaker 1.x install",
-				"Failed to add pacemaker client child %q", d)
-			return
-		}
-	}
-}
-
-func (p *parser) crmDir() string {
-	if p.cfg.CRMDaemonDir != "" {
-		return p.cfg.CRMDaemonDir
-	}
-	return PacemakerDaemonDir
-}
-
-func (p *parser) findDaemon(dirs []string, name string) bool {
-	for _, d := range dirs {
-		if p.env.Executable(d + "/" + name) {
-			return true
-		}
-	}
-	return false
-}
-
-// crmDaemonDir reproduces 3.0.6's inverted order check: given before the
-// pacemaker/crm line (or without one) it fails; after it, 3.0.6 logs an
-// error but carries on.
-func (p *parser) crmDaemonDir(ln rawLine, v string) {
-	if p.pacemakerSeen == 0 {
-		p.errorf(ln, "3.0.6 only accepts crm_daemon_dir after the pacemaker/crm line; move it below or remove it",
-			"crm_daemon_dir before (or without) a pacemaker/crm directive (3.0.6 fails silently)")
-		return
-	}
-	p.warnf(ln, "", "3.0.6 logs an error for crm_daemon_dir after the pacemaker directive but continues; the directory is not used for the daemons already added")
-	p.cfg.CRMDaemonDir = v
-}
-
-// portOf converts a port field as the mcast plugins do: atoi, then
-// truncated to 16 bits.
-func portOf(v string) int { return int(uint16(Atoi(v))) }

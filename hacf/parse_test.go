@@ -17,6 +17,7 @@ func testEnv() *FakeEnv {
 	env.Hosts["v6host"] = []net.IP{net.ParseIP("2001:db8::2")}
 	env.Services = map[string]int{"ha-cluster": 694, "ntp": 123}
 	env.Files["/dev/ttyS0"] = false
+	env.Ttys = map[string]bool{"/dev/ttyS0": true}
 	env.Ifaces["noaddr"] = FakeIface{}
 	env.Ifaces["nobrd"] = FakeIface{IPv4: true}
 	return env
@@ -68,7 +69,12 @@ func TestDirectiveRules(t *testing.T) {
 		{"baud twice", "baud 9600\nbaud 9600", "multiply", 6},
 		{"baud bad", "baud 1234", "invalid baudrate", 5},
 		{"bcast missing iface", "bcast eth7", "does not exist", 5},
-		{"bcast no broadcast", "bcast nobrd", "does not exist", 5},
+		{"bcast no broadcast flag", "bcast nobrd", "", 0},
+		{"bcast no address", "bcast noaddr", "has no IPv4 address", 5},
+		{"mcast6 hops 5", "mcast6 eth0 ff02::1 694 5 0", "bad hops [5]", 5},
+		{"mcast6 hops 300", "mcast6 eth0 ff02::1 694 300 0", "bad hops [44]", 5},
+		{"mcast6 v4 group", "mcast6 eth0 239.0.0.1 694 1 0", "bad addr", 5},
+		{"stonith_host too few params", "stonith_host * external/ipmi alpha 10.0.0.1 user pass", "Invalid Stonith configuration parameter", 5},
 		{"udp alias", "udp eth1", "", 0},
 		{"ucast", "ucast eth0 beta extra", "", 0},
 		{"ucast no peer", "ucast eth0", "missing target", 5},
@@ -92,6 +98,23 @@ func TestDirectiveRules(t *testing.T) {
 		{"ucast6 loopback", "ucast6 eth0 ::1", "bad addr", 5},
 		{"serial missing", "serial /dev/nonexist", "Nonexistent serial port", 5},
 		{"serial ok", "serial /dev/ttyS0", "", 0},
+		{"serial not a tty", "serial /dev/null", "cannot be used", 5},
+		{"coreroot relative", "coreroot cores", "Invalid core directory", 5},
+		{"coreroot missing dir", "coreroot /nonexistent", "", 0},
+		{"keepalive two dots", "keepalive 1..5", "", 0},
+		{"ping short ip", "ping 127.1", "", 0},
+		{"ucast hex", "ucast eth0 0x7f000001", "cannot resolve", 5},
+		{"ucast three parts", "ucast eth0 198.51.100", "", 0},
+		{"mcast6 global group", "mcast6 eth0 ff0e::1:4 694 1 0", "bad addr", 5},
+		{"mcast6 realm scope", "mcast6 eth0 ff03::1:4 694 1 0", "bad addr", 5},
+		{"mcast6 site scope", "mcast6 eth0 ff05::1:4 694 1 0", "", 0},
+		{"mcast6 transient org scope", "mcast6 eth0 ff18::1:4 694 1 0", "", 0},
+		{"ucast6 mapped", "ucast6 eth0 ::ffff:198.51.100.2", "", 0},
+		{"ucast6 zone", "ucast6 eth0 fe80::2%eth0", "", 0},
+		{"ucast6 unspecified", "ucast6 eth0 ::", "bad addr", 5},
+		{"ucast6 multicast", "ucast6 eth0 ff02::1", "bad addr", 5},
+		{"ping6 loopback", "ping6 ::1", "", 0},
+		{"respawn directory", "respawn hacluster /tmp", "", 0},
 		{"ping ok", "ping 10.0.0.1,10.0.0.2", "", 0},
 		{"ping unresolvable", "ping gateway", "unknown ping host", 5},
 		{"ping6 v4", "ping6 10.0.0.1", "IPv6", 5},
@@ -136,7 +159,8 @@ func TestDirectiveRules(t *testing.T) {
 		{"respawn uid", "respawn 0 /bin/true", "Invalid uid [0]", 5},
 		{"respawn relative", "respawn hacluster bin/true", "not full pathname", 5},
 		{"respawn missing", "respawn hacluster /usr/lib/heartbeat/ipfail", "is not executable", 5},
-		{"respawn not exec", "respawn hacluster /etc/hostname", "", 0},
+		{"respawn not exec", "respawn hacluster /etc/passwd", "is not executable", 5},
+		{"ucast missing iface", "ucast eth9 192.0.2.2", "does not exist", 5},
 		{"respawn empty", "respawn", "Invalid uid []", 5},
 		{"failfast", "failfast hacluster /bin/true", "", 0},
 		{"apiauth empty", "apiauth", "Invalid apiauth directive", 5},
@@ -147,6 +171,8 @@ func TestDirectiveRules(t *testing.T) {
 		{"apiauth unknown group", "apiauth foo gid=nosuch", "Invalid group name", 5},
 		{"apiauth dup", "apiauth foo uid=root\napiauth foo uid=root", "Duplicate apiauth", 6},
 		{"env no =", "env FOO", "", 0},
+		{"env empty name", "env =", "invalid nvpair", 5},
+		{"apiauth two uid lists", "apiauth foo uid=root uid=hacluster", "Duplicate uid list", 5},
 		{"crm on", "crm on", "Failed to add pacemaker client child \"cib\"", 5},
 		{"crm ccm-only", "crm ccm-only", "", 0},
 		{"pacemaker OFF", "pacemaker OFF", "", 0},
@@ -216,9 +242,16 @@ func TestTypedValuesAndRawParams(t *testing.T) {
 	for name, want := range map[string]string{
 		"keepalive": "500ms", "deadtime": "5", "warntime": "2500ms", "initdead": "12000ms",
 		"cluster": "second", "udpport": "800", "auto_failback": "off", "hopfudge": "1", "memreserve": "6500",
+		// Checked with cl_status hbparameter on the real daemon.
+		"deadping": "5000ms", "debug": "0", "crm": "false", "pacemaker": "false", "max_rexmit_delay": "250",
 	} {
 		if got, _ := cfg.Param(name); got != want {
 			t.Errorf("Param(%s) = %q, want %q", name, got, want)
+		}
+	}
+	for _, absent := range []string{"node", "bcast", "coreroot", "debugfile", "nice_failback", "use_apphbd", "env"} {
+		if v, ok := cfg.Param(absent); ok {
+			t.Errorf("Param(%s) = %q; 3.0.6 does not record it", absent, v)
 		}
 	}
 	if cfg.Params["keepalive"].Line != 3 || cfg.Params["hopfudge"].Line != 0 {
@@ -380,5 +413,50 @@ func TestEveryDirectiveKnown(t *testing.T) {
 	}
 	if len(Directives()) != len(directives) {
 		t.Error("Directives() incomplete")
+	}
+}
+
+// TestParamsAsRealDaemon: the values `cl_status hbparameter -p NAME`
+// printed on the real 3.0.6 daemon for this ha.cf (lab run).
+func TestParamsAsRealDaemon(t *testing.T) {
+	cfg, probs := parse(t, "logfile /var/log/ha-log\nlogfacility none\nuse_logd no\nkeepalive 500ms\n"+
+		"deadtime 7\nbcast eth0\nauto_failback on\ncluster a,b\nnode alpha\n")
+	if probs.Err() != nil {
+		t.Fatal(probs.Err())
+	}
+	for name, want := range map[string]string{
+		"keepalive": "500ms", "deadtime": "7", "warntime": "3500ms", "initdead": "14000ms", "deadping": "7000ms",
+		"udpport": "694", "cluster": "b", "hopfudge": "1", "auto_failback": "on", "baud": "19200", "debug": "0",
+		"pacemaker": "false", "crm": "false", "logfacility": "none", "logfile": "/var/log/ha-log", "use_logd": "no",
+		"conn_logd_time": "60", "memreserve": "6500", "max_rexmit_delay": "250", "realtime": "true",
+		"compression": "zlib", "autojoin": "none", "uuidfrom": "file", "msgfmt": "classic",
+		"traditional_compression": "no", "log_badpack": "true", "record_config_changes": "on",
+	} {
+		if got, ok := cfg.Param(name); !ok || got != want {
+			t.Errorf("Param(%s) = %q, %v; real daemon %q", name, got, ok, want)
+		}
+	}
+	for _, name := range []string{"node", "bcast", "nice_failback", "debugfile", "coreroot", "watchdog", "rtprio",
+		"apiauth", "respawn", "env", "use_apphbd", "crm_daemon_dir"} {
+		if got, ok := cfg.Param(name); ok {
+			t.Errorf("Param(%s) = %q; the real daemon has no value", name, got)
+		}
+	}
+}
+
+func TestLongLinesSplitLikeFgets(t *testing.T) {
+	x := func(n int) string { return strings.Repeat("x", n) }
+	for _, tc := range []struct {
+		line string
+		ok   bool
+	}{
+		{"cluster " + x(maxLine-8), true},                 // 5119 characters + newline
+		{"cluster " + x(maxLine-8+1), false},              // the 5120th character starts a new "line": x
+		{"cluster " + x(maxLine-8) + "keepalive 2", true}, // the second piece is a valid directive
+	} {
+		_, probs := parse(t, base+tc.line+"\n")
+		if (probs.Err() == nil) != tc.ok {
+			t.Errorf("line of %d: ok=%v, want %v: %v", len(tc.line), probs.Err() == nil, tc.ok, probs.Err())
+		}
 	}
 }

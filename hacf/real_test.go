@@ -19,15 +19,20 @@ func labEnv(haCf string) *FakeEnv {
 		Users:  map[string]bool{"root": true, "hacluster": true, "nobody": true},
 		Groups: map[string]bool{"root": true, "haclient": true},
 		Files: map[string]bool{
-			"/bin/true": true, "/tmp": true, "/etc/hostname": false, "/dev/null": false,
+			"/bin/true": true, "/tmp": true, "/dev/null": false, "/dev/tty": false, "/etc/passwd": false,
+			// The lab host's /etc/hostname has mode 755.
+			"/etc/hostname":              true,
 			"/usr/libexec/heartbeat/ccm": true, "/usr/libexec/heartbeat/ipfail": true,
 		},
 		StonithTypes: map[string][]string{
 			"null": {"hostlist"}, "ssh": {"hostlist"}, "external/ssh": {"hostlist"},
-			"rps10": {"serial_to_targets"}, "ibmhmc": {"ipaddr"}, "suicide": nil,
+			"rps10": {"serial_to_targets"}, "ibmhmc": {"ipaddr"}, "suicide": nil, "meatware": {"hostlist"},
+			"external/ipmi": {"hostname", "ipaddr", "userid", "passwd", "interface"}, "baytech": {"ipaddr", "login", "password"},
 		},
 		Compress: map[string]bool{"zlib": true, "bz2": true},
+		Contents: map[string]string{"/etc/hostname": "alpha\n", "/tmp/hx/three.txt": "a b c\n"},
 	}
+	env.Files["/tmp/hx/three.txt"] = false
 	for _, l := range strings.Split(haCf, "\n") {
 		l, _, _ = strings.Cut(l, "#")
 		f := strings.Fields(strings.TrimRight(l, "\r"))

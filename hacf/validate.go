@@ -18,9 +18,9 @@ func Validate(c *Config, nodeName string) problem.List {
 	line := func(name string) int { return c.Params[name].Line }
 
 	if len(c.Media) == 0 && len(c.PingNodes) == 0 {
-		l.Errorf(f, 0, "", "add a bcast, ucast, mcast or serial line", "No heartbeat media defined")
+		l.Errorf(f, 0, "media", "add a bcast, ucast, mcast or serial line", "No heartbeat media defined")
 	} else if len(c.Media) == 0 {
-		l.Warnf(f, 0, "", "add a bcast, ucast, mcast or serial line to reach the other nodes",
+		l.Warnf(f, 0, "media", "add a bcast, ucast, mcast or serial line to reach the other nodes",
 			"only ping nodes are configured: no link to the other cluster nodes")
 	}
 	if len(c.Nodes) == 0 && c.Autojoin != "any" {
@@ -80,6 +80,9 @@ func Validate(c *Config, nodeName string) problem.List {
 	case c.UseLogd:
 		l.Warnf(f, logdLine, "use_logd", "drop logfile/debugfile/logfacility when logging through ha_logd",
 			"logd is enabled but logfile/debugfile/logfacility is still configured")
+	default:
+		l.Warnf(f, logdLine, "use_logd", "set use_logd yes and configure ha_logd (/etc/logd.cf)",
+			"logging daemon is disabled; enabling it is recommended")
 	}
 
 	if c.ManagesResources() && c.Autojoin != "none" {

@@ -1,33 +1,29 @@
 package hacf
 
 import (
+	"math"
 	"strconv"
 	"strings"
 )
 
 // ParseMsec converts a time value the way cluster-glue's cl_get_msec does:
-// a decimal number (optionally fractional), optional blanks, then an
-// optional unit. No unit means seconds; a unit starting with "ms" (any case)
+// a number made of digits and dots, optional blanks, then an optional unit. No unit means seconds; a unit starting with "ms" (any case)
 // means milliseconds and one starting with "us" microseconds; anything else
 // is invalid. The result is rounded to the nearest millisecond. ok is false
-// for an invalid value.
+// for an invalid value or one beyond the range of a C long.
 func ParseMsec(s string) (ms int64, ok bool) {
-	s = strings.TrimLeft(s, " \t")
+	s = strings.TrimLeft(s, " \t\n\r\f\v")
+	// The number is the longest run of digits and dots ("1..5" and "1.5.5"
+	// are accepted, as by atof, which then reads 1 and 1.5).
 	i := 0
-	for i < len(s) && isDigit(s[i]) {
+	for i < len(s) && (isDigit(s[i]) || s[i] == '.') {
 		i++
 	}
-	if i < len(s) && s[i] == '.' {
-		i++
-		for i < len(s) && isDigit(s[i]) {
-			i++
-		}
-	}
-	num := s[:i]
-	if num == "" {
+	if i == 0 {
 		return 0, false
 	}
-	unit := strings.TrimLeft(s[i:], " \t")
+	num := s[:i]
+	unit := strings.TrimLeft(s[i:], " \t\n\r\f\v")
 	mult, div := 1000.0, 1.0
 	switch {
 	case unit == "":
@@ -38,15 +34,33 @@ func ParseMsec(s string) (ms int64, ok bool) {
 	default:
 		return 0, false
 	}
-	var v float64
-	if num != "." {
-		f, err := strconv.ParseFloat(strings.TrimSuffix(num, "."), 64)
-		if err != nil {
-			return 0, false
-		}
-		v = f
+	v := atof(num)*mult/div + 0.5
+	if v >= math.MaxInt64 {
+		// C's (long) conversion yields a negative number here, which every
+		// time directive rejects.
+		return 0, false
 	}
-	return int64(v*mult/div + 0.5), true
+	return int64(v), true
+}
+
+// atof reads the longest prefix of s (digits and dots) that is a decimal
+// number, like C atof; no number gives 0.
+func atof(s string) float64 {
+	end, dot := 0, false
+	for end < len(s) {
+		if s[end] == '.' {
+			if dot {
+				break
+			}
+			dot = true
+		}
+		end++
+	}
+	f, err := strconv.ParseFloat(strings.TrimSuffix(s[:end], "."), 64)
+	if err != nil {
+		return 0
+	}
+	return f
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
@@ -63,9 +77,10 @@ func ParseBool(s string) (v, ok bool) {
 	return false, false
 }
 
-// Atoi behaves like C atoi: optional blanks and sign, then the leading
-// digits; trailing junk is ignored and no digits give 0. Values beyond the
-// C int range wrap like a 32-bit int.
+// Atoi behaves like glibc atoi, i.e. (int)strtol(s, NULL, 10): optional
+// blanks and sign, then the leading digits; trailing junk is ignored and no
+// digits give 0. strtol saturates at the 64-bit long range and the cast to
+// int keeps the low 32 bits.
 func Atoi(s string) int {
 	s = strings.TrimLeft(s, " \t\n\v\f\r")
 	neg := false
@@ -73,15 +88,26 @@ func Atoi(s string) int {
 		neg = s[0] == '-'
 		s = s[1:]
 	}
-	var n int64
+	var n uint64
+	over := false
 	for i := 0; i < len(s) && isDigit(s[i]); i++ {
-		n = n*10 + int64(s[i]-'0')
-		if n > 1<<40 { // keep going without overflow; result is wrapped below
-			n %= 1 << 32
+		d := uint64(s[i] - '0')
+		if n > (math.MaxUint64-d)/10 {
+			over = true
+			break
 		}
+		n = n*10 + d
 	}
-	if neg {
-		n = -n
+	var l int64
+	switch {
+	case !neg && (over || n > math.MaxInt64):
+		l = math.MaxInt64
+	case neg && (over || n > 1<<63):
+		l = math.MinInt64
+	case neg:
+		l = -int64(n)
+	default:
+		l = int64(n)
 	}
-	return int(int32(n))
+	return int(int32(l))
 }

@@ -13,7 +13,7 @@ func TestParseMsec(t *testing.T) {
 		{"10", 10000, true}, {".5", 500, true}, {"1.", 1000, true}, {".", 0, true},
 		{"0.0001", 0, true}, {"1 ms", 1, true},
 		{"2s", 0, false}, {"1min", 0, false}, {"ms", 0, false}, {"+1", 0, false},
-		{"-1", 0, false}, {"", 0, false}, {"1.5.3", 0, false}, {"abc", 0, false}, {"1m", 0, false},
+		{"-1", 0, false}, {"", 0, false}, {"1.5.3", 1500, true}, {"1..5", 1000, true}, {"..5", 0, true}, {"abc", 0, false}, {"1m", 0, false},
 	} {
 		ms, ok := ParseMsec(tc.in)
 		if ok != tc.ok || (ok && ms != tc.ms) {
@@ -43,6 +43,8 @@ func TestParseBool(t *testing.T) {
 func TestAtoi(t *testing.T) {
 	for in, want := range map[string]int{
 		"694": 694, "694x": 694, "x": 0, "": 0, "-1": -1, "+7": 7, "  12": 12, "4294967297": 1, "1e3": 1,
+		"99999999999999999999": -1, "-99999999999999999999": 0, "9223372036854775808": -1, "-9223372036854775808": 0,
+		"4294967295": -1, "2147483648": -2147483648,
 	} {
 		if got := Atoi(in); got != want {
 			t.Errorf("Atoi(%q) = %d, want %d", in, got, want)
@@ -76,4 +78,43 @@ func TestCutLine(t *testing.T) {
 	if got := fields("eth0,x 1"); len(got) != 2 || got[0] != "eth0,x" {
 		t.Errorf("fields = %q", got)
 	}
+}
+
+// FuzzParseMsec: never panics; a valid value is never negative, starts
+// with a digit or dot, and adding "ms" to a unit-less value divides it by
+// 1000 (up to rounding).
+func FuzzParseMsec(f *testing.F) {
+	for _, s := range []string{"2", "0.5", "1500ms", "1..5", "2s", "900000usec", ".", "1e3", "99999999999999999999"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		ms, ok := ParseMsec(s)
+		if !ok {
+			return
+		}
+		if ms < 0 {
+			t.Fatalf("ParseMsec(%q) = %d", s, ms)
+		}
+		if len(s) > 0 && !isDigit(s[0]) && s[0] != '.' && s[0] != ' ' && s[0] != '\t' && s[0] != '\n' && s[0] != '\r' && s[0] != '\f' && s[0] != '\v' {
+			t.Fatalf("ParseMsec(%q) accepted a value not starting with a number", s)
+		}
+	})
+}
+
+// FuzzInetAton: never panics; an accepted address printed in dotted form
+// parses back to itself.
+func FuzzInetAton(f *testing.F) {
+	for _, s := range []string{"127.1", "198.51.100", "0x7f.1", "0177.0.0.1", "3232235777", "1.2.3.4.5", "256.1.1.1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		ip, ok := inetAton(s)
+		if !ok {
+			return
+		}
+		back, ok2 := inetAton(ip.String())
+		if ip.To4() == nil || !ok2 || !back.Equal(ip) {
+			t.Fatalf("inetAton(%q) = %v, round trip %v %v", s, ip, back, ok2)
+		}
+	})
 }

@@ -1,6 +1,7 @@
 package hacf
 
 import (
+	"fmt"
 	"strings"
 )
 
@@ -20,8 +21,12 @@ func (p *parser) stonith(ln rawLine, rest string) {
 	if len(f) > 1 {
 		file = f[1]
 	}
-	if file == "" || !p.env.Exists(file) {
-		p.errorf(ln, "name a readable file holding the device parameters", "Invalid Stonith config file [%s]", file)
+	names, _ := p.env.StonithParams(f[0])
+	// The file holds the parameters positionally, as stonith -F reads them.
+	b, err := p.env.ReadFile(file)
+	if file == "" || err != nil || !stonithParamsOK(f[0], names, string(b)) {
+		hint := "name a readable file holding the device parameters: " + strings.Join(names, " ")
+		p.errorf(ln, hint, "Invalid Stonith config file [%s]", file)
 		return
 	}
 	p.cfg.Stonith = &Stonith{Type: f[0], ConfigFile: file, Line: ln.num}
@@ -87,7 +92,7 @@ func (p *parser) respawn(ln rawLine, rest string)  { p.child(ln, rest, false) }
 func (p *parser) failfast(ln rawLine, rest string) { p.child(ln, rest, true) }
 
 // child: `respawn USER /path [args]`. 3.0.6 looks the user up by name and
-// requires the program to exist when ha.cf is read.
+// requires the program to be executable when ha.cf is read.
 func (p *parser) child(ln rawLine, rest string, failfast bool) {
 	f := fields(rest)
 	user := ""
@@ -106,12 +111,13 @@ func (p *parser) child(ln rawLine, rest string, failfast bool) {
 		p.errorf(ln, "give the program's absolute path", "Client child command [%s] is not full pathname", cmd)
 		return
 	}
-	if !p.env.Exists(cmd) {
-		p.errorf(ln, childHint(cmd), "Client child command [%s] is not executable", cmd)
-		return
-	}
 	if !p.env.Executable(cmd) {
-		p.warnf(ln, "chmod +x the program", "%s is not an executable file; it will fail when started", cmd)
+		hint := childHint(cmd)
+		if p.env.Exists(cmd) {
+			hint = "chmod +x " + cmd
+		}
+		p.errorf(ln, hint, "Client child command [%s] is not executable", cmd)
+		return
 	}
 	p.cfg.Children = append(p.cfg.Children, Child{User: user, Command: cmd, Args: f[2:], FailFast: failfast, Line: ln.num})
 }
@@ -124,6 +130,9 @@ func childHint(cmd string) string {
 	return "install the program or fix the path"
 }
 
+// maxClientName is the longest API client name 3.0.6 accepts.
+const maxClientName = 31
+
 // apiauth: `apiauth CLIENT [uid=u1,u2] [gid=g1,g2]`, one line per client.
 func (p *parser) apiauth(ln rawLine, rest string) {
 	const hint = "write apiauth CLIENT uid=user[,user...] and/or gid=group[,group...]"
@@ -133,6 +142,10 @@ func (p *parser) apiauth(ln rawLine, rest string) {
 		return
 	}
 	client := f[0]
+	if len(client) > maxClientName {
+		p.errorf(ln, fmt.Sprintf("API client names are at most %d characters", maxClientName), "client name [%s] too long", client)
+		return
+	}
 	if first, dup := p.apiClients[client]; dup {
 		p.errorf(ln, "keep one apiauth line per client (first on line "+itoa(first)+")", "Duplicate apiauth directive for API client %s", client)
 		return
@@ -142,7 +155,15 @@ func (p *parser) apiauth(ln rawLine, rest string) {
 		p.errorf(ln, hint, "Missing uid or gid in apiauth")
 		return
 	}
+	seen := map[string]bool{}
 	for _, t := range f[1:] {
+		if k := t[:min(len(t), 4)]; k == "uid=" || k == "gid=" {
+			if seen[k] {
+				p.errorf(ln, "give one uid= and one gid= list, comma-separated", "Duplicate %s list in apiauth", k[:3])
+				return
+			}
+			seen[k] = true
+		}
 		switch {
 		case strings.HasPrefix(t, "uid="):
 			for _, u := range splitList(t[4:]) {

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"os"
 	"path/filepath"
 
 	"hbgo/authkeys"
@@ -51,10 +52,7 @@ func Load(dir, nodeName string, env hacf.Env) (*Loaded, problem.List) {
 
 	hrPath := filepath.Join(dir, HaresourcesName)
 	if !cf.ManagesResources() {
-		if env == nil {
-			env = &hacf.OSEnv{}
-		}
-		if env.Exists(hrPath) {
+		if _, err := os.Stat(hrPath); err == nil {
 			probs.Warnf(hrPath, 0, "", "remove it, or turn pacemaker off to use it",
 				"file exists but is not used because pacemaker is enabled")
 		}

@@ -1,0 +1,285 @@
+package configcheck
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"hbgo/internal/testenv"
+)
+
+// minCases is the least number of recorded cases the suite must hold; it
+// guards against a glob or generator mistake silently emptying the suite.
+const minCases = 90
+
+// runTimeout bounds one run of run-ours.sh (namespace set-up + check).
+const runTimeout = 20 * time.Second
+
+// recordedCase is one directory of testdata/cases.
+type recordedCase struct {
+	name    string
+	dir     string
+	verdict Verdict
+}
+
+func loadCases(t *testing.T) []recordedCase {
+	t.Helper()
+	dirs, err := filepath.Glob(filepath.Join("testdata", "cases", "*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases []recordedCase
+	for _, d := range dirs {
+		if fi, err := os.Stat(d); err != nil || !fi.IsDir() {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(d, "verdict"))
+		if err != nil {
+			t.Fatalf("case %s has no recorded verdict (run record.sh): %v", d, err)
+		}
+		v, err := ParseVerdict(string(b))
+		if err != nil {
+			t.Fatalf("case %s: %v", d, err)
+		}
+		cases = append(cases, recordedCase{name: filepath.Base(d), dir: d, verdict: v})
+	}
+	if len(cases) < minCases {
+		t.Fatalf("only %d recorded cases under testdata/cases, want at least %d", len(cases), minCases)
+	}
+	return cases
+}
+
+// TestCasesWellFormed checks the recorded cases themselves: every case has
+// its inputs, a host, a parseable verdict and the real daemon's log, and an
+// optional mode file holds an octal mode.
+func TestCasesWellFormed(t *testing.T) {
+	accepted, rejected := 0, 0
+	for _, c := range loadCases(t) {
+		for _, f := range []string{"ha.cf", "host", "real.log"} {
+			if _, err := os.Stat(filepath.Join(c.dir, f)); err != nil {
+				t.Errorf("case %s: %v", c.name, err)
+			}
+		}
+		if _, err := os.Stat(filepath.Join(c.dir, "authkeys")); err != nil && !strings.Contains(c.name, "authkeys-missing") {
+			t.Errorf("case %s: %v", c.name, err)
+		}
+		if host, _ := os.ReadFile(filepath.Join(c.dir, "host")); strings.TrimSpace(string(host)) == "" {
+			t.Errorf("case %s: empty host file", c.name)
+		}
+		if b, err := os.ReadFile(filepath.Join(c.dir, "mode")); err == nil {
+			if _, err := strconv.ParseUint(strings.TrimSpace(string(b)), 8, 12); err != nil {
+				t.Errorf("case %s: mode file: %v", c.name, err)
+			}
+		}
+		if c.verdict.Accepted {
+			accepted++
+		} else {
+			rejected++
+		}
+	}
+	// A suite of only one kind of verdict could not tell a checker that always
+	// says yes (or always no) from a correct one.
+	if accepted < 20 || rejected < 20 {
+		t.Errorf("unbalanced suite: %d accepted, %d rejected", accepted, rejected)
+	}
+}
+
+// runOurs runs run-ours.sh on caseDir with our binary and returns the
+// combined output and exit status.
+func runOurs(t *testing.T, caseDir, bin string) (string, int) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
+	defer cancel()
+	script, err := filepath.Abs("run-ours.sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	cmd := exec.CommandContext(ctx, script, caseDir, bin)
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err = cmd.Run()
+	var ee *exec.ExitError
+	switch {
+	case err == nil:
+		return out.String(), 0
+	case ctx.Err() != nil:
+		t.Fatalf("run-ours.sh %s timed out after %v; output:\n%s", caseDir, runTimeout, out.String())
+	case errors.As(err, &ee) && ee.ExitCode() >= 0:
+		if ee.ExitCode() == 2 && strings.Contains(out.String(), "run-ours.sh:") {
+			t.Fatalf("run-ours.sh set-up failed:\n%s", out.String())
+		}
+		return out.String(), ee.ExitCode()
+	default:
+		t.Fatalf("run-ours.sh %s: %v; output:\n%s", caseDir, err, out.String())
+	}
+	return "", -1
+}
+
+func ourBinary(t *testing.T) string {
+	t.Helper()
+	testenv.RequireRoot(t)
+	testenv.RequireProgram(t, "ip")
+	return testenv.Bin(t, "heartbeat")
+}
+
+// TestAgreesWithRealDaemon runs our `heartbeat --check` on every recorded
+// case and compares accept/refuse with the real 3.0.6 verdict.
+func TestAgreesWithRealDaemon(t *testing.T) {
+	cases := loadCases(t)
+	bin := ourBinary(t)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			dir, err := filepath.Abs(c.dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, rc := runOurs(t, dir, bin)
+			if ok, reason := c.verdict.Agrees(rc); !ok {
+				realLog, _ := os.ReadFile(filepath.Join(c.dir, "real.log"))
+				t.Errorf("%s\nreal verdict: %v\nreal daemon's log:\n%s\nour output (exit %d):\n%s",
+					reason, c.verdict, indent(string(realLog)), rc, indent(out))
+			}
+		})
+	}
+}
+
+// TestCorpusAgreesWithRealDaemon does the same for the public corpus setups
+// (ha.cf with the authkeys and haresources of the same repository), whose
+// real verdicts record.sh --corpus stored in testdata/corpus-verdicts.txt.
+func TestCorpusAgreesWithRealDaemon(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("testdata", "corpus-verdicts.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	setups, err := ParseCorpusVerdicts(string(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(setups) == 0 {
+		t.Fatal("corpus-verdicts.txt lists no setups")
+	}
+	pub := filepath.Join(testenv.SharedDir(t), "corpus", "public")
+	bin := ourBinary(t)
+	for _, s := range setups {
+		t.Run(strings.TrimSuffix(s.HaCf, ".ha.cf"), func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			copyFile(t, filepath.Join(pub, s.HaCf), filepath.Join(dir, "ha.cf"))
+			if s.Authkeys != "" {
+				copyFile(t, filepath.Join(pub, s.Authkeys), filepath.Join(dir, "authkeys"))
+			} else {
+				// What hb-real-check.sh supplies when a setup has no authkeys.
+				writeFile(t, filepath.Join(dir, "authkeys"), "auth 1\n1 sha1 x\n")
+			}
+			if s.Haresources != "" {
+				copyFile(t, filepath.Join(pub, s.Haresources), filepath.Join(dir, "haresources"))
+			}
+			writeFile(t, filepath.Join(dir, "host"), s.Host+"\n")
+			out, rc := runOurs(t, dir, bin)
+			if ok, reason := s.Verdict.Agrees(rc); !ok {
+				t.Errorf("%s\nreal verdict: %v\nour output (exit %d):\n%s", reason, s.Verdict, rc, indent(out))
+			}
+		})
+	}
+}
+
+// TestRunOursHarness checks run-ours.sh itself with a stand-in checker that
+// reports what it was given and exits with the status the case asks for.
+func TestRunOursHarness(t *testing.T) {
+	testenv.RequireRoot(t)
+	testenv.RequireProgram(t, "ip")
+	fake, err := filepath.Abs(filepath.Join("testdata", "fake-check.sh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "ha.cf"),
+		"# fake-rc 6\nbcast eth0,eth1 # comment eth9\r\nucast eth2 198.51.100.2\n"+
+			"mcast hbnosuchiface0123 239.0.0.1 694 1 0\nnode alpha\n")
+	writeFile(t, filepath.Join(dir, "authkeys"), "auth 1\n1 sha1 x\n")
+	writeFile(t, filepath.Join(dir, "mode"), "0400\n")
+	writeFile(t, filepath.Join(dir, "host"), "Alpha\n")
+
+	out, rc := runOurs(t, dir, fake)
+	if rc != 6 {
+		t.Errorf("exit status %d, want the checker's 6; output:\n%s", rc, out)
+	}
+	for _, want := range []string{
+		"args=--check --config-dir ",
+		"node-name=Alpha",
+		"authkeys-mode=400",
+		"haresources=absent",
+		"if=eth0 ", "if=eth1 ", "if=eth2 ",
+		"brd 198.51.100.",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	for _, unwanted := range []string{"if=eth9 ", "if=hbnosuchiface0123 "} {
+		if strings.Contains(out, unwanted) {
+			t.Errorf("output has %q:\n%s", unwanted, out)
+		}
+	}
+	ns := lineValue(out, "netns=")
+	if !strings.HasPrefix(ns, "hbcc-") {
+		t.Fatalf("checker did not run in an hbcc- namespace (netns=%q):\n%s", ns, out)
+	}
+	if _, err := os.Stat(filepath.Join("/run/netns", ns)); !os.IsNotExist(err) {
+		t.Errorf("namespace %s still exists after run-ours.sh (stat: %v)", ns, err)
+	}
+
+	// Accepting checker, haresources present, default mode.
+	writeFile(t, filepath.Join(dir, "ha.cf"), "# fake-rc 0\nbcast eth0\nnode alpha\n")
+	writeFile(t, filepath.Join(dir, "haresources"), "alpha 198.51.100.10\n")
+	if err := os.Remove(filepath.Join(dir, "mode")); err != nil {
+		t.Fatal(err)
+	}
+	out, rc = runOurs(t, dir, fake)
+	if rc != 0 || !strings.Contains(out, "authkeys-mode=600") || !strings.Contains(out, "haresources=present") {
+		t.Errorf("exit %d, output:\n%s", rc, out)
+	}
+}
+
+func lineValue(out, prefix string) string {
+	for _, l := range strings.Split(out, "\n") {
+		if v, ok := strings.CutPrefix(l, prefix); ok {
+			return strings.TrimSpace(v)
+		}
+	}
+	return ""
+}
+
+func indent(s string) string {
+	s = strings.TrimRight(s, "\n")
+	if s == "" {
+		return "    (nothing)"
+	}
+	return "    " + strings.ReplaceAll(s, "\n", "\n    ")
+}
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	b, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func writeFile(t *testing.T, path, text string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
