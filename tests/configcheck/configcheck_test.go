@@ -229,6 +229,10 @@ func TestRunOursHarness(t *testing.T) {
 			t.Errorf("output has %q:\n%s", unwanted, out)
 		}
 	}
+	// Relative paths in a case must not resolve inside the repository.
+	if cwd := lineValue(out, "cwd="); !strings.HasPrefix(cwd, os.TempDir()) {
+		t.Errorf("checker ran in %q, want a scratch directory under %s", cwd, os.TempDir())
+	}
 	ns := lineValue(out, "netns=")
 	if !strings.HasPrefix(ns, "hbcc-") {
 		t.Fatalf("checker did not run in an hbcc- namespace (netns=%q):\n%s", ns, out)
