@@ -3142,4 +3142,34 @@ media 617 ucast-target-zero 'ucast eth0 0.0.0.0'
 media 618 ucast-target-loopback 'ucast eth0 127.0.0.1'
 media 619 ucast-target-own-network-broadcast 'ucast eth0 198.51.100.255'
 
+########################################################################
+# 620-639 repeated directives and stonith plugin parameters
+two() { # two NNN slug "line 1" "line 2": @BASE@ plus both lines
+  mk "$1-$2" <<EOF
+--- ha.cf
+@BASE@
+$3
+$4
+EOF
+}
+two 620 logfacility-twice 'logfacility daemon' 'logfacility local0'
+two 621 logfile-twice 'logfile /var/log/a' 'logfile /var/log/b'
+two 622 hbgenmethod-twice 'hbgenmethod time' 'hbgenmethod file'
+two 623 uuidfrom-twice 'uuidfrom nodename' 'uuidfrom file'
+two 624 compression-twice 'compression bz2' 'compression zlib'
+two 625 autojoin-twice-ending-none 'autojoin any' 'autojoin none'
+two 626 msgfmt-twice 'msgfmt netstring' 'msgfmt classic'
+two 627 stonith-twice 'stonith null /etc/ha.d/harc' 'stonith null /etc/ha.d/harc'
+two 628 respawn-same-line-twice 'respawn hacluster /usr/libexec/heartbeat/ipfail' 'respawn hacluster /usr/libexec/heartbeat/ipfail'
+two 629 apiauth-identical-twice 'apiauth myclient uid=root' 'apiauth myclient uid=root'
+two 630 apiauth-repeated-key 'apiauth myclient uid=root uid=hacluster' 'keepalive 1'
+two 631 env-comma-pairs 'env A=1,B=2' 'env C=3'
+two 632 stonith-host-meatware 'stonith_host * meatware alpha beta' 'keepalive 1'
+two 634 stonith-host-apcmaster-missing-params 'stonith_host * apcmaster 198.51.100.9' 'keepalive 1'
+two 635 stonith-host-external-ssh-hosts 'stonith_host * external/ssh alpha beta' 'keepalive 1'
+two 636 stonith-host-star-and-local 'stonith_host * null alpha' 'stonith_host alpha null beta'
+two 637 ping-group-twice-same-name 'ping_group g1 198.51.100.253' 'ping_group g1 198.51.100.254'
+two 638 warntime-twice-last-zero 'warntime 5' 'warntime 0'
+two 639 initdead-twice-last-small 'initdead 60' 'initdead 10'
+
 echo "cases written under $out"
