@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # gen-cases.sh - (re)write the input files of every case under testdata/cases/.
 #
-#   gen-cases.sh [SLUG-PATTERN]
+#   gen-cases.sh [SLUG-PATTERN]       (CASES_OUT=DIR writes elsewhere)
 #
 # Each case is one directory testdata/cases/NNN-slug/ holding ha.cf, authkeys,
 # haresources (unless the case is about a missing one), `host` (the node name
@@ -20,7 +20,7 @@
 # haresources section it is empty (an empty haresources is valid in 3.0.6).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-out=$here/testdata/cases
+out=${CASES_OUT:-$here/testdata/cases}
 only=${1:-}
 mkdir -p "$out"
 
