@@ -3172,4 +3172,74 @@ two 637 ping-group-twice-same-name 'ping_group g1 198.51.100.253' 'ping_group g1
 two 638 warntime-twice-last-zero 'warntime 5' 'warntime 0'
 two 639 initdead-twice-last-small 'initdead 60' 'initdead 10'
 
+########################################################################
+# 640-659 size limits: line buffers, node and media counts
+mk 640-ha-cf-70000-char-comment <<EOF
+--- ha.cf
+# $(head -c 70000 /dev/zero | tr '\0' 'x')
+@BASE@
+EOF
+
+mk 641-ha-cf-70000-char-comment-then-word <<EOF
+--- ha.cf
+# $(head -c 70000 /dev/zero | tr '\0' 'x') keepalive
+@BASE@
+EOF
+
+mk 642-authkeys-10000-char-key <<EOF
+--- ha.cf
+@BASE@
+--- authkeys
+auth 1
+1 sha1 $(head -c 10000 /dev/zero | tr '\0' 'k')
+EOF
+
+mk 643-haresources-20000-char-line <<EOF
+--- ha.cf
+@BASE@
+--- haresources
+alpha $(for i in $(seq 1 2000); do printf 'gamma%04d ' "$i"; done)
+EOF
+
+mk 644-nodes-99-plus-2-ping <<EOF
+--- ha.cf
+@BASE@
+node $(for i in $(seq 1 97); do printf 'n%d ' "$i"; done)
+ping 198.51.100.253 198.51.100.254
+EOF
+
+mk 645-ucast-70-lines <<EOF
+--- ha.cf
+@LOG@
+@AF@
+$(for i in $(seq 1 70); do printf 'ucast eth0 198.51.100.%d\n' "$i"; done)
+@NODES@
+EOF
+
+mk 646-ucast-interface-trailing-comma <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+ucast eth0, 198.51.100.2
+@NODES@
+EOF
+
+mk 647-nodes-100-exactly-one-line <<EOF
+--- ha.cf
+@LOG@
+@AF@
+@MEDIA@
+node alpha $(for i in $(seq 1 99); do printf 'n%d ' "$i"; done)
+EOF
+
+for n in 63 64 65; do
+  mk "$((585 + n))-ucast-$n-lines" <<EOF
+--- ha.cf
+@LOG@
+@AF@
+$(for i in $(seq 1 "$n"); do printf 'ucast eth0 198.51.100.%d\n' "$i"; done)
+@NODES@
+EOF
+done
+
 echo "cases written under $out"
