@@ -72,3 +72,22 @@ func ResourceSet(prog string, args []string, standby bool, stdout, stderr io.Wri
 func HALog(w io.Writer, now time.Time, msg string) {
 	fmt.Fprintf(w, "%s %s\n", now.Format("Jan _2 15:04:05"), msg)
 }
+
+// RequestMain is the whole of hb_standby (cmd "standby") and hb_takeover
+// (cmd "takeover"): validate the argument as the 3.0.6 script does, then
+// send the request to the daemon of --run-dir. It returns the exit code.
+func RequestMain(prog, cmd string, args []string, stdout, stderr io.Writer, send func(runDir, cmd, set string) error) int {
+	runDir, rest := SplitRunDir(args)
+	set, ok := ResourceSet(prog, rest, cmd == "standby", stdout, stderr)
+	if !ok {
+		return 1
+	}
+	if cmd == "standby" {
+		HALog(stderr, time.Now(), fmt.Sprintf("Going standby [%s].", set))
+	}
+	if err := send(runDir, cmd, set); err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
+		return 1
+	}
+	return 0
+}

@@ -168,3 +168,16 @@ func GetSnapshot(runDir string) (*Snapshot, error) {
 	}
 	return resp.Snapshot, nil
 }
+
+// Ask sends a standby or takeover request for set to the daemon of
+// runDir and returns the daemon's refusal as an error.
+func Ask(runDir, cmd, set string) error {
+	resp, err := Call(runDir, Request{Cmd: cmd, Arg: set}, 5*time.Second)
+	if err != nil {
+		return err
+	}
+	if resp.Error != "" {
+		return errors.New(resp.Error)
+	}
+	return nil
+}
