@@ -2,6 +2,8 @@ package admin
 
 import (
 	"bytes"
+	"errors"
+	"strings"
 	"testing"
 )
 
@@ -39,5 +41,28 @@ func TestResourceSetMatchesTheScripts(t *testing.T) {
 		if got != tc.want || ok != tc.ok || out.String() != tc.stdout || errb.String() != tc.stder {
 			t.Errorf("%q: got %q %v %q %q", tc.args, got, ok, out.String(), errb.String())
 		}
+	}
+}
+
+func TestRequestMainSendsTheValidatedSet(t *testing.T) {
+	var got []string
+	send := func(runDir, cmd, set string) error {
+		got = append(got, runDir+" "+cmd+" "+set)
+		return nil
+	}
+	var out, errb bytes.Buffer
+	if rc := RequestMain("hb_standby", "standby", []string{"--run-dir", "/r", "failback"}, &out, &errb, send); rc != 0 {
+		t.Fatalf("rc %d", rc)
+	}
+	if rc := RequestMain("hb_takeover", "takeover", []string{"bogus"}, &out, &errb, send); rc != 1 {
+		t.Fatalf("bogus accepted: rc %d", rc)
+	}
+	if len(got) != 1 || got[0] != "/r standby foreign" {
+		t.Fatalf("sent %q", got)
+	}
+	failing := func(string, string, string) error { return errors.New("heartbeat is not running") }
+	errb.Reset()
+	if rc := RequestMain("hb_takeover", "takeover", nil, &out, &errb, failing); rc != 1 || !strings.Contains(errb.String(), "not running") {
+		t.Fatalf("rc %d err %q", rc, errb.String())
 	}
 }
