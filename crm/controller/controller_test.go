@@ -313,7 +313,7 @@ func TestRestartedCoordinatorCatchesUpInstance(t *testing.T) {
 	}
 	high := s.nodes["n2"].m.Membership().Instance
 	s.kill("n1")
-	s.advance(200 * time.Millisecond, nil)
+	s.advance(200*time.Millisecond, nil)
 	s.start("n1") // restarts with instance 0 before the others noticed
 	s.waitStable(3*time.Second, nil)
 	if got := s.nodes["n1"].m.Membership().Instance; got <= high {

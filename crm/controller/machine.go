@@ -219,6 +219,13 @@ func (m *Machine) reconsider(now time.Time) []Action {
 	}
 	want := m.candidates(now)
 	if m.IsDC() && slices.Equal(m.mem.Members, want) {
+		if m.round != nil && !slices.Equal(m.round.members, want) {
+			// The change that started the round was undone: keep the
+			// membership we have and serve the requests that waited.
+			// (A round over the same members re-forms it on purpose.)
+			m.round = nil
+			out = append(out, m.drain(now)...)
+		}
 		return out
 	}
 	if m.round != nil && slices.Equal(m.round.members, want) {
@@ -464,7 +471,9 @@ func (m *Machine) Tick(now time.Time) []Action {
 		m.queue = slices.DeleteFunc(m.queue, func(q queued) bool { return q.from == m.self && q.reqid == p.reqid })
 		out = append(out, CommitDone{ReqID: p.reqid, Err: ErrRequestTimeout})
 	}
-	return append(out, m.reconsider(now)...)
+	out = append(out, m.reconsider(now)...)
+	// A round that ended without a new membership releases the queue.
+	return append(out, m.drain(now)...)
 }
 
 // Receive handles a controller message from a peer.

@@ -48,6 +48,7 @@ type simNode struct {
 	scheds    []Schedule
 	done      map[string]CommitDone
 	writes    int
+	startedAt time.Time
 }
 
 type delivery struct {
@@ -82,7 +83,15 @@ func (s *sim) logf(format string, args ...any) {
 
 func (s *sim) fail(format string, args ...any) {
 	s.t.Helper()
-	s.t.Fatalf("%s\n--- last trace lines ---\n%s", fmt.Sprintf(format, args...), strings.Join(s.trace, "\n"))
+	var st []string
+	for _, n := range s.names {
+		if nd := s.nodes[n]; nd.up {
+			m := nd.m
+			st = append(st, fmt.Sprintf("%s: mem %+v round %+v synced %v pull %q queue %d pending %d alive %v left %v probed %v probing %v",
+				n, m.mem, m.round, m.synced, m.pullFrom, len(m.queue), len(m.pending), m.aliveList(), m.leftOut, m.probed, m.probing))
+		}
+	}
+	s.t.Fatalf("%s\n--- last trace lines ---\n%s\n--- state ---\n%s", fmt.Sprintf(format, args...), strings.Join(s.trace, "\n"), strings.Join(st, "\n"))
 }
 
 func (s *sim) start(name string) {
@@ -93,6 +102,7 @@ func (s *sim) start(name string) {
 	n.gen++
 	n.up = true
 	n.view, n.lastHeard = map[string]int{}, map[string]time.Time{}
+	n.scheds, n.startedAt = nil, s.now
 	m, err := New(s.cfg(name), n.disk, s.now)
 	if err != nil {
 		s.t.Fatal(err)
@@ -143,6 +153,11 @@ func (s *sim) apply(n *simNode, acts []Action) {
 				s.fail("%s: encode %+v: %v", n.name, a.Msg, err)
 			}
 			w.Add(wire.FieldSrc, n.name)
+			switch a.Msg.Type {
+			case MsgJoinOffer, MsgJoinAck, MsgJoinNack, MsgJoinConfirm:
+			default:
+				s.logf("%s sends %s to %q inst %d req %s rc %s", n.name, a.Msg.Type, a.Msg.To, a.Msg.Instance, a.Msg.ReqID, a.Msg.RC)
+			}
 			for _, to := range s.names {
 				if to == n.name || (a.Msg.To != "" && a.Msg.To != to) || !s.reachable(n.name, to) {
 					continue
@@ -314,6 +329,16 @@ func (s *sim) stable(only func(c []string) bool) string {
 		if only != nil && !only(c) {
 			continue
 		}
+		// The heartbeat layer must have settled first: every node sees
+		// exactly its partition.
+		for _, n := range c {
+			for _, p := range s.names {
+				_, seen := s.nodes[n].view[p]
+				if p != n && seen != slices.Contains(c, p) {
+					return fmt.Sprintf("partition %v: heartbeat view of %s not settled (%s)", c, n, p)
+				}
+			}
+		}
 		var dcs []string
 		for _, n := range c {
 			if s.nodes[n].m.IsDC() {
@@ -325,6 +350,9 @@ func (s *sim) stable(only func(c []string) bool) string {
 			return fmt.Sprintf("partition %v: DCs %v, want %s", c, dcs, want)
 		}
 		dc := s.nodes[want]
+		if dc.m.round != nil || len(dc.m.queue) > 0 {
+			return fmt.Sprintf("partition %v: DC has a round or queued requests", c)
+		}
 		mem := dc.m.Membership()
 		if !slices.Equal(mem.Members, c) {
 			return fmt.Sprintf("partition %v: DC members %v", c, mem.Members)
