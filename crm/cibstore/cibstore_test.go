@@ -418,3 +418,21 @@ func TestSaveLoad(t *testing.T) {
 		t.Fatalf("garbage: %v", err)
 	}
 }
+
+func TestForDiskDropsStatus(t *testing.T) {
+	d := mustParse(t, sample)
+	f := d.ForDisk()
+	if f.Version() != d.Version() {
+		t.Fatal("version changed")
+	}
+	st := f.root.Child(SectionStatus, "")
+	if st == nil || len(st.Children) != 0 {
+		t.Fatal("status not emptied")
+	}
+	if len(d.root.Child(SectionStatus, "").Children) != 1 {
+		t.Fatal("original modified")
+	}
+	if !f.root.Child(SectionConfiguration, "").Equal(d.root.Child(SectionConfiguration, "")) {
+		t.Fatal("configuration changed")
+	}
+}

@@ -109,3 +109,17 @@ func (d *Doc) Equal(o *Doc) bool { return d.root.Equal(o.root) }
 // controller passes the policy engine's schema/semantic check here; nil
 // accepts everything.
 type Validator func(*Doc) error
+
+// ForDisk returns the copy to persist: the same document with an empty
+// <status> section. The status (node states, operation history) is live
+// data rebuilt after a restart by the DC's probes, never configuration,
+// as in Heartbeat 2.x; the version counters are kept.
+func (d *Doc) ForDisk() *Doc {
+	r := d.root.Clone()
+	for i, c := range r.Children {
+		if c.Name == SectionStatus {
+			r.Children[i] = &Node{Name: SectionStatus}
+		}
+	}
+	return &Doc{root: r}
+}
