@@ -345,3 +345,32 @@ func TestPingQuorumTieBreak(t *testing.T) {
 		t.Fatal("quorum not recomputed on ping up")
 	}
 }
+
+// TestResentRequestNotReapplied: the DC answers a request it already
+// applied from memory, so a resend cannot undo a later change.
+func TestResentRequestNotReapplied(t *testing.T) {
+	s := newSim(t, "n1", "n2", "n3")
+	startAll(s)
+	s.waitStable(3*time.Second, nil)
+	p, _ := cibstore.ParsePath("/cib/configuration/crm_config/nvpair[@id='x']")
+	set := func(v string) []cibstore.Op {
+		return []cibstore.Op{{Kind: cibstore.OpReplace, Path: p, Node: &cibstore.Node{Name: "nvpair",
+			Attrs: []cibstore.Attr{{Name: "id", Value: "x"}, {Name: "value", Value: v}}}}}
+	}
+	s.apply(s.nodes["n2"], s.nodes["n2"].m.Request(s.now, "r1", set("1")))
+	s.advance(20*time.Millisecond, nil)
+	s.apply(s.nodes["n3"], s.nodes["n3"].m.Request(s.now, "r2", set("2")))
+	s.advance(20*time.Millisecond, nil)
+	v := s.nodes["n1"].m.CIB().Version()
+	// n2's request arrives again (e.g. resent after a new membership).
+	acts := s.nodes["n1"].m.Receive(s.now, Msg{Type: MsgCIBRequest, From: "n2", ReqID: "r1", Patch: &cibstore.Patch{Ops: set("1")}})
+	s.apply(s.nodes["n1"], acts)
+	s.advance(20*time.Millisecond, nil)
+	if got := s.nodes["n1"].m.CIB().Version(); got != v {
+		t.Fatalf("resend applied again: %s -> %s", v, got)
+	}
+	cfg := s.nodes["n1"].m.CIB().Root().Child("configuration", "").Child("crm_config", "").Child("nvpair", "x")
+	if val, _ := cfg.Attr("value"); val != "2" {
+		t.Fatalf("value %q, want the later change 2", val)
+	}
+}

@@ -41,6 +41,8 @@ type Machine struct {
 	probing   map[string]bool
 	queue     []queued
 	lastSched schedKey
+	answered  map[string]answer // origin/reqid -> result, so resends are not applied twice
+	ansOrder  []string
 
 	// Requester side.
 	pending []*pendingReq
@@ -68,6 +70,14 @@ type queued struct {
 	reqid string
 	ops   []cibstore.Op
 }
+
+type answer struct {
+	v   cibstore.Version
+	err error
+}
+
+// maxAnswered bounds the DC's memory of answered requests.
+const maxAnswered = 1024
 
 type pendingReq struct {
 	reqid    string
@@ -322,6 +332,7 @@ func (m *Machine) resetDC() {
 	clear(m.probing)
 	m.queue = nil
 	m.lastSched = schedKey{}
+	m.answered, m.ansOrder = nil, nil
 	for _, p := range m.pending {
 		if p.sentTo == m.self {
 			p.sentTo = ""
@@ -409,15 +420,21 @@ func (m *Machine) drain(now time.Time) []Action {
 
 func (m *Machine) commit(now time.Time, r queued) []Action {
 	var out []Action
-	nd, p, err := cibstore.Apply(m.cib, r.ops, m.cfg.Validator)
-	switch {
-	case errors.Is(err, cibstore.ErrNoChange):
-		err = nil
-	case err == nil:
-		m.cib = nd
-		out = append(out, WriteCIB{nd}, m.send(Msg{Type: MsgCIBDiff, Instance: m.mem.Instance, Patch: &p}))
+	key := r.from + "/" + r.reqid
+	a, seen := m.answered[key]
+	if !seen {
+		nd, p, err := cibstore.Apply(m.cib, r.ops, m.cfg.Validator)
+		switch {
+		case errors.Is(err, cibstore.ErrNoChange):
+			err = nil
+		case err == nil:
+			m.cib = nd
+			out = append(out, WriteCIB{nd}, m.send(Msg{Type: MsgCIBDiff, Instance: m.mem.Instance, Patch: &p}))
+		}
+		a = answer{m.cib.Version(), err}
+		m.remember(key, a)
 	}
-	v := m.cib.Version()
+	v, err := a.v, a.err
 	if r.from == m.self {
 		return append(out, m.finish(r.reqid, v, err)...)
 	}
@@ -426,6 +443,21 @@ func (m *Machine) commit(now time.Time, r queued) []Action {
 		rc = err.Error()
 	}
 	return append(out, m.send(Msg{Type: MsgCIBReply, To: r.from, ReqID: r.reqid, RC: rc, Version: v}))
+}
+
+// remember records an answer. Answers survive new memberships while this
+// node stays DC; a new DC starts afresh, so a request resent across a DC
+// failover may be applied again (the ops are idempotent).
+func (m *Machine) remember(key string, a answer) {
+	if m.answered == nil {
+		m.answered = map[string]answer{}
+	}
+	m.answered[key] = a
+	m.ansOrder = append(m.ansOrder, key)
+	if len(m.ansOrder) > maxAnswered {
+		delete(m.answered, m.ansOrder[0])
+		m.ansOrder = m.ansOrder[1:]
+	}
 }
 
 func (m *Machine) finish(reqid string, v cibstore.Version, err error) []Action {
@@ -505,7 +537,10 @@ func (m *Machine) Receive(now time.Time, msg Msg) []Action {
 		}
 	case MsgCIBRequest:
 		if m.IsDC() && slices.Contains(m.mem.Members, msg.From) && msg.Patch != nil {
-			m.queue = append(m.queue, queued{from: msg.From, reqid: msg.ReqID, ops: msg.Patch.Ops})
+			dup := slices.ContainsFunc(m.queue, func(q queued) bool { return q.from == msg.From && q.reqid == msg.ReqID })
+			if !dup {
+				m.queue = append(m.queue, queued{from: msg.From, reqid: msg.ReqID, ops: msg.Patch.Ops})
+			}
 			return m.drain(now)
 		}
 	case MsgCIBReply:
@@ -562,11 +597,12 @@ func (m *Machine) onConfirm(now time.Time, msg Msg) []Action {
 	m.mem = Membership{Instance: msg.Instance, Members: slices.Clone(msg.Members), DC: x, Quorum: msg.Quorum}
 	m.awaitingFull = false
 	out := []Action{m.changed()}
+	// Resend every pending request: the DC may have ignored it while we
+	// were not a member, and it answers a request it already applied from
+	// its memory of answers.
 	for _, p := range m.pending {
-		if p.sentTo != x {
-			p.sentTo = x
-			out = append(out, m.send(Msg{Type: MsgCIBRequest, To: x, ReqID: p.reqid, Patch: &cibstore.Patch{Ops: p.ops}}))
-		}
+		p.sentTo = x
+		out = append(out, m.send(Msg{Type: MsgCIBRequest, To: x, ReqID: p.reqid, Patch: &cibstore.Patch{Ops: p.ops}}))
 	}
 	return out
 }
