@@ -59,12 +59,37 @@
 // A change requested on any node (Request) is forwarded to the DC
 // (crm_cib_request), validated and applied there, written, replicated, and
 // only then acknowledged (crm_cib_reply, then CommitDone on the
-// requester). Requests pending when the DC changes are resent to the new
-// DC: patch operations are idempotent, and a change already present is
-// acknowledged as done. A request unanswered within RequestTimeout ends
+// requester). Pending requests are resent on every new membership; the
+// DC remembers the answers it gave (per requester and request id) and
+// repeats them instead of applying a change twice. A new DC has no such
+// memory, so across a DC failover a resent change may be applied again
+// (patch operations are idempotent; a change already present is
+// acknowledged as done). A request unanswered within RequestTimeout ends
 // with ErrRequestTimeout: its outcome is unknown, never "done".
 //
 // Before the DC first schedules, it asks for every member's resources to
 // be probed (ProbeNode); Schedule is emitted only when the CIB is settled
 // and every member has been probed (ProbeDone), and again after each change.
+//
+// # Driving it from the daemon
+//
+// Driver carries out the actions (WriteCIB through cibstore.Save of
+// Doc.ForDisk, stopping on failure; Send through the heartbeat layer's
+// reliable delivery; Schedule, ProbeNode, CommitDone through Effects). With
+// `crm on` the daemon, from its single event loop:
+//   - at start: LoadCIB(state dir + "/crm"), New(cfg, doc, now), NewDriver;
+//     cfg.Nodes from ha.cf node lines, PingNodes from ping/ping_group,
+//     StartupWait = initdead, JoinTimeout about deadtime/4, RetryInterval
+//     about deadtime/2, Validator from the policy engine's CIB check;
+//   - every membership.Event it gets: Driver.HeartbeatEvent;
+//   - every received message with IsController(type): Driver.Deliver;
+//   - every keepalive: Driver.Tick;
+//   - Effects.Send: sendReliable (the message already has t and dest;
+//     the daemon stamps src, seq, hg, ts, ttl as for any message);
+//   - client CIB changes (cibadmin-like API): Driver.Request, answering the
+//     client on Effects.Committed;
+//   - Effects.Probe / Schedule: the transition engine with resourced
+//     (probes record their results through Driver.Request on the DC, then
+//     Driver.ProbeDone); no-quorum-policy is read from the Schedule's Doc;
+//   - an ErrWriteFailed from any Driver call is fatal (failfast).
 package controller
