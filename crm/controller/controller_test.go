@@ -374,3 +374,30 @@ func TestResentRequestNotReapplied(t *testing.T) {
 		t.Fatalf("value %q, want the later change 2", val)
 	}
 }
+
+// TestSilentPeerBacksOff: a node heard by heartbeat but not running the
+// controller is left out, retried with growing intervals, and never holds
+// the membership back.
+func TestSilentPeerBacksOff(t *testing.T) {
+	s := newSim(t, "n1", "n2", "n3")
+	s.start("n1")
+	s.start("n2")
+	s.start("n3")
+	s.nodes["n3"].mute = true // heartbeat only: the controller never answers
+	s.advance(10*time.Second, nil)
+	dc := s.nodes["n1"].m
+	if !dc.IsDC() || !slices.Equal(dc.Membership().Members, []string{"n1", "n2"}) {
+		t.Fatalf("DC %+v", dc.Membership())
+	}
+	// Retries after 0.5, 1, 2, 4 s (+ JoinTimeout each): 4 or 5 in 10 s,
+	// not the 12 a fixed interval would give.
+	if c := dc.leftCount["n3"]; c < 3 || c > 6 {
+		t.Fatalf("n3 left out %d times in 10 s", c)
+	}
+	// Writes still complete.
+	s.request("n2", "r", "p")
+	s.advance(3*time.Second, nil)
+	if c, ok := s.nodes["n2"].done["r"]; !ok || c.Err != nil {
+		t.Fatalf("commit %+v %v", c, ok)
+	}
+}

@@ -22,6 +22,7 @@ type Machine struct {
 	alive       map[string]bool      // heartbeat view, self included
 	pings       map[string]bool      // ping nodes reachable
 	leftOut     map[string]time.Time // silent nodes left out of offers until
+	leftCount   map[string]int       // consecutive offers a node left unanswered
 	lastJoinReq time.Time
 
 	mem      Membership
@@ -76,6 +77,10 @@ type answer struct {
 	err error
 }
 
+// maxBackoffShift caps how long a silent node is left out: RetryInterval
+// times 2^maxBackoffShift.
+const maxBackoffShift = 4
+
 // maxAnswered bounds the DC's memory of answered requests.
 const maxAnswered = 1024
 
@@ -104,7 +109,8 @@ func New(cfg Config, cib *cibstore.Doc, now time.Time) (*Machine, error) {
 	}
 	m := &Machine{cfg: cfg, self: cfg.Node, startAt: now, cib: cib,
 		alive: map[string]bool{cfg.Node: true}, pings: map[string]bool{}, leftOut: map[string]time.Time{},
-		probed: map[string]bool{}, probing: map[string]bool{}}
+		leftCount: map[string]int{},
+		probed:    map[string]bool{}, probing: map[string]bool{}}
 	m.nodes = slices.Clone(cfg.Nodes)
 	slices.Sort(m.nodes)
 	return m, nil
@@ -130,6 +136,7 @@ func (m *Machine) NodeUp(now time.Time, node string) []Action {
 	}
 	m.alive[node] = true
 	delete(m.leftOut, node)
+	delete(m.leftCount, node)
 	if !slices.Contains(m.nodes, node) {
 		m.nodes = append(m.nodes, node)
 		slices.Sort(m.nodes)
@@ -482,7 +489,11 @@ func (m *Machine) Tick(now time.Time) []Action {
 	if r := m.round; r != nil && !now.Before(r.deadline) {
 		for _, n := range r.members {
 			if _, ok := r.acks[n]; !ok {
-				m.leftOut[n] = now.Add(m.cfg.RetryInterval)
+				// Back off for a node that keeps silent (e.g. it runs
+				// heartbeat without crm): each retry holds CIB writes for
+				// up to JoinTimeout.
+				m.leftCount[n]++
+				m.leftOut[n] = now.Add(m.cfg.RetryInterval << min(m.leftCount[n]-1, maxBackoffShift))
 			}
 		}
 		m.round = nil
@@ -524,6 +535,7 @@ func (m *Machine) Receive(now time.Time, msg Msg) []Action {
 	case MsgJoinAck:
 		if r := m.round; r != nil && msg.Instance == r.inst && slices.Contains(r.members, msg.From) {
 			r.acks[msg.From] = cibState{msg.Version, msg.Digest}
+			delete(m.leftCount, msg.From)
 			return m.maybeConfirm(now)
 		}
 	case MsgJoinConfirm:
@@ -611,6 +623,7 @@ func (m *Machine) onJoinRequest(now time.Time, msg Msg) []Action {
 	m.maxInst = max(m.maxInst, msg.MaxInstance)
 	m.startupDone = true
 	delete(m.leftOut, msg.From)
+	delete(m.leftCount, msg.From)
 	if m.best() != m.self || !m.alive[msg.From] {
 		return nil
 	}

@@ -49,6 +49,7 @@ type simNode struct {
 	done      map[string]CommitDone
 	writes    int
 	startedAt time.Time
+	mute      bool // runs heartbeat but no controller
 }
 
 type delivery struct {
@@ -148,6 +149,9 @@ func (s *sim) apply(n *simNode, acts []Action) {
 	for _, a := range acts {
 		switch a := a.(type) {
 		case Send:
+			if n.mute {
+				continue
+			}
 			w, err := Encode(a.Msg)
 			if err != nil {
 				s.fail("%s: encode %+v: %v", n.name, a.Msg, err)
@@ -241,7 +245,7 @@ func (s *sim) advance(d time.Duration, check func()) {
 			d := s.queue[0]
 			s.queue = s.queue[1:]
 			n := s.nodes[d.to]
-			if !n.up || n.gen != d.gen {
+			if !n.up || n.gen != d.gen || n.mute {
 				continue
 			}
 			if d.fn != nil {
@@ -261,7 +265,7 @@ func (s *sim) advance(d time.Duration, check func()) {
 			s.heartbeat()
 		}
 		for _, name := range s.names {
-			if n := s.nodes[name]; n.up {
+			if n := s.nodes[name]; n.up && !n.mute {
 				s.apply(n, n.m.Tick(s.now))
 			}
 		}
