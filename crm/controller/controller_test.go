@@ -401,3 +401,26 @@ func TestSilentPeerBacksOff(t *testing.T) {
 		t.Fatalf("commit %+v %v", c, ok)
 	}
 }
+
+// TestRealHeartbeatLayer runs the controllers on heartbeat/membership
+// views: DC death, then a fast restart of a member that heartbeat reports
+// as NodeRestarted (its resources are probed again).
+func TestRealHeartbeatLayer(t *testing.T) {
+	s := newSim(t, "n1", "n2", "n3")
+	s.realHB = true
+	startAll(s)
+	s.waitStable(3*time.Second, nil)
+	s.kill("n1")
+	took := s.waitStable(3*time.Second, nil)
+	t.Logf("re-elected after %v (deadtime %v)", took, s.deadtime)
+	if took > s.deadtime+2*s.keepalive || s.dc([]string{"n2", "n3"}) != "n2" {
+		t.Fatalf("took %v, DC %q", took, s.dc([]string{"n2", "n3"}))
+	}
+	before := s.nodes["n2"].probeReqs["n3"]
+	s.kill("n3")
+	s.start("n3")
+	s.waitStable(3*time.Second, nil)
+	if s.nodes["n2"].probeReqs["n3"] != before+1 || s.nodes["n2"].probeReqs["n2"] != 1 {
+		t.Fatal("restarted node not probed again")
+	}
+}

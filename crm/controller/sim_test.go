@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"hbgo/crm/cibstore"
+	"hbgo/heartbeat/membership"
 	"hbgo/heartbeat/wire"
 )
 
@@ -34,7 +35,10 @@ type sim struct {
 	dcWrites  map[cibstore.Version][]*cibstore.Doc
 	requested map[string]string // reqid -> primitive id it adds
 	trace     []string
-	quiet     bool
+	// realHB runs each node's heartbeat view on heartbeat/membership
+	// (fed one status packet per reachable peer per keepalive) instead of
+	// the coarse model.
+	realHB bool
 }
 
 type simNode struct {
@@ -50,6 +54,8 @@ type simNode struct {
 	writes    int
 	startedAt time.Time
 	mute      bool // runs heartbeat but no controller
+	hb        *membership.Membership
+	probeReqs map[string]int // ProbeNode actions per probed node
 }
 
 type delivery struct {
@@ -109,6 +115,13 @@ func (s *sim) start(name string) {
 		s.t.Fatal(err)
 	}
 	n.m = m
+	if s.realHB {
+		n.hb, err = membership.New(membership.Config{Local: name, Nodes: s.names, Keepalive: s.keepalive,
+			Deadtime: s.deadtime, Initdead: 2 * s.deadtime}, s.now)
+		if err != nil {
+			s.t.Fatal(err)
+		}
+	}
 	s.logf("%s starts (gen %d, cib %s)", name, n.gen, n.disk.Version())
 }
 
@@ -178,6 +191,10 @@ func (s *sim) apply(n *simNode, acts []Action) {
 			n.scheds = append(n.scheds, a)
 			s.logf("%s schedules cib %s members %v quorum %v", n.name, a.Doc.Version(), a.Membership.Members, a.Membership.Quorum)
 		case ProbeNode:
+			if n.probeReqs == nil {
+				n.probeReqs = map[string]int{}
+			}
+			n.probeReqs[a.Node]++
 			s.enqueue(delivery{at: s.now.Add(s.probeTime), to: n.name, gen: n.gen, fn: func(dc *simNode) []Action {
 				return dc.m.ProbeDone(s.now, a.Node)
 			}})
@@ -264,6 +281,13 @@ func (s *sim) advance(d time.Duration, check func()) {
 		if s.steps%int(s.keepalive/s.step) == 0 {
 			s.heartbeat()
 		}
+		if s.realHB {
+			for _, name := range s.names {
+				if n := s.nodes[name]; n.up {
+					s.hbEvents(n, n.hb.Tick(s.now))
+				}
+			}
+		}
 		for _, name := range s.names {
 			if n := s.nodes[name]; n.up && !n.mute {
 				s.apply(n, n.m.Tick(s.now))
@@ -275,7 +299,44 @@ func (s *sim) advance(d time.Duration, check func()) {
 	}
 }
 
+// hbEvents passes heartbeat membership events to a node's controller and
+// keeps the sim's record of its view.
+func (s *sim) hbEvents(n *simNode, evs []membership.Event) {
+	for _, ev := range evs {
+		if ev.Local {
+			continue
+		}
+		switch ev.Kind {
+		case membership.NodeUp, membership.NodeActive:
+			n.view[ev.Node] = 1
+		case membership.NodeDead, membership.NodeLeft:
+			delete(n.view, ev.Node)
+		}
+		s.apply(n, n.m.HeartbeatEvent(s.now, ev))
+	}
+}
+
 func (s *sim) heartbeat() {
+	if s.realHB {
+		for _, a := range s.names {
+			na := s.nodes[a]
+			if !na.up {
+				continue
+			}
+			for _, b := range s.names {
+				if a == b || !s.reachable(a, b) {
+					continue
+				}
+				evs, err := na.hb.Heartbeat(membership.Heartbeat{Node: b, Medium: "eth0", Status: membership.StatusActive,
+					DeadTime: s.deadtime, Generation: uint64(s.nodes[b].gen), At: s.now})
+				if err != nil {
+					s.fail("%s: heartbeat from %s: %v", a, b, err)
+				}
+				s.hbEvents(na, evs)
+			}
+		}
+		return
+	}
 	for _, a := range s.names {
 		na := s.nodes[a]
 		if !na.up {
