@@ -1,8 +1,12 @@
 package controller
 
 import (
+	"bytes"
+	"compress/gzip"
+	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 
@@ -63,7 +67,24 @@ const (
 	FieldReason      = "crm_reason"      // free text
 	FieldCIB         = "cib"             // full CIB XML
 	FieldPatch       = "cib_patch"       // cib_patch XML
+	FieldCIBGz       = "cib_gz"          // full CIB XML, gzip then base64 (large CIBs)
+	FieldPatchGz     = "cib_patch_gz"    // cib_patch XML, gzip then base64
 )
+
+// Size limits. A heartbeat message travels in one UDP datagram (at most
+// wire.MaxMessageSize bytes with its envelope and signatures).
+const (
+	// CompressAbove: XML payloads longer than this travel gzipped.
+	CompressAbove = 8 << 10
+	// MaxPayload bounds the (possibly compressed) payload field.
+	MaxPayload = 56 << 10
+	// MaxXML bounds a decompressed payload, against compression bombs.
+	MaxXML = 16 << 20
+)
+
+// ErrTooLarge means a CIB or patch does not fit in one heartbeat message
+// even compressed.
+var ErrTooLarge = errors.New("CIB payload too large for one heartbeat message")
 
 // RCOK is the RC of a committed change.
 const RCOK = "ok"
@@ -145,15 +166,65 @@ func Encode(m Msg) (*wire.Message, error) {
 		if m.CIB == nil {
 			return nil, fmt.Errorf("%w: %s without CIB", ErrBadMessage, m.Type)
 		}
-		w.Add(FieldCIB, string(m.CIB.Bytes()))
+		if err := addXML(w, FieldCIB, FieldCIBGz, m.CIB.Bytes()); err != nil {
+			return nil, err
+		}
 	}
 	if m.Type == MsgCIBRequest || m.Type == MsgCIBDiff {
 		if m.Patch == nil {
 			return nil, fmt.Errorf("%w: %s without patch", ErrBadMessage, m.Type)
 		}
-		w.Add(FieldPatch, string(m.Patch.Marshal()))
+		if err := addXML(w, FieldPatch, FieldPatchGz, m.Patch.Marshal()); err != nil {
+			return nil, err
+		}
 	}
 	return w, nil
+}
+
+// addXML adds an XML payload, plain when short, gzipped and base64-encoded
+// (to stay a printable string field) when long.
+func addXML(w *wire.Message, plain, gz string, b []byte) error {
+	if len(b) <= CompressAbove {
+		w.Add(plain, string(b))
+		return nil
+	}
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write(b) //nolint:errcheck // writes to a bytes.Buffer do not fail
+	zw.Close()  //nolint:errcheck
+	enc := base64.StdEncoding.EncodeToString(buf.Bytes())
+	if len(enc) > MaxPayload {
+		return fmt.Errorf("%w: %d bytes of XML, %d compressed", ErrTooLarge, len(b), len(enc))
+	}
+	w.Add(gz, enc)
+	return nil
+}
+
+// getXML reads a payload written by addXML.
+func getXML(w *wire.Message, plain, gz string) ([]byte, error) {
+	if v, ok := w.Get(plain); ok {
+		return []byte(v), nil
+	}
+	v, ok := w.Get(gz)
+	if !ok {
+		return nil, wire.ErrNoField
+	}
+	raw, err := base64.StdEncoding.DecodeString(v)
+	if err != nil {
+		return nil, err
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(raw))
+	if err != nil {
+		return nil, err
+	}
+	b, err := io.ReadAll(io.LimitReader(zr, MaxXML+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > MaxXML {
+		return nil, fmt.Errorf("%w: more than %d bytes decompressed", ErrTooLarge, MaxXML)
+	}
+	return b, nil
 }
 
 func boolStr(b bool) string {
@@ -251,20 +322,20 @@ func Decode(w *wire.Message) (Msg, error) {
 	}
 	m.Reason = w.Value(FieldReason)
 	if m.Type == MsgCIBFull {
-		v, err := need(FieldCIB)
+		v, err := getXML(w, FieldCIB, FieldCIBGz)
 		if err != nil {
 			return bad(FieldCIB, err)
 		}
-		if m.CIB, err = cibstore.Parse([]byte(v)); err != nil {
+		if m.CIB, err = cibstore.Parse(v); err != nil {
 			return bad(FieldCIB, err)
 		}
 	}
 	if m.Type == MsgCIBRequest || m.Type == MsgCIBDiff {
-		v, err := need(FieldPatch)
+		v, err := getXML(w, FieldPatch, FieldPatchGz)
 		if err != nil {
 			return bad(FieldPatch, err)
 		}
-		p, err := cibstore.ParsePatch([]byte(v))
+		p, err := cibstore.ParsePatch(v)
 		if err != nil {
 			return bad(FieldPatch, err)
 		}

@@ -1,7 +1,12 @@
 package controller
 
 import (
+	"bytes"
+	"compress/gzip"
+	"encoding/base64"
 	"errors"
+	"fmt"
+	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
@@ -245,5 +250,76 @@ func TestConfigValidate(t *testing.T) {
 	}
 	if _, err := New(Config{}, nil, time.Time{}); err == nil {
 		t.Error("New accepted a bad config")
+	}
+}
+
+// TestLargeCIBTravelsCompressed: a CIB far above one datagram's worth of
+// XML still fits in one signed heartbeat message, compressed; one that
+// cannot fit even compressed is refused with ErrTooLarge.
+func TestLargeCIBTravelsCompressed(t *testing.T) {
+	d := cibstore.Empty()
+	var ops []cibstore.Op
+	for i := range 3000 {
+		id := fmt.Sprintf("node_state_%04d", i)
+		p, _ := cibstore.ParsePath("/cib/status/node_state[@id='" + id + "']")
+		ops = append(ops, cibstore.Op{Kind: cibstore.OpReplace, Path: p, Node: &cibstore.Node{Name: "node_state",
+			Attrs: []cibstore.Attr{{Name: "id", Value: id}, {Name: "crmd", Value: "online"}, {Name: "join", Value: "member"}}}})
+	}
+	d, _, err := cibstore.Apply(d, ops, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Bytes()) < 2*wire.MaxMessageSize {
+		t.Fatalf("test CIB only %d bytes", len(d.Bytes()))
+	}
+	m := Msg{Type: MsgCIBFull, To: "b", Instance: 1, CIB: d}
+	w, err := Encode(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.Has(FieldCIB) || !w.Has(FieldCIBGz) {
+		t.Fatal("large CIB not compressed")
+	}
+	wire.Envelope{Src: "a"}.Stamp(w, 1, nil, time.Unix(1_700_000_000, 0))
+	raw, err := w.Encode(testRing)
+	if err != nil || len(raw) > wire.MaxMessageSize {
+		t.Fatalf("wire size %d: %v", len(raw), err)
+	}
+	back, err := wire.Verify(raw, testRing)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Decode(back)
+	if err != nil || !got.CIB.Equal(d) {
+		t.Fatalf("decode: %v", err)
+	}
+	t.Logf("%d bytes of CIB XML in a %d byte message", len(d.Bytes()), len(raw))
+
+	// Incompressible content does not fit.
+	r := rand.New(rand.NewPCG(1, 1))
+	var junk strings.Builder
+	for range 120_000 {
+		junk.WriteByte(byte('a' + r.IntN(26)))
+	}
+	p, _ := cibstore.ParsePath("/cib/configuration/crm_config")
+	big, _, err := cibstore.Apply(cibstore.Empty(), []cibstore.Op{{Kind: cibstore.OpAttrs, Path: p,
+		Node: &cibstore.Node{Name: "crm_config", Attrs: []cibstore.Attr{{Name: "junk", Value: junk.String()}}}}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Encode(Msg{Type: MsgCIBFull, Instance: 1, CIB: big}); !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("err %v", err)
+	}
+	// A compression bomb is refused on decode.
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write(bytes.Repeat([]byte{' '}, MaxXML+10))
+	zw.Close()
+	bomb := wire.New(string(MsgCIBFull))
+	bomb.Add(wire.FieldSrc, "a")
+	bomb.Add(FieldInstance, "1")
+	bomb.Add(FieldCIBGz, base64.StdEncoding.EncodeToString(buf.Bytes()))
+	if _, err := Decode(bomb); !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("bomb: %v", err)
 	}
 }
