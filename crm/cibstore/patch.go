@@ -20,7 +20,8 @@ const (
 	// error, so a resent request does no harm. Idempotent.
 	OpDelete OpKind = "delete"
 	// OpAttrs replaces the attribute list of the element at Path, keeping
-	// its children. On /cib the version attributes are kept. Idempotent.
+	// its children. On /cib the version attributes keep their values (the
+	// patch's versions rule), placed where Node lists them. Idempotent.
 	OpAttrs OpKind = "attrs"
 )
 
@@ -153,21 +154,31 @@ func applyOp(root *Node, op Op) error {
 		if op.Node == nil {
 			return fmt.Errorf("%w: no attributes given", ErrBadOp)
 		}
-		var keep []Attr
-		if len(op.Path) == 1 {
-			for _, a := range n.Attrs {
-				if isVersionAttr(a.Name) {
-					keep = append(keep, a)
-				}
-			}
+		if len(op.Path) > 1 {
+			n.Attrs = append([]Attr(nil), op.Node.Attrs...)
+			break
 		}
+		// On the root the version attributes keep their values: they
+		// take the position the op gives them, or stay at the end.
+		var out []Attr
+		used := map[string]bool{}
 		for _, a := range op.Node.Attrs {
-			if len(op.Path) == 1 && isVersionAttr(a.Name) {
+			if isVersionAttr(a.Name) {
+				if v, ok := n.Attr(a.Name); ok && !used[a.Name] {
+					out = append(out, Attr{a.Name, v})
+					used[a.Name] = true
+				}
 				continue
 			}
-			keep = append(keep, a)
+			out = append(out, a)
 		}
-		n.Attrs = keep
+		for _, a := range n.Attrs {
+			if isVersionAttr(a.Name) && !used[a.Name] {
+				out = append(out, a)
+				used[a.Name] = true
+			}
+		}
+		n.Attrs = out
 	default:
 		return fmt.Errorf("%w: unknown kind %q", ErrBadOp, op.Kind)
 	}
