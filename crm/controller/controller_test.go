@@ -424,3 +424,23 @@ func TestRealHeartbeatLayer(t *testing.T) {
 		t.Fatal("restarted node not probed again")
 	}
 }
+
+// TestMissedLastDiffRepairedByAnnouncement: a member misses the last diff
+// and no other follows; the DC's periodic version announcement shows the
+// difference and the member fetches a full copy.
+func TestMissedLastDiffRepairedByAnnouncement(t *testing.T) {
+	s := newSim(t, "n1", "n2", "n3")
+	startAll(s)
+	s.waitStable(3*time.Second, nil)
+	s.partition([]string{"n3"})
+	s.request("n1", "r1", "p1")
+	s.advance(50*time.Millisecond, nil)
+	s.heal()
+	if hasPrimitive(s.nodes["n3"].m.CIB(), "p1") {
+		t.Fatal("n3 got the diff; the test wants it lost")
+	}
+	s.advance(TestConfig("n1", s.names).RetryInterval+50*time.Millisecond, nil)
+	if !hasPrimitive(s.nodes["n3"].m.CIB(), "p1") || !hasPrimitive(s.nodes["n3"].disk, "p1") {
+		t.Fatal("n3 still behind after an announcement period")
+	}
+}

@@ -10,7 +10,7 @@ import (
 // the Machine: cluster nodes heard (NodeUp) join the view, nodes declared
 // dead or announcing a clean stop (NodeLeft) leave it, a restart
 // (NodeRestarted) is a leave then a join (the node lost its resources'
-// state), ping nodes drive quorum tie-breaks. Events about the local node
+// state; see NodeRestarted), ping nodes drive quorum tie-breaks. Events about the local node
 // and link-level events do not concern the CRM.
 func (m *Machine) HeartbeatEvent(now time.Time, ev membership.Event) []Action {
 	if ev.Local {
@@ -31,8 +31,7 @@ func (m *Machine) HeartbeatEvent(now time.Time, ev membership.Event) []Action {
 	case membership.NodeDead, membership.NodeLeft:
 		return m.NodeDown(now, ev.Node)
 	case membership.NodeRestarted:
-		out := m.NodeDown(now, ev.Node)
-		return append(out, m.NodeUp(now, ev.Node)...)
+		return m.NodeRestarted(now, ev.Node)
 	}
 	return nil
 }

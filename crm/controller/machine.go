@@ -32,6 +32,8 @@ type Machine struct {
 
 	cib          *cibstore.Doc
 	awaitingFull bool
+	lastSyncReq  time.Time
+	lastAnnounce time.Time
 
 	// DC side.
 	synced    bool
@@ -144,9 +146,7 @@ func (m *Machine) NodeUp(now time.Time, node string) []Action {
 	return m.reconsider(now)
 }
 
-// NodeDown: the heartbeat layer declared node dead (or it left). A
-// restart (NodeRestarted) is NodeDown then NodeUp: the node lost its
-// resources' state and is probed again.
+// NodeDown: the heartbeat layer declared node dead (or it left).
 func (m *Machine) NodeDown(now time.Time, node string) []Action {
 	if node == m.self || !m.alive[node] {
 		return nil
@@ -154,6 +154,29 @@ func (m *Machine) NodeDown(now time.Time, node string) []Action {
 	delete(m.alive, node)
 	delete(m.probed, node)
 	delete(m.probing, node)
+	var out []Action
+	if m.mem.DC == node {
+		m.mem.DC = ""
+		out = append(out, m.changed())
+	}
+	return append(out, m.reconsider(now)...)
+}
+
+// NodeRestarted: the heartbeat layer saw a new generation of a live node.
+// It is a leave and a join at once: the node lost its state (it is probed
+// again and will ask to join) but never left the view, so no one takes
+// over the DC role for an instant.
+func (m *Machine) NodeRestarted(now time.Time, node string) []Action {
+	if node == m.self {
+		return nil
+	}
+	if !m.alive[node] {
+		return m.NodeUp(now, node)
+	}
+	delete(m.probed, node)
+	delete(m.probing, node)
+	delete(m.leftOut, node)
+	delete(m.leftCount, node)
 	var out []Action
 	if m.mem.DC == node {
 		m.mem.DC = ""
@@ -514,6 +537,11 @@ func (m *Machine) Tick(now time.Time) []Action {
 		m.queue = slices.DeleteFunc(m.queue, func(q queued) bool { return q.from == m.self && q.reqid == p.reqid })
 		out = append(out, CommitDone{ReqID: p.reqid, Err: ErrRequestTimeout})
 	}
+	if m.IsDC() && m.synced && m.round == nil && len(m.mem.Members) > 1 && now.Sub(m.lastAnnounce) >= m.cfg.RetryInterval {
+		m.lastAnnounce = now
+		st := m.own()
+		out = append(out, m.send(Msg{Type: MsgCIBVersion, Instance: m.mem.Instance, Version: st.v, Digest: st.digest}))
+	}
 	out = append(out, m.reconsider(now)...)
 	// A round that ended without a new membership releases the queue.
 	return append(out, m.drain(now)...)
@@ -566,7 +594,21 @@ func (m *Machine) Receive(now time.Time, msg Msg) []Action {
 			}
 		}
 	case MsgCIBDiff:
-		return m.onDiff(msg)
+		return m.onDiff(now, msg)
+	case MsgCIBVersion:
+		if msg.From != m.mem.DC || msg.Instance != m.mem.Instance || m.IsDC() {
+			return nil
+		}
+		if st := m.own(); st.v == msg.Version && st.digest == msg.Digest {
+			m.awaitingFull = false
+			return nil
+		}
+		// Diffs sent before this announcement arrived before it, so the
+		// copies really differ: ask again even if a request is out (it
+		// or its answer may have been lost).
+		if !m.awaitingFull || now.Sub(m.lastSyncReq) >= m.cfg.RetryInterval {
+			return m.askFull(now, "version announcement differs")
+		}
 	case MsgCIBFull:
 		return m.onFull(now, msg)
 	case MsgCIBSyncReq:
@@ -638,7 +680,13 @@ func (m *Machine) onJoinRequest(now time.Time, msg Msg) []Action {
 	return m.reconsider(now)
 }
 
-func (m *Machine) onDiff(msg Msg) []Action {
+func (m *Machine) askFull(now time.Time, why string) []Action {
+	m.awaitingFull = true
+	m.lastSyncReq = now
+	return []Action{m.send(Msg{Type: MsgCIBSyncReq, To: m.mem.DC, Instance: m.mem.Instance, Reason: why})}
+}
+
+func (m *Machine) onDiff(now time.Time, msg Msg) []Action {
 	if msg.From != m.mem.DC || msg.Instance != m.mem.Instance || msg.Patch == nil || m.awaitingFull {
 		return nil
 	}
@@ -647,8 +695,7 @@ func (m *Machine) onDiff(msg Msg) []Action {
 	}
 	nd, err := cibstore.ApplyPatch(m.cib, *msg.Patch)
 	if err != nil {
-		m.awaitingFull = true
-		return []Action{m.send(Msg{Type: MsgCIBSyncReq, To: msg.From, Instance: m.mem.Instance, Reason: err.Error()})}
+		return m.askFull(now, err.Error())
 	}
 	m.cib = nd
 	return []Action{WriteCIB{nd}}

@@ -46,11 +46,15 @@ const (
 	// MsgCIBSyncReq: ask for a full copy (member -> DC, or DC -> the
 	// member holding the newest CIB). Instance.
 	MsgCIBSyncReq MsgType = "crm_cib_sync_req"
+	// MsgCIBVersion: DC -> all, every RetryInterval, so a member that
+	// missed a diff finds out without waiting for the next one.
+	// Instance, Version, Digest.
+	MsgCIBVersion MsgType = "crm_cib_version"
 )
 
 var knownTypes = map[MsgType]bool{MsgJoinOffer: true, MsgJoinAck: true, MsgJoinNack: true, MsgJoinConfirm: true,
 	MsgJoinRequest: true, MsgQuorum: true, MsgCIBRequest: true, MsgCIBReply: true, MsgCIBDiff: true,
-	MsgCIBFull: true, MsgCIBSyncReq: true}
+	MsgCIBFull: true, MsgCIBSyncReq: true, MsgCIBVersion: true}
 
 // Field names of controller messages, carried as string fields after the
 // type. The sender comes from heartbeat's own "src" field, the addressee
@@ -127,7 +131,7 @@ func Encode(m Msg) (*wire.Message, error) {
 		w.Add(wire.FieldDest, m.To)
 	}
 	switch m.Type {
-	case MsgJoinOffer, MsgJoinAck, MsgJoinNack, MsgJoinConfirm, MsgQuorum, MsgCIBDiff, MsgCIBFull, MsgCIBSyncReq:
+	case MsgJoinOffer, MsgJoinAck, MsgJoinNack, MsgJoinConfirm, MsgQuorum, MsgCIBDiff, MsgCIBFull, MsgCIBSyncReq, MsgCIBVersion:
 		w.Add(FieldInstance, strconv.FormatUint(m.Instance, 10))
 	}
 	if m.Type == MsgJoinNack || m.Type == MsgJoinRequest {
@@ -144,10 +148,10 @@ func Encode(m Msg) (*wire.Message, error) {
 	if m.Type == MsgJoinConfirm || m.Type == MsgQuorum {
 		w.Add(FieldQuorum, boolStr(m.Quorum))
 	}
-	if m.Type == MsgJoinAck || m.Type == MsgCIBReply {
+	if m.Type == MsgJoinAck || m.Type == MsgCIBReply || m.Type == MsgCIBVersion {
 		w.Add(FieldVersion, m.Version.String())
 	}
-	if m.Type == MsgJoinAck {
+	if m.Type == MsgJoinAck || m.Type == MsgCIBVersion {
 		w.Add(FieldDigest, m.Digest)
 	}
 	if m.Type == MsgCIBRequest || m.Type == MsgCIBReply {
@@ -265,7 +269,7 @@ func Decode(w *wire.Message) (Msg, error) {
 		return strconv.ParseUint(v, 10, 64)
 	}
 	switch m.Type {
-	case MsgJoinOffer, MsgJoinAck, MsgJoinNack, MsgJoinConfirm, MsgQuorum, MsgCIBDiff, MsgCIBFull, MsgCIBSyncReq:
+	case MsgJoinOffer, MsgJoinAck, MsgJoinNack, MsgJoinConfirm, MsgQuorum, MsgCIBDiff, MsgCIBFull, MsgCIBSyncReq, MsgCIBVersion:
 		if m.Instance, err = uint(FieldInstance); err != nil {
 			return bad(FieldInstance, err)
 		}
@@ -298,7 +302,7 @@ func Decode(w *wire.Message) (Msg, error) {
 			return bad(FieldQuorum, fmt.Errorf("value %q", v))
 		}
 	}
-	if m.Type == MsgJoinAck || m.Type == MsgCIBReply {
+	if m.Type == MsgJoinAck || m.Type == MsgCIBReply || m.Type == MsgCIBVersion {
 		v, err := need(FieldVersion)
 		if err != nil {
 			return bad(FieldVersion, err)
@@ -307,7 +311,7 @@ func Decode(w *wire.Message) (Msg, error) {
 			return bad(FieldVersion, err)
 		}
 	}
-	if m.Type == MsgJoinAck {
+	if m.Type == MsgJoinAck || m.Type == MsgCIBVersion {
 		m.Digest = w.Value(FieldDigest)
 	}
 	if m.Type == MsgCIBRequest || m.Type == MsgCIBReply {

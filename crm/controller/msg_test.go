@@ -42,6 +42,7 @@ func sampleMsgs(t *testing.T) []Msg {
 		{Type: MsgCIBDiff, Instance: 7, Patch: &patch},
 		{Type: MsgCIBFull, To: "c", Instance: 7, CIB: cib},
 		{Type: MsgCIBSyncReq, To: "a", Instance: 7, Reason: "patch does not apply"},
+		{Type: MsgCIBVersion, Instance: 7, Version: v, Digest: cib.Digest()},
 	}
 }
 

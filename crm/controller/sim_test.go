@@ -159,7 +159,7 @@ func (s *sim) enqueue(d delivery) {
 }
 
 func (s *sim) apply(n *simNode, acts []Action) {
-	for _, a := range acts {
+	for i, a := range acts {
 		switch a := a.(type) {
 		case Send:
 			if n.mute {
@@ -184,8 +184,11 @@ func (s *sim) apply(n *simNode, acts []Action) {
 		case WriteCIB:
 			n.disk = a.Doc
 			n.writes++
-			if n.m.IsDC() {
-				s.dcWrites[a.Doc.Version()] = append(s.dcWrites[a.Doc.Version()], a.Doc)
+			// A DC's commit is a write followed by the diff announcing it.
+			if i+1 < len(acts) {
+				if snd, ok := acts[i+1].(Send); ok && snd.Msg.Type == MsgCIBDiff {
+					s.dcWrites[a.Doc.Version()] = append(s.dcWrites[a.Doc.Version()], a.Doc)
+				}
 			}
 		case Schedule:
 			n.scheds = append(n.scheds, a)
