@@ -54,7 +54,10 @@
 // copy (crm_cib_sync_req / crm_cib_full). Members whose version or digest
 // differ then get a full copy. In steady state each change travels as a
 // patch (crm_cib_diff) with from/to versions; a member whose version is
-// not the patch's from-version asks the DC for a full copy.
+// not the patch's from-version asks the DC for a full copy. The DC also
+// announces its version and digest every RetryInterval (crm_cib_version),
+// so a member that lost the last diff catches up without waiting for the
+// next change. CIBs and patches above CompressAbove travel gzipped.
 //
 // A change requested on any node (Request) is forwarded to the DC
 // (crm_cib_request), validated and applied there, written, replicated, and
