@@ -36,13 +36,19 @@ type Loaded struct {
 	// was written by a tool (haresources2cib writes none) and is accepted,
 	// as 2.x did; the next Save adds the digest.
 	Unsigned bool
+	// Recovered is set when cib.xml failed its digest check but
+	// cib.xml.last matches the digest: a save was torn between writing
+	// cib.xml and cib.xml.sig. The previous copy is returned (older, but
+	// whole; the cluster's newest copy wins on join) and Recovered says
+	// where the rejected file went, for the log.
+	Recovered string
 }
 
 // Load reads dir/cib.xml and checks it against dir/cib.xml.sig. A missing
 // cib.xml returns an error matching fs.ErrNotExist (start with Empty()).
 // A digest mismatch or an unparsable file moves the file (and its sig)
 // aside to cib.xml.bad-N / cib.xml.sig.bad-N and returns an error naming
-// them.
+// them, unless cib.xml.last matches the digest (see Loaded.Recovered).
 func Load(dir string) (Loaded, error) {
 	p := filepath.Join(dir, FileName)
 	b, err := os.ReadFile(p)
@@ -60,6 +66,19 @@ func Load(dir string) (Loaded, error) {
 		want := strings.TrimSpace(string(sig))
 		if got := Digest(b); got != want {
 			aside, aerr := moveAside(dir)
+			if last, err := os.ReadFile(filepath.Join(dir, LastName)); err == nil && aerr == nil && Digest(last) == want {
+				if d, err := Parse(last); err == nil {
+					// Put the consistent pair back so a second crash
+					// before the next save still finds it.
+					msg := fmt.Sprintf("%s did not match %s (moved to %s); using %s", FileName, SigName, aside, LastName)
+					if err := writeAtomic(dir, FileName, last); err != nil {
+						msg += " (restore failed: " + err.Error() + ")"
+					} else if err := writeAtomic(dir, SigName, []byte(want)); err != nil {
+						msg += " (restore failed: " + err.Error() + ")"
+					}
+					return Loaded{Doc: d, Recovered: msg}, nil
+				}
+			}
 			return Loaded{}, fmt.Errorf("%s: %w: file md5 %s, %s says %s; moved to %s%s",
 				p, ErrDigestMismatch, got, SigName, want, aside, errSuffix(aerr))
 		}
