@@ -80,7 +80,7 @@
 // Doc.ForDisk, stopping on failure; Send through the heartbeat layer's
 // reliable delivery; Schedule, ProbeNode, CommitDone through Effects). With
 // `crm on` the daemon, from its single event loop:
-//   - at start: LoadCIB(state dir + "/crm"), New(cfg, doc, now), NewDriver;
+//   - at start: LoadCIB(state dir + "/crm", log), New(cfg, doc, now), NewDriver;
 //     cfg.Nodes from ha.cf node lines, PingNodes from ping/ping_group,
 //     StartupWait = initdead, JoinTimeout about deadtime/4, RetryInterval
 //     about deadtime/2, Validator from the policy engine's CIB check;

@@ -49,19 +49,26 @@ type Driver struct {
 // daemon must treat it as fatal, as Heartbeat 2.x's failfast cib did.
 var ErrWriteFailed = errors.New("CIB write failed")
 
-// LoadCIB reads the CIB under dir for a starting node. No file gives an
-// empty CIB; a file failing its digest check is moved aside by cibstore
-// and also gives an empty CIB (the DC sends a full copy on join), the
-// error being returned for the log.
-func LoadCIB(dir string) (*cibstore.Doc, error) {
+// LoadCIB reads the CIB under dir for a starting node and always returns
+// one to start with: no file gives an empty CIB; a file failing its digest
+// check is moved aside by cibstore and gives an empty CIB too (the DC sends
+// a full copy on join), logged as an error; a torn save recovered from
+// cib.xml.last and a file without digest are logged as warnings.
+func LoadCIB(dir string, log *logrus.Entry) *cibstore.Doc {
 	l, err := cibstore.Load(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return cibstore.Empty(), nil
+		log.WithField("dir", dir).Info("no CIB on disk; starting with an empty one")
+		return cibstore.Empty()
 	case err != nil:
-		return cibstore.Empty(), err
+		log.WithError(err).Error("CIB on disk rejected; starting with an empty one")
+		return cibstore.Empty()
+	case l.Recovered != "":
+		log.WithField("dir", dir).Warn(l.Recovered)
+	case l.Unsigned:
+		log.WithField("dir", dir).Warn("CIB on disk has no digest file; accepted")
 	}
-	return l.Doc, nil
+	return l.Doc
 }
 
 // NewDriver returns a driver for m saving the CIB under dir.
