@@ -444,3 +444,30 @@ func TestMissedLastDiffRepairedByAnnouncement(t *testing.T) {
 		t.Fatal("n3 still behind after an announcement period")
 	}
 }
+
+// TestOneWayCutNoSecondDC: n3 stops hearing the DC while the DC still
+// hears n3 (a one-way cut heartbeat cannot see as a partition). n3 loses
+// its DC and asks n2 to coordinate, n2 still ranks n1 first and declines:
+// n3 waits without a DC, and no second DC appears.
+func TestOneWayCutNoSecondDC(t *testing.T) {
+	s := newSim(t, "n1", "n2", "n3")
+	startAll(s)
+	s.waitStable(3*time.Second, nil)
+	s.block = map[[2]string]bool{{"n1", "n3"}: true}
+	s.advance(10*time.Second, func() {
+		dcs := 0
+		for _, n := range s.names {
+			if s.nodes[n].m.IsDC() {
+				dcs++
+			}
+		}
+		if dcs != 1 {
+			s.fail("%d DCs", dcs)
+		}
+	})
+	if s.dc(s.names) != "n1" || s.nodes["n3"].m.Membership().DC != "" {
+		t.Fatalf("DC %q, n3 sees %+v", s.dc(s.names), s.nodes["n3"].m.Membership())
+	}
+	s.block = nil
+	s.waitStable(3*time.Second, nil)
+}

@@ -39,6 +39,7 @@ type sim struct {
 	// (fed one status packet per reachable peer per keepalive) instead of
 	// the coarse model.
 	realHB bool
+	block  map[[2]string]bool // one-way cuts: packets from [0] do not reach [1]
 }
 
 type simNode struct {
@@ -133,8 +134,9 @@ func (s *sim) kill(name string) {
 	}
 }
 
+// reachable reports whether packets from a reach b.
 func (s *sim) reachable(a, b string) bool {
-	return s.nodes[a].up && s.nodes[b].up && s.part[a] == s.part[b]
+	return s.nodes[a].up && s.nodes[b].up && s.part[a] == s.part[b] && !s.block[[2]string{a, b}]
 }
 
 // partition puts each group in its own partition; unnamed nodes stay in 0.
@@ -327,7 +329,7 @@ func (s *sim) heartbeat() {
 				continue
 			}
 			for _, b := range s.names {
-				if a == b || !s.reachable(a, b) {
+				if a == b || !s.reachable(b, a) {
 					continue
 				}
 				evs, err := na.hb.Heartbeat(membership.Heartbeat{Node: b, Medium: "eth0", Status: membership.StatusActive,
@@ -352,7 +354,7 @@ func (s *sim) heartbeat() {
 			nb := s.nodes[b]
 			g, seen := na.view[b]
 			switch {
-			case s.reachable(a, b):
+			case s.reachable(b, a):
 				na.lastHeard[b] = s.now
 				if seen && g != nb.gen {
 					delete(na.view, b)
