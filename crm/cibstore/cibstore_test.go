@@ -467,3 +467,17 @@ func TestLoadRecoversTornSave(t *testing.T) {
 		t.Fatalf("second load: %+v %v", l, err)
 	}
 }
+
+func TestFromNode(t *testing.T) {
+	d := mustParse(t, sample)
+	d2, err := FromNode(d.Root())
+	if err != nil || !d2.Equal(d) {
+		t.Fatalf("FromNode: %v", err)
+	}
+	if _, err := FromNode(&Node{Name: "x"}); !errors.Is(err, ErrNotCIB) {
+		t.Fatalf("x: %v", err)
+	}
+	if _, err := FromNode(nil); !errors.Is(err, ErrNotCIB) {
+		t.Fatalf("nil: %v", err)
+	}
+}

@@ -240,9 +240,10 @@ func TestBetterAndBest(t *testing.T) {
 }
 
 func TestConfigValidate(t *testing.T) {
-	good := TestConfig("a", []string{"a", "b"})
-	if err := good.Validate(); err != nil {
-		t.Fatal(err)
+	for _, good := range []Config{TestConfig("a", []string{"a", "b"}), DefaultConfig("a", []string{"a", "b"})} {
+		if err := good.Validate(); err != nil {
+			t.Fatal(err)
+		}
 	}
 	for _, c := range []Config{TestConfig("", []string{"a"}), TestConfig("c", []string{"a"}), {Node: "a", Nodes: []string{"a"}}} {
 		if err := c.Validate(); !errors.Is(err, ErrConfig) {
