@@ -104,6 +104,14 @@ func (r *RealNode) Crash(t testing.TB) {
 	_, _ = r.run("cleanup", r.Name, r.Work)
 }
 
+// Kill is Crash for cleanups: it reports nothing and fails nothing.
+func (r *RealNode) Kill() {
+	if _, err := r.run("kill", r.Name, r.Work); err == nil {
+		r.Lab.Crashed(r.Name, filepath.Join(r.Dir, "run", "hbtest.state"))
+	}
+	_, _ = r.run("cleanup", r.Name, r.Work)
+}
+
 // Running reports whether the master process is alive.
 func (r *RealNode) Running() bool {
 	b, err := os.ReadFile(filepath.Join(r.Dir, "run", "heartbeat.pid"))
