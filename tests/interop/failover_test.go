@@ -41,16 +41,22 @@ func TestMixedFailover(t *testing.T) {
 			home.start(t)
 			away.start(t)
 			holder(t0, 40*time.Second, home, "cold start: hbtest on the home node "+home.kind())
+			// What each node says it holds, as 3.0.6 reports it.
+			waitRsc(t, 10*time.Second, home, "local")
+			waitRsc(t, 10*time.Second, away, "local") // 3.0.6 says local though it has no group of its own
 
 			t0 = time.Now()
 			home.crash(t)
 			d := holder(t0, 15*time.Second, away, away.kind()+" takes over after kill -9 of "+home.kind())
 			t.Logf("takeover by %s: start-done %v after kill -9 of %s", away.kind(), d, home.kind())
+			waitRsc(t, 10*time.Second, away, "all")
 
 			t0 = time.Now()
 			home.start(t)
 			d = holder(t0, 30*time.Second, home, "failback to "+home.kind())
 			t.Logf("failback to %s: start-done %v after its start", home.kind(), d)
+			waitRsc(t, 10*time.Second, home, "local")
+			waitRsc(t, 10*time.Second, away, "local") // 3.0.6 says local though it has no group of its own
 
 			t0 = time.Now()
 			home.stop(t)
@@ -59,6 +65,7 @@ func TestMixedFailover(t *testing.T) {
 			if d > 2*time.Second {
 				t.Errorf("graceful hand-over took %v; it must not wait for deadtime", d)
 			}
+			waitRsc(t, 10*time.Second, away, "all")
 
 			t0 = time.Now()
 			home.start(t)
@@ -69,6 +76,7 @@ func TestMixedFailover(t *testing.T) {
 			if h := l.Holder(t); h != home.name() {
 				t.Fatalf("after the graceful stop of %s, hbtest runs on %q", away.kind(), h)
 			}
+			waitRsc(t, 10*time.Second, home, "all")
 			home.stop(t)
 			if h := l.Holder(t); h != "" {
 				t.Fatalf("after both stopped, hbtest runs on %q", h)

@@ -1,6 +1,8 @@
 package interop
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +18,7 @@ type member interface {
 	stop(t *testing.T)  // graceful: heartbeat -k / SIGTERM
 	crash(t *testing.T) // kill -9, resources die with it
 	nodestatus(t *testing.T, other string) string
+	rscstatus(t *testing.T) string
 	log() string
 	// down crashes the daemon if it still runs (end of a case that
 	// failed half-way, so the next case in the lab starts clean).
@@ -38,6 +41,10 @@ func (o *ours) stop(t *testing.T) {
 func (o *ours) crash(t *testing.T) { o.n.Crash() }
 func (o *ours) nodestatus(t *testing.T, other string) string {
 	out, _ := o.n.ClStatus(t, "nodestatus", other)
+	return out
+}
+func (o *ours) rscstatus(t *testing.T) string {
+	out, _ := o.n.ClStatus(t, "rscstatus")
 	return out
 }
 func (o *ours) log() string { return o.n.Log() }
@@ -65,6 +72,10 @@ func (r *real) nodestatus(t *testing.T, other string) string {
 	out, _ := r.r.ClStatus("nodestatus", other)
 	return out
 }
+func (r *real) rscstatus(t *testing.T) string {
+	out, _ := r.r.ClStatus("rscstatus")
+	return out
+}
 func (r *real) log() string { return r.r.Log() }
 func (r *real) down() {
 	if r.r.Running() {
@@ -84,7 +95,17 @@ func configure(t *testing.T, l *netlab.Lab, realNode string, s netlab.Setup) (me
 			ms = append(ms, &ours{l.Configure(n, s)})
 		}
 		m := ms[len(ms)-1]
-		t.Cleanup(func() { m.down(); checkLog(t, m) })
+		t.Cleanup(func() {
+			m.down()
+			checkLog(t, m)
+			if t.Failed() {
+				t.Logf("%s (%s) log:\n%s", m.name(), m.kind(), m.log())
+				if o, ok := m.(*ours); ok {
+					b, _ := os.ReadFile(filepath.Join(o.n.LogDir, "stdout"))
+					t.Logf("stdout: %s", b)
+				}
+			}
+		})
 	}
 	return ms[0], ms[1]
 }
@@ -102,6 +123,20 @@ func waitStatus(t *testing.T, limit time.Duration, a, b member, want string) {
 	}
 	t.Fatalf("%s (%s) sees %s as %q, not %q within %v\n%s log:\n%s\n%s log:\n%s", a.name(), a.kind(), b.name(), got, want, limit,
 		a.name(), tail(a.log(), 30), b.name(), tail(b.log(), 30))
+}
+
+// waitRsc waits until m's cl_status rscstatus reports want.
+func waitRsc(t *testing.T, limit time.Duration, m member, want string) {
+	t.Helper()
+	start := time.Now()
+	var got string
+	for time.Since(start) < limit {
+		if got = m.rscstatus(t); got == want {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("%s (%s) rscstatus %q, not %q within %v\n%s", m.name(), m.kind(), got, want, limit, tail(m.log(), 60))
 }
 
 // tail is the last n lines of s.
