@@ -78,3 +78,14 @@ func stable(t *testing.T, window time.Duration, what string, cond func() bool) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// dumpOnFailure logs the nodes' ha-logs when the test fails.
+func dumpOnFailure(t *testing.T, nodes ...*netlab.OurNode) {
+	t.Cleanup(func() {
+		if t.Failed() {
+			for _, n := range nodes {
+				t.Logf("ha-log of %s:\n%s", n.Name, n.HaLog())
+			}
+		}
+	})
+}

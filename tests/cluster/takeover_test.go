@@ -17,6 +17,7 @@ func TestColdStart(t *testing.T) {
 	s := netlab.Setup{Resources: "n1 ga\nn2 gb"}
 	ga, gb := netlab.Script{Name: "ga"}, netlab.Script{Name: "gb"}
 	n1, n2 := l.ConfigureWith("n1", s, ga, gb), l.ConfigureWith("n2", s, ga, gb)
+	dumpOnFailure(t, n1, n2)
 	n1.Start(t)
 	n2.Start(t)
 	netlab.Eventually(t, 20*time.Second, "each node runs its own group", func() bool {
@@ -46,6 +47,7 @@ func TestTakeoverAndFailback(t *testing.T) {
 	l := netlab.New(t, 2)
 	s := netlab.Setup{}
 	n1, n2 := l.Configure("n1", s), l.Configure("n2", s)
+	dumpOnFailure(t, n1, n2)
 	n1.Start(t)
 	n2.Start(t)
 	netlab.Eventually(t, 30*time.Second, "n1 runs hbtest", func() bool { return l.Holder(t) == "n1" })
@@ -87,6 +89,7 @@ func TestFailbackOff(t *testing.T) {
 	l := netlab.New(t, 2)
 	s := netlab.Setup{Failback: "off"}
 	n1, n2 := l.Configure("n1", s), l.Configure("n2", s)
+	dumpOnFailure(t, n1, n2)
 	n1.Start(t)
 	n2.Start(t)
 	netlab.Eventually(t, 30*time.Second, "n1 runs hbtest", func() bool { return l.Holder(t) == "n1" })
@@ -117,6 +120,7 @@ func TestGracefulStop(t *testing.T) {
 	l := netlab.New(t, 2)
 	s := netlab.Setup{}
 	n1, n2 := l.Configure("n1", s), l.Configure("n2", s)
+	dumpOnFailure(t, n1, n2)
 	n1.Start(t)
 	n2.Start(t)
 	netlab.Eventually(t, 30*time.Second, "n1 runs hbtest", func() bool { return l.Holder(t) == "n1" })

@@ -93,8 +93,13 @@ exit 0
 `, l.ScriptLog(s.Name), l.StateFile(node, s.Name), node, startFail, stopFail)
 }
 
-// ScriptLog is the event log of a Script.
-func (l *Lab) ScriptLog(name string) string { return l.Path(name + ".events.log") }
+// ScriptLog is the event log of a Script; "hbtest" names the HBTest log.
+func (l *Lab) ScriptLog(name string) string {
+	if name == "hbtest" {
+		return l.Path("events.log")
+	}
+	return l.Path(name + ".events.log")
+}
 
 // StateFile is where a Script keeps its "running" state on node.
 func (l *Lab) StateFile(node, name string) string { return l.Path(node, "run", name+".state") }
