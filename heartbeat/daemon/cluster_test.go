@@ -97,6 +97,7 @@ type testCluster struct {
 	ipfail  bool
 	ping    func(node string) []media.Medium
 	fencer  Fencer
+	media   []string // heartbeat media of every node; nil means eth0 only
 }
 
 func newCluster(t *testing.T, failback string) *testCluster {
@@ -124,12 +125,20 @@ func (c *testCluster) start(name string) *testNode {
 	groups := []rscmgr.Group{{Key: "ip1", Resources: []string{"ip1", "svc1"}}, {Key: "ip2", Resources: []string{"ip2"}}}
 	c.gen++
 	n := &testNode{name: name, done: make(chan error, 1)}
+	names := c.media
+	if len(names) == 0 {
+		names = []string{"eth0"}
+	}
+	var med []media.Medium
+	for _, m := range names {
+		med = append(med, c.hub.Join(name, m))
+	}
 	var uuid [16]byte
 	copy(uuid[:], name)
 	d, err := New(Options{
 		Node: name, Config: cfg, Keyring: ring,
 		Groups:   []failover.Group{{Key: "ip1", Home: "n1"}, {Key: "ip2", Home: "n2"}},
-		Media:    []media.Medium{c.hub.Join(name, "eth0")},
+		Media:    med,
 		IPFail:   c.ipfail,
 		Fencer:   c.fencer,
 		Clock:    clock.Real(),
@@ -236,5 +245,51 @@ func TestTwoNodesStartTakeOverAndFailBack(t *testing.T) {
 		time.Sleep(200 * time.Millisecond)
 		c.expect("ip2", "n1")
 		c.crash("n1")
+	})
+}
+
+// TestSecondMediumStaysUp: with two media every message arrives twice;
+// the second copy is a duplicate for reliable delivery but still proves
+// its link alive (3.0.6 updates a link for every authentic packet), so
+// neither link may be declared dead while both carry traffic.
+func TestSecondMediumStaysUp(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		c := newCluster(t, "on")
+		c.media = []string{"eth0", "eth1"}
+		c.start("n1")
+		c.start("n2")
+		time.Sleep(5 * time.Second)
+		for _, name := range []string{"n1", "n2"} {
+			n := c.nodes[name]
+			peer := map[string]string{"n1": "n2", "n2": "n1"}[name]
+			snap := n.d.Snapshot()
+			st := snap.FindNode(peer)
+			if st == nil {
+				t.Fatalf("%s: no node %s in the snapshot", name, peer)
+			}
+			for _, want := range c.media {
+				found := false
+				for _, l := range st.Links {
+					if l.Name == want {
+						found = true
+						if l.Status != string(membership.LinkStatusUp) {
+							t.Errorf("%s: link %s:%s is %s", name, peer, want, l.Status)
+						}
+					}
+				}
+				if !found {
+					t.Errorf("%s: link %s:%s never heard", name, peer, want)
+				}
+			}
+			n.mu.Lock()
+			for _, e := range n.events {
+				if e.Kind == membership.LinkDead {
+					t.Errorf("%s: %v", name, e)
+				}
+			}
+			n.mu.Unlock()
+		}
+		c.crash("n1")
+		c.crash("n2")
 	})
 }

@@ -51,10 +51,38 @@ func (d *Daemon) handlePacket(p media.Packet) {
 	if res.AllFound {
 		d.log.WithField("node", src).Infof("No pkts missing from %s!", src)
 	}
+	if res.Verdict == reliable.Duplicate {
+		d.touchLink(src, p.Medium, msg, now)
+	}
 	if res.Verdict != reliable.Deliver {
 		return
 	}
 	d.deliver(src, p.Medium, msg, res.Restart, now)
+}
+
+// touchLink accounts a duplicate status message for the link it came
+// on: with several media every message arrives once per medium, and the
+// copies after the first are duplicates for reliable delivery, yet each
+// proves its own link alive (3.0.6 updates the link before dropping the
+// duplicate). Only a live peer's status counts, and its status is left as
+// it is, so a stale copy cannot change what the node is.
+func (d *Daemon) touchLink(src, medium string, msg *wire.Message, now time.Time) {
+	if msg.Type() != "status" {
+		return
+	}
+	st, ok := d.mem.Node(src)
+	if !ok || st.Status == membership.StatusDead || st.Status == membership.StatusInit || st.Status == "" {
+		return
+	}
+	if g, err := msg.Generation(); err != nil || g != st.Generation {
+		return
+	}
+	hb := membership.Heartbeat{Node: src, Medium: medium, At: now, Generation: st.Generation, DeadTime: st.DeadTime}
+	if dt, err := msg.Deadtime(); err == nil {
+		hb.DeadTime = time.Duration(dt) * time.Millisecond
+	}
+	ev, _ := d.mem.Heartbeat(hb)
+	d.membershipEvents(ev)
 }
 
 // badPacket logs an authentication failure, at most once a minute per

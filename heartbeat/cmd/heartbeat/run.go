@@ -147,6 +147,19 @@ func runForeground(o options, node string, loaded *config.Loaded, stderr io.Writ
 			proc.ReapOrphans()
 		}
 	}()
+	// realtime on (the default) runs every thread SCHED_RR, as 3.0.6 does;
+	// resource agents are then started back at normal time.
+	var agentPrefix []string
+	if cfg.Realtime {
+		if err := service.Realtime(cfg.RTPrio); err != nil {
+			log.Warnf("Cannot run with real-time priority: %v", err)
+		} else {
+			agentPrefix = service.NormalPrefix(exec.LookPath)
+			if agentPrefix == nil {
+				log.Warn("chrt not found: resource agents inherit the real-time priority")
+			}
+		}
+	}
 	defer os.Remove(service.PIDFile(o.runDir))
 
 	uuid, err := service.LoadUUID(o.stateDir, node, cfg.UUIDFrom == "nodename")
@@ -169,7 +182,8 @@ func runForeground(o options, node string, loaded *config.Loaded, stderr io.Writ
 	var mgr *rscmgr.Manager
 	var groups []failover.Group
 	if cfg.ManagesResources() && !o.noResources {
-		exec := resourced.NewExecutor(resourced.Config{ConfigDir: o.configDir, Log: log.WithField("subsys", "lrm")})
+		exec := resourced.NewExecutor(resourced.Config{ConfigDir: o.configDir, Log: log.WithField("subsys", "lrm"),
+			CommandPrefix: agentPrefix})
 		var rg []rscmgr.Group
 		for _, g := range loaded.Resources {
 			if len(g.Resources) == 0 {
