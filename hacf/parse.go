@@ -135,13 +135,13 @@ type parser struct {
 
 	// Each UDP plugin fixes its port when its first line is parsed.
 	bcastPort, ucastPort, ucast6Port int
-	firstUDPLine         int // first bcast/ucast line, for the udpport advice
-	baudSeen             int
-	watchdogSeen         int
-	pacemakerSeen        int
-	niceFailback         bool // 3.0.6's internal flag, set by a boolean auto_failback
-	apiClients           map[string]int
-	mediaLines           int
+	firstUDPLine                     int // first bcast/ucast line, for the udpport advice
+	baudSeen                         int
+	watchdogSeen                     int
+	pacemakerSeen                    int
+	niceFailback                     bool // 3.0.6's internal flag, set by a boolean auto_failback
+	apiClients                       map[string]int
+	mediaLines                       int
 }
 
 // ParseFile reads and parses the ha.cf at path.
