@@ -270,9 +270,24 @@ func illegalHint(name string) string {
 	return "remove the line or fix the spelling"
 }
 
+// builtinAPIAuth are the API clients 3.0.6 authorises after parsing unless
+// ha.cf has its own apiauth line for them.
+var builtinAPIAuth = []APIAuth{
+	{Client: "ipfail", UIDs: []string{"hacluster"}},
+	{Client: "ccm", UIDs: []string{"hacluster"}},
+	{Client: "ping", GIDs: []string{"haclient"}},
+	{Client: "lha-snmpagent", UIDs: []string{"root"}},
+	{Client: "anon", UIDs: []string{"root"}, GIDs: []string{"haclient"}},
+}
+
 // finish applies the defaults that depend on what was set.
 func (p *parser) finish() {
 	c := p.cfg
+	for _, a := range builtinAPIAuth {
+		if _, set := p.apiClients[a.Client]; !set {
+			c.APIAuth = append(c.APIAuth, a)
+		}
+	}
 	if c.UDPPort == 0 {
 		c.UDPPort = p.defaultPort()
 	}

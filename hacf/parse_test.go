@@ -291,7 +291,15 @@ func TestTypedValuesAndRawParams(t *testing.T) {
 	if len(cfg.Children) != 1 || cfg.Children[0].Command != "/bin/true" || len(cfg.Children[0].Args) != 2 {
 		t.Errorf("children %+v", cfg.Children)
 	}
-	if len(cfg.APIAuth) != 1 || cfg.APIAuth[0].UIDs[0] != "hacluster" || len(cfg.Env) != 1 || cfg.Env[0].Value != "bar" {
+	// ipfail from line 14, then the built-ins not overridden.
+	var clients []string
+	for _, a := range cfg.APIAuth {
+		clients = append(clients, a.Client)
+	}
+	if got := strings.Join(clients, " "); got != "ipfail ccm ping lha-snmpagent anon" || cfg.APIAuth[0].Line != 14 || cfg.APIAuth[1].Line != 0 {
+		t.Errorf("apiauth clients %q %+v", got, cfg.APIAuth)
+	}
+	if cfg.APIAuth[0].UIDs[0] != "hacluster" || len(cfg.Env) != 1 || cfg.Env[0].Value != "bar" {
 		t.Errorf("apiauth %+v env %+v", cfg.APIAuth, cfg.Env)
 	}
 	var late bool
