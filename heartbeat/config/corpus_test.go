@@ -63,7 +63,7 @@ func lab(haCf string) *hacf.FakeEnv {
 			"/etc/hostname": true, // mode 755 on the lab host
 		},
 		Contents:     map[string]string{"/etc/hostname": "vm\n"},
-		StonithTypes: map[string][]string{"null": {"hostlist"}, "external/ssh": {"hostlist"}},
+		StonithTypes: map[string][]string{"null": {"hostlist"}, "external/ssh": {"hostlist"}, "ssh": {"hostlist"}, "meatware": {"hostlist"}},
 		Compress:     map[string]bool{"zlib": true, "bz2": true},
 	}
 	for _, l := range strings.Split(haCf, "\n") {
