@@ -3242,4 +3242,44 @@ $(for i in $(seq 1 "$n"); do printf 'ucast eth0 198.51.100.%d\n' "$i"; done)
 EOF
 done
 
+# Line-buffer boundaries found by bisection against the real daemon (a line
+# of N characters plus its newline).
+xs() { head -c "$1" /dev/zero | tr '\0' "$2"; }
+mk 651-ha-cf-comment-line-5119-chars <<EOF
+--- ha.cf
+#$(xs 5118 x)
+@BASE@
+EOF
+mk 652-ha-cf-comment-line-5120-chars <<EOF
+--- ha.cf
+#$(xs 5119 x)
+@BASE@
+EOF
+mk 653-haresources-line-5118-chars <<EOF
+--- ha.cf
+@BASE@
+--- haresources
+alpha $(xs 5112 y)
+EOF
+mk 654-haresources-line-5119-chars <<EOF
+--- ha.cf
+@BASE@
+--- haresources
+alpha $(xs 5113 y)
+EOF
+mk 655-authkeys-key-line-5119-chars <<EOF
+--- ha.cf
+@BASE@
+--- authkeys
+auth 1
+1 sha1 $(xs 5112 k)
+EOF
+mk 656-authkeys-key-line-5120-chars <<EOF
+--- ha.cf
+@BASE@
+--- authkeys
+auth 1
+1 sha1 $(xs 5113 k)
+EOF
+
 echo "cases written under $out"
