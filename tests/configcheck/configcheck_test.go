@@ -229,6 +229,10 @@ func TestRunOursHarness(t *testing.T) {
 			t.Errorf("output has %q:\n%s", unwanted, out)
 		}
 	}
+	// Relative paths in a case must not resolve inside the repository.
+	if cwd := lineValue(out, "cwd="); !strings.HasPrefix(cwd, os.TempDir()) {
+		t.Errorf("checker ran in %q, want a scratch directory under %s", cwd, os.TempDir())
+	}
 	ns := lineValue(out, "netns=")
 	if !strings.HasPrefix(ns, "hbcc-") {
 		t.Fatalf("checker did not run in an hbcc- namespace (netns=%q):\n%s", ns, out)
@@ -281,5 +285,47 @@ func writeFile(t *testing.T, path, text string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestGeneratorReproducesCases regenerates every case into a scratch
+// directory and checks the inputs under testdata/cases are exactly what
+// gen-cases.sh writes, so the recorded verdicts belong to reproducible
+// inputs and no case was edited by hand.
+func TestGeneratorReproducesCases(t *testing.T) {
+	if testing.Short() {
+		t.Skip("regenerating all cases takes a while; skipping in -short mode")
+	}
+	testenv.RequireProgram(t, "bash")
+	out := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "./gen-cases.sh")
+	cmd.Env = append(os.Environ(), "CASES_OUT="+out)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("gen-cases.sh: %v\n%s", err, b)
+	}
+	inputs := []string{"ha.cf", "authkeys", "haresources", "host", "mode"}
+	for _, c := range loadCases(t) {
+		for _, f := range inputs {
+			want, errWant := os.ReadFile(filepath.Join(out, c.name, f))
+			got, errGot := os.ReadFile(filepath.Join(c.dir, f))
+			switch {
+			case os.IsNotExist(errWant) && os.IsNotExist(errGot):
+			case errWant != nil || errGot != nil:
+				t.Errorf("%s/%s: generated: %v, recorded: %v", c.name, f, errWant, errGot)
+			case !bytes.Equal(want, got):
+				t.Errorf("%s/%s differs from what gen-cases.sh writes; regenerate and re-record it", c.name, f)
+			}
+		}
+	}
+	gen, err := os.ReadDir(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range gen {
+		if _, err := os.Stat(filepath.Join("testdata", "cases", e.Name(), "verdict")); err != nil {
+			t.Errorf("gen-cases.sh defines %s but it has no recorded verdict (run record.sh)", e.Name())
+		}
 	}
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # gen-cases.sh - (re)write the input files of every case under testdata/cases/.
 #
-#   gen-cases.sh [SLUG-PATTERN]
+#   gen-cases.sh [SLUG-PATTERN]       (CASES_OUT=DIR writes elsewhere)
 #
 # Each case is one directory testdata/cases/NNN-slug/ holding ha.cf, authkeys,
 # haresources (unless the case is about a missing one), `host` (the node name
@@ -20,7 +20,7 @@
 # haresources section it is empty (an empty haresources is valid in 3.0.6).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-out=$here/testdata/cases
+out=${CASES_OUT:-$here/testdata/cases}
 only=${1:-}
 mkdir -p "$out"
 
@@ -3141,5 +3141,173 @@ media 616 ucast-target-multicast 'ucast eth0 239.0.0.43'
 media 617 ucast-target-zero 'ucast eth0 0.0.0.0'
 media 618 ucast-target-loopback 'ucast eth0 127.0.0.1'
 media 619 ucast-target-own-network-broadcast 'ucast eth0 198.51.100.255'
+
+########################################################################
+# 620-639 repeated directives and stonith plugin parameters
+two() { # two NNN slug "line 1" "line 2": @BASE@ plus both lines
+  mk "$1-$2" <<EOF
+--- ha.cf
+@BASE@
+$3
+$4
+EOF
+}
+two 620 logfacility-twice 'logfacility daemon' 'logfacility local0'
+two 621 logfile-twice 'logfile /var/log/a' 'logfile /var/log/b'
+two 622 hbgenmethod-twice 'hbgenmethod time' 'hbgenmethod file'
+two 623 uuidfrom-twice 'uuidfrom nodename' 'uuidfrom file'
+two 624 compression-twice 'compression bz2' 'compression zlib'
+two 625 autojoin-twice-ending-none 'autojoin any' 'autojoin none'
+two 626 msgfmt-twice 'msgfmt netstring' 'msgfmt classic'
+two 627 stonith-twice 'stonith null /etc/ha.d/harc' 'stonith null /etc/ha.d/harc'
+two 628 respawn-same-line-twice 'respawn hacluster /usr/libexec/heartbeat/ipfail' 'respawn hacluster /usr/libexec/heartbeat/ipfail'
+two 629 apiauth-identical-twice 'apiauth myclient uid=root' 'apiauth myclient uid=root'
+two 630 apiauth-repeated-key 'apiauth myclient uid=root uid=hacluster' 'keepalive 1'
+two 631 env-comma-pairs 'env A=1,B=2' 'env C=3'
+two 632 stonith-host-meatware 'stonith_host * meatware alpha beta' 'keepalive 1'
+two 634 stonith-host-apcmaster-missing-params 'stonith_host * apcmaster 198.51.100.9' 'keepalive 1'
+two 635 stonith-host-external-ssh-hosts 'stonith_host * external/ssh alpha beta' 'keepalive 1'
+two 636 stonith-host-star-and-local 'stonith_host * null alpha' 'stonith_host alpha null beta'
+two 637 ping-group-twice-same-name 'ping_group g1 198.51.100.253' 'ping_group g1 198.51.100.254'
+two 638 warntime-twice-last-zero 'warntime 5' 'warntime 0'
+two 639 initdead-twice-last-small 'initdead 60' 'initdead 10'
+
+########################################################################
+# 640-659 size limits: line buffers, node and media counts
+mk 640-ha-cf-70000-char-comment <<EOF
+--- ha.cf
+# $(head -c 70000 /dev/zero | tr '\0' 'x')
+@BASE@
+EOF
+
+mk 641-ha-cf-70000-char-comment-then-word <<EOF
+--- ha.cf
+# $(head -c 70000 /dev/zero | tr '\0' 'x') keepalive
+@BASE@
+EOF
+
+mk 642-authkeys-10000-char-key <<EOF
+--- ha.cf
+@BASE@
+--- authkeys
+auth 1
+1 sha1 $(head -c 10000 /dev/zero | tr '\0' 'k')
+EOF
+
+mk 643-haresources-20000-char-line <<EOF
+--- ha.cf
+@BASE@
+--- haresources
+alpha $(for i in $(seq 1 2000); do printf 'gamma%04d ' "$i"; done)
+EOF
+
+mk 644-nodes-99-plus-2-ping <<EOF
+--- ha.cf
+@BASE@
+node $(for i in $(seq 1 97); do printf 'n%d ' "$i"; done)
+ping 198.51.100.253 198.51.100.254
+EOF
+
+mk 645-ucast-70-lines <<EOF
+--- ha.cf
+@LOG@
+@AF@
+$(for i in $(seq 1 70); do printf 'ucast eth0 198.51.100.%d\n' "$i"; done)
+@NODES@
+EOF
+
+mk 646-ucast-interface-trailing-comma <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+ucast eth0, 198.51.100.2
+@NODES@
+EOF
+
+mk 647-nodes-100-exactly-one-line <<EOF
+--- ha.cf
+@LOG@
+@AF@
+@MEDIA@
+node alpha $(for i in $(seq 1 99); do printf 'n%d ' "$i"; done)
+EOF
+
+for n in 63 64 65; do
+  mk "$((585 + n))-ucast-$n-lines" <<EOF
+--- ha.cf
+@LOG@
+@AF@
+$(for i in $(seq 1 "$n"); do printf 'ucast eth0 198.51.100.%d\n' "$i"; done)
+@NODES@
+EOF
+done
+
+# Line-buffer boundaries found by bisection against the real daemon (a line
+# of N characters plus its newline).
+xs() { head -c "$1" /dev/zero | tr '\0' "$2"; }
+mk 651-ha-cf-comment-line-5119-chars <<EOF
+--- ha.cf
+#$(xs 5118 x)
+@BASE@
+EOF
+mk 652-ha-cf-comment-line-5120-chars <<EOF
+--- ha.cf
+#$(xs 5119 x)
+@BASE@
+EOF
+mk 653-haresources-line-5118-chars <<EOF
+--- ha.cf
+@BASE@
+--- haresources
+alpha $(xs 5112 y)
+EOF
+mk 654-haresources-line-5119-chars <<EOF
+--- ha.cf
+@BASE@
+--- haresources
+alpha $(xs 5113 y)
+EOF
+mk 655-authkeys-key-line-5119-chars <<EOF
+--- ha.cf
+@BASE@
+--- authkeys
+auth 1
+1 sha1 $(xs 5112 k)
+EOF
+mk 656-authkeys-key-line-5120-chars <<EOF
+--- ha.cf
+@BASE@
+--- authkeys
+auth 1
+1 sha1 $(xs 5113 k)
+EOF
+
+# Node names are cut at 100 characters; node slots (100) include ping nodes.
+mk 657-haresources-node-name-120-chars <<EOF
+--- ha.cf
+@BASE@
+node $(xs 120 g)
+--- haresources
+$(xs 120 g) 198.51.100.10
+EOF
+mk 658-haresources-node-name-first-100-of-120 <<EOF
+--- ha.cf
+@BASE@
+node $(xs 120 g)
+--- haresources
+$(xs 100 g) 198.51.100.10
+EOF
+mk 659-nodes-98-plus-2-ping <<EOF
+--- ha.cf
+@BASE@
+node $(for i in $(seq 1 96); do printf 'n%d ' "$i"; done)
+ping 198.51.100.253 198.51.100.254
+EOF
+mk 660-nodes-99-plus-ping-group <<EOF
+--- ha.cf
+@BASE@
+node $(for i in $(seq 1 97); do printf 'n%d ' "$i"; done)
+ping_group g1 198.51.100.250 198.51.100.251 198.51.100.252 198.51.100.253
+EOF
 
 echo "cases written under $out"

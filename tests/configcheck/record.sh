@@ -29,11 +29,16 @@ trim_log() {
     grep -v '^[[:space:]]*$' || true
 }
 
+# The daemon runs in an empty scratch directory: relative paths in a case
+# (logfile ha-log, coreroot cores) must neither see nor litter this tree.
+scratch=$(mktemp -d /tmp/hbcc-rec.XXXXXX)
+trap 'rm -rf "$scratch"' EXIT
+
 # run_check HA_CF AUTHKEYS HARESOURCES|"" HOST MODE -> sets $out and $verdict
 run_check() {
   local args=("$1" "$2")
   [[ -n $3 ]] && args+=("$3")
-  out=$("$check" "${args[@]}" --host "$4" --mode "$5" --wait 2 2>&1)
+  out=$(cd "$scratch" && "$check" "${args[@]}" --host "$4" --mode "$5" --wait 2 2>&1)
   verdict=$(printf '%s\n' "$out" | sed -n -E 's/^VERDICT: (ACCEPTED|REJECTED rc=[0-9]+|UNKNOWN).*/\1/p' | tail -n1)
 }
 
@@ -68,7 +73,7 @@ fi
 dirs=("$@")
 [[ ${#dirs[@]} -gt 0 ]] || dirs=("$here"/testdata/cases/*/)
 for d in "${dirs[@]}"; do
-  d=${d%/}
+  d=$(cd "$d" && pwd) || { status=1; continue; }
   name=$(basename "$d")
   host=$(cat "$d/host")
   mode=0600; [[ -f $d/mode ]] && mode=$(cat "$d/mode")

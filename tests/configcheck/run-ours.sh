@@ -20,6 +20,7 @@ case_dir=$1; bin=$2
 [[ -f $case_dir/ha.cf ]] || { echo "run-ours.sh: $case_dir/ha.cf missing" >&2; exit 2; }
 [[ -x $bin ]] || { echo "run-ours.sh: $bin is not executable" >&2; exit 2; }
 [[ $(id -u) -eq 0 ]] || { echo "run-ours.sh: must run as root" >&2; exit 2; }
+bin=$(realpath "$bin")
 
 ns=hbcc-$$-$RANDOM$RANDOM
 work=$(mktemp -d /tmp/hbcc.XXXXXX)
@@ -66,5 +67,8 @@ for i in $ifs; do
   [[ $n -le 16 ]] || break
 done
 
+# Run from an empty directory, as record.sh runs the real daemon.
+mkdir -p "$work/cwd"
+cd "$work/cwd" || exit 2
 ip netns exec "$ns" "$bin" --check --config-dir "$cfg" --node-name "$host" 2>&1
 exit $?

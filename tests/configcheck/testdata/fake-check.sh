@@ -13,6 +13,7 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 echo "node-name=$node"
+echo "cwd=$PWD"
 echo "netns=$(ip netns identify $$)"
 echo "authkeys-mode=$(stat -c %a "$dir/authkeys")"
 [[ -f $dir/haresources ]] && echo haresources=present || echo haresources=absent
