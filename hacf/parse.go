@@ -141,7 +141,6 @@ type parser struct {
 	pacemakerSeen                    int
 	niceFailback                     bool // 3.0.6's internal flag, set by a boolean auto_failback
 	apiClients                       map[string]int
-	mediaLines                       int
 }
 
 // ParseFile reads and parses the ha.cf at path.
@@ -383,23 +382,44 @@ func word(name string, field func(*Config) *string, fold bool, msg3 string, allo
 
 // --- directives ------------------------------------------------------------
 
-// maxNodes and maxNodeName are 3.0.6's static limits.
+// 3.0.6's static limits, measured on the real daemon: at most 100 nodes
+// counting ping nodes, node names cut to 100 characters, at most 63 media
+// (64 crash it).
 const (
 	maxNodes    = 100
 	maxNodeName = 100
+	maxMedia    = 63
 )
 
 func (p *parser) node(ln rawLine, v string) {
 	name := lower(v)
-	if len(name) > maxNodeName-1 {
-		p.warnf(ln, "use the output of `uname -n`", "node name %q is longer than %d characters; 3.0.6 truncates it", v, maxNodeName-1)
-		name = name[:maxNodeName-1]
+	if len(name) > maxNodeName {
+		p.warnf(ln, "use the output of `uname -n`", "node name %q is longer than %d characters; 3.0.6 truncates it", v, maxNodeName)
+		name = name[:maxNodeName]
 	}
-	if len(p.cfg.Nodes) >= maxNodes {
-		p.errorf(ln, "at most 100 nodes are supported", "too many nodes")
+	if !p.roomForNode(ln) {
 		return
 	}
 	p.cfg.Nodes = append(p.cfg.Nodes, Node{Name: name, Line: ln.num})
+}
+
+// roomForNode enforces the node table size, shared by cluster and ping
+// nodes.
+func (p *parser) roomForNode(ln rawLine) bool {
+	if len(p.cfg.Nodes)+len(p.cfg.PingNodes) >= maxNodes {
+		p.errorf(ln, "at most 100 nodes, ping nodes included", "too many nodes")
+		return false
+	}
+	return true
+}
+
+// roomForMedium enforces the media table size; ping nodes are media too.
+func (p *parser) roomForMedium(ln rawLine) bool {
+	if len(p.cfg.Media)+len(p.cfg.PingNodes) >= maxMedia {
+		p.errorf(ln, "at most 63 media lines (ping nodes included); 3.0.6 crashes beyond", "too many media")
+		return false
+	}
+	return true
 }
 
 func (p *parser) rtprio(ln rawLine, v string) {

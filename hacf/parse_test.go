@@ -1,6 +1,7 @@
 package hacf
 
 import (
+	"fmt"
 	"net"
 	"strings"
 	"testing"
@@ -470,5 +471,36 @@ func TestLongLinesSplitLikeFgets(t *testing.T) {
 		if (probs.Err() == nil) != tc.ok {
 			t.Errorf("line of %d: ok=%v, want %v: %v", len(tc.line), probs.Err() == nil, tc.ok, probs.Err())
 		}
+	}
+}
+
+func TestTableLimits(t *testing.T) {
+	many := func(n int, f func(i int) string) string {
+		var b strings.Builder
+		for i := 0; i < n; i++ {
+			b.WriteString(f(i) + "\n")
+		}
+		return b.String()
+	}
+	for _, tc := range []struct {
+		name, text string
+		ok         bool
+	}{
+		// Verified on the real daemon (tests/configcheck 644, 647-650, 659).
+		{"100 nodes", "node alpha\nbcast eth0\n" + many(99, func(i int) string { return fmt.Sprintf("node n%d", i) }), true},
+		{"101 nodes", "node alpha\nbcast eth0\n" + many(100, func(i int) string { return fmt.Sprintf("node n%d", i) }), false},
+		{"98 nodes + 2 ping", "node alpha\nbcast eth0\nping 10.0.0.1 10.0.0.2\n" + many(97, func(i int) string { return fmt.Sprintf("node n%d", i) }), true},
+		{"99 nodes + 2 ping", "node alpha\nbcast eth0\nping 10.0.0.1 10.0.0.2\n" + many(98, func(i int) string { return fmt.Sprintf("node n%d", i) }), false},
+		{"63 media", "node alpha\n" + many(63, func(i int) string { return fmt.Sprintf("ucast eth0 10.0.0.%d", i+1) }), true},
+		{"64 media", "node alpha\n" + many(64, func(i int) string { return fmt.Sprintf("ucast eth0 10.0.0.%d", i+1) }), false},
+	} {
+		_, probs := parse(t, tc.text+"auto_failback on\nlogfile /dev/null\n")
+		if (probs.Err() == nil) != tc.ok {
+			t.Errorf("%s: ok=%v, want %v: %v", tc.name, probs.Err() == nil, tc.ok, probs.Err())
+		}
+	}
+	cfg, _ := parse(t, "node "+strings.Repeat("g", 120)+"\n")
+	if len(cfg.Nodes) != 1 || len(cfg.Nodes[0].Name) != 100 {
+		t.Errorf("node name not cut to 100: %d", len(cfg.Nodes[0].Name))
 	}
 }
