@@ -383,12 +383,14 @@ func word(name string, field func(*Config) *string, fold bool, msg3 string, allo
 // --- directives ------------------------------------------------------------
 
 // 3.0.6's static limits, measured on the real daemon: at most 100 nodes
-// counting ping nodes, node names cut to 100 characters, at most 63 media
-// (64 crash it).
+// counting ping nodes, node names cut to 100 characters, at most 64 media
+// counting ping nodes ("Too many media specified (> 64)"), and at most 63
+// ucast lines (the 64th crashes it).
 const (
 	maxNodes    = 100
 	maxNodeName = 100
-	maxMedia    = 63
+	maxMedia    = 64
+	maxUcast    = 63
 )
 
 func (p *parser) node(ln rawLine, v string) {
@@ -416,8 +418,20 @@ func (p *parser) roomForNode(ln rawLine) bool {
 // roomForMedium enforces the media table size; ping nodes are media too.
 func (p *parser) roomForMedium(ln rawLine) bool {
 	if len(p.cfg.Media)+len(p.cfg.PingNodes) >= maxMedia {
-		p.errorf(ln, "at most 63 media lines (ping nodes included); 3.0.6 crashes beyond", "too many media")
+		p.errorf(ln, "at most 64 media, ping nodes included", "Too many media specified (> 64)")
 		return false
+	}
+	if ln.name == string(Ucast) {
+		n := 0
+		for _, m := range p.cfg.Media {
+			if m.Kind == Ucast {
+				n++
+			}
+		}
+		if n >= maxUcast {
+			p.errorf(ln, "at most 63 ucast lines; use bcast or mcast for larger clusters", "too many ucast media (3.0.6 crashes on the 64th)")
+			return false
+		}
 	}
 	return true
 }

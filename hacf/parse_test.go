@@ -491,8 +491,10 @@ func TestTableLimits(t *testing.T) {
 		{"101 nodes", "node alpha\nbcast eth0\n" + many(100, func(i int) string { return fmt.Sprintf("node n%d", i) }), false},
 		{"98 nodes + 2 ping", "node alpha\nbcast eth0\nping 10.0.0.1 10.0.0.2\n" + many(97, func(i int) string { return fmt.Sprintf("node n%d", i) }), true},
 		{"99 nodes + 2 ping", "node alpha\nbcast eth0\nping 10.0.0.1 10.0.0.2\n" + many(98, func(i int) string { return fmt.Sprintf("node n%d", i) }), false},
-		{"63 media", "node alpha\n" + many(63, func(i int) string { return fmt.Sprintf("ucast eth0 10.0.0.%d", i+1) }), true},
-		{"64 media", "node alpha\n" + many(64, func(i int) string { return fmt.Sprintf("ucast eth0 10.0.0.%d", i+1) }), false},
+		{"63 ucast", "node alpha\n" + many(63, func(i int) string { return fmt.Sprintf("ucast eth0 10.0.0.%d", i+1) }), true},
+		{"64 ucast", "node alpha\n" + many(64, func(i int) string { return fmt.Sprintf("ucast eth0 10.0.0.%d", i+1) }), false},
+		{"63 ucast + 1 ping", "node alpha\nping 10.0.1.1\n" + many(63, func(i int) string { return fmt.Sprintf("ucast eth0 10.0.0.%d", i+1) }), true},
+		{"63 ucast + 2 ping", "node alpha\nping 10.0.1.1 10.0.1.2\n" + many(63, func(i int) string { return fmt.Sprintf("ucast eth0 10.0.0.%d", i+1) }), false},
 	} {
 		_, probs := parse(t, tc.text+"auto_failback on\nlogfile /dev/null\n")
 		if (probs.Err() == nil) != tc.ok {
