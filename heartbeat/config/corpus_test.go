@@ -66,9 +66,11 @@ func lab(haCf string) *hacf.FakeEnv {
 		StonithTypes: map[string][]string{"null": {"hostlist"}, "external/ssh": {"hostlist"}, "ssh": {"hostlist"}, "meatware": {"hostlist"}},
 		Compress:     map[string]bool{"zlib": true, "bz2": true},
 	}
-	for _, l := range strings.Split(haCf, "\n") {
+	// The same extraction as the lab script: CRs deleted, comments cut,
+	// awk fields (blanks and tabs), commas split interface lists.
+	for _, l := range strings.Split(strings.ReplaceAll(haCf, "\r", ""), "\n") {
 		l, _, _ = strings.Cut(l, "#")
-		f := strings.Fields(strings.TrimRight(l, "\r"))
+		f := strings.FieldsFunc(l, func(r rune) bool { return r == ' ' || r == '\t' })
 		if len(f) < 2 {
 			continue
 		}
