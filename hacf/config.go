@@ -77,6 +77,7 @@ const (
 	FailbackOff
 )
 
+// String returns the ha.cf spelling: on, off or legacy.
 func (a AutoFailback) String() string {
 	switch a {
 	case FailbackOn:

@@ -36,7 +36,7 @@ func (p *parser) bcast(ln rawLine, iface string) {
 		p.warnf(ln, "use an interface with a broadcast address, or ucast/mcast", "interface %s has no broadcast address; broadcast heartbeats will not reach the peers", iface)
 	}
 	port := p.udpPortFor(&p.bcastPort, ln)
-	p.addMedium(Medium{Kind: Bcast, Line: ln.num, Iface: iface, Port: port})
+	p.addMedium(ln, Medium{Kind: Bcast, Line: ln.num, Iface: iface, Port: port})
 }
 
 func (p *parser) serial(ln rawLine, dev string) {
@@ -50,11 +50,13 @@ func (p *parser) serial(ln rawLine, dev string) {
 		p.errorf(ln, "name a serial port with working hardware behind it", "serial port [%s] cannot be used: %v (3.0.6 fails at start-up)", dev, err)
 		return
 	}
-	p.addMedium(Medium{Kind: Serial, Line: ln.num, Iface: dev, Baud: p.cfg.Baud})
+	p.addMedium(ln, Medium{Kind: Serial, Line: ln.num, Iface: dev, Baud: p.cfg.Baud})
 }
 
-func (p *parser) addMedium(m Medium) {
-	p.cfg.Media = append(p.cfg.Media, m)
+func (p *parser) addMedium(ln rawLine, m Medium) {
+	if p.roomForMedium(ln) {
+		p.cfg.Media = append(p.cfg.Media, m)
+	}
 }
 
 func (p *parser) resolve(host string, want6 bool) (net.IP, bool) {
@@ -94,8 +96,10 @@ func (p *parser) ping(ln rawLine, host string) {
 		p.errorf(ln, resolveHint, "unknown ping host [%s]", host)
 		return
 	}
+	if !p.roomForNode(ln) || !p.roomForMedium(ln) {
+		return
+	}
 	p.cfg.PingNodes = append(p.cfg.PingNodes, PingNode{Kind: Ping, Name: host, Hosts: []string{host}, Line: ln.num})
-	p.mediaLines++
 }
 
 func (p *parser) ping6(ln rawLine, host string) {
@@ -103,8 +107,10 @@ func (p *parser) ping6(ln rawLine, host string) {
 		p.errorf(ln, "use an IPv6 address or a name with an IPv6 address", "unknown IPv6 ping host [%s]", host)
 		return
 	}
+	if !p.roomForNode(ln) || !p.roomForMedium(ln) {
+		return
+	}
 	p.cfg.PingNodes = append(p.cfg.PingNodes, PingNode{Kind: Ping6, Name: host, Hosts: []string{host}, Line: ln.num})
-	p.mediaLines++
 }
 
 // pingGroup: 3.0.6 only fails when no member is given; a member that does
@@ -123,8 +129,10 @@ func (p *parser) pingGroup(ln rawLine, rest string) {
 		}
 		g.Hosts = append(g.Hosts, h)
 	}
+	if !p.roomForNode(ln) || !p.roomForMedium(ln) {
+		return
+	}
 	p.cfg.PingNodes = append(p.cfg.PingNodes, g)
-	p.mediaLines++
 }
 
 func (p *parser) ucast(ln rawLine, rest string) {
@@ -150,7 +158,7 @@ func (p *parser) ucast(ln rawLine, rest string) {
 		return
 	}
 	port := p.udpPortFor(&p.ucastPort, ln)
-	p.addMedium(Medium{Kind: Ucast, Line: ln.num, Iface: f[0], Peer: f[1], PeerIP: ip, Port: port})
+	p.addMedium(ln, Medium{Kind: Ucast, Line: ln.num, Iface: f[0], Peer: f[1], PeerIP: ip, Port: port})
 }
 
 func (p *parser) ucast6(ln rawLine, rest string) {
@@ -169,7 +177,7 @@ func (p *parser) ucast6(ln rawLine, rest string) {
 		return
 	}
 	port := p.udpPortFor(&p.ucast6Port, ln)
-	p.addMedium(Medium{Kind: Ucast6, Line: ln.num, Iface: f[0], Peer: f[1], PeerIP: ip, Port: port})
+	p.addMedium(ln, Medium{Kind: Ucast6, Line: ln.num, Iface: f[0], Peer: f[1], PeerIP: ip, Port: port})
 }
 
 // mcast6Scopes are the multicast scopes mcast6 accepts (the low nibble of
@@ -194,7 +202,7 @@ func (p *parser) mcast(ln rawLine, rest string) {
 		p.errorf(ln, "name an existing interface that has an IPv4 address", "mcast device [%s] is invalid or not set up properly", m.Iface)
 		return
 	}
-	p.addMedium(m)
+	p.addMedium(ln, m)
 }
 
 func (p *parser) mcast6(ln rawLine, rest string) {
@@ -206,7 +214,7 @@ func (p *parser) mcast6(ln rawLine, rest string) {
 		p.errorf(ln, "name an existing interface", "mcast6 device [%s] does not exist", m.Iface)
 		return
 	}
-	p.addMedium(m)
+	p.addMedium(ln, m)
 }
 
 func (p *parser) mcastCommon(ln rawLine, rest, kind, hint string, v6 bool) (Medium, bool) {

@@ -5,6 +5,9 @@ import "fmt"
 // pacemakerDaemons are the children `pacemaker on` needs, in 3.0.6's order.
 var pacemakerDaemons = []string{"ccm", "cib", "stonithd", "lrmd", "attrd", "crmd"}
 
+// pacemakerAPIClients get an apiauth entry as soon as Pacemaker mode is on.
+var pacemakerAPIClients = []string{"cib", "crmd", "stonithd", "stonith-ng", "attrd", "pingd"}
+
 // PacemakerDaemonDir is the build default for crm_daemon_dir.
 const PacemakerDaemonDir = "/usr/lib/pacemaker"
 
@@ -38,6 +41,22 @@ func (p *parser) pacemaker(ln rawLine, v string) {
 		p.cfg.PacemakerOn = true
 	}
 	p.cfg.Pacemaker = v
+	if p.cfg.PacemakerOn {
+		// Pacemaker mode registers the API clients of its daemons right
+		// away, so an apiauth line for one of them (before or after) is a
+		// duplicate (verified for cib and stonithd).
+		for _, c := range pacemakerAPIClients {
+			if first, dup := p.apiClients[c]; dup {
+				p.errorf(ln, fmt.Sprintf("remove the apiauth line for %s (line %d): pacemaker mode defines it", c, first),
+					"Duplicate apiauth directive for API client %s", c)
+				return
+			}
+		}
+		for _, c := range pacemakerAPIClients {
+			p.apiClients[c] = ln.num
+			p.cfg.APIAuth = append(p.cfg.APIAuth, APIAuth{Client: c, UIDs: []string{"hacluster"}, Line: ln.num})
+		}
+	}
 	dirs := append([]string{p.crmDir()}, heartbeatDaemonDirs...)
 	for _, d := range need {
 		if !p.findDaemon(dirs, d) {

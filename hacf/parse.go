@@ -135,13 +135,12 @@ type parser struct {
 
 	// Each UDP plugin fixes its port when its first line is parsed.
 	bcastPort, ucastPort, ucast6Port int
-	firstUDPLine         int // first bcast/ucast line, for the udpport advice
-	baudSeen             int
-	watchdogSeen         int
-	pacemakerSeen        int
-	niceFailback         bool // 3.0.6's internal flag, set by a boolean auto_failback
-	apiClients           map[string]int
-	mediaLines           int
+	firstUDPLine                     int // first bcast/ucast line, for the udpport advice
+	baudSeen                         int
+	watchdogSeen                     int
+	pacemakerSeen                    int
+	niceFailback                     bool // 3.0.6's internal flag, set by a boolean auto_failback
+	apiClients                       map[string]int
 }
 
 // ParseFile reads and parses the ha.cf at path.
@@ -270,9 +269,24 @@ func illegalHint(name string) string {
 	return "remove the line or fix the spelling"
 }
 
+// builtinAPIAuth are the API clients 3.0.6 authorises after parsing unless
+// ha.cf has its own apiauth line for them.
+var builtinAPIAuth = []APIAuth{
+	{Client: "ipfail", UIDs: []string{"hacluster"}},
+	{Client: "ccm", UIDs: []string{"hacluster"}},
+	{Client: "ping", GIDs: []string{"haclient"}},
+	{Client: "lha-snmpagent", UIDs: []string{"root"}},
+	{Client: "anon", UIDs: []string{"root"}, GIDs: []string{"haclient"}},
+}
+
 // finish applies the defaults that depend on what was set.
 func (p *parser) finish() {
 	c := p.cfg
+	for _, a := range builtinAPIAuth {
+		if _, set := p.apiClients[a.Client]; !set {
+			c.APIAuth = append(c.APIAuth, a)
+		}
+	}
 	if c.UDPPort == 0 {
 		c.UDPPort = p.defaultPort()
 	}
@@ -368,23 +382,58 @@ func word(name string, field func(*Config) *string, fold bool, msg3 string, allo
 
 // --- directives ------------------------------------------------------------
 
-// maxNodes and maxNodeName are 3.0.6's static limits.
+// 3.0.6's static limits, measured on the real daemon: at most 100 nodes
+// counting ping nodes, node names cut to 100 characters, at most 64 media
+// counting ping nodes ("Too many media specified (> 64)"), and at most 63
+// ucast lines (the 64th crashes it).
 const (
 	maxNodes    = 100
 	maxNodeName = 100
+	maxMedia    = 64
+	maxUcast    = 63
 )
 
 func (p *parser) node(ln rawLine, v string) {
 	name := lower(v)
-	if len(name) > maxNodeName-1 {
-		p.warnf(ln, "use the output of `uname -n`", "node name %q is longer than %d characters; 3.0.6 truncates it", v, maxNodeName-1)
-		name = name[:maxNodeName-1]
+	if len(name) > maxNodeName {
+		p.warnf(ln, "use the output of `uname -n`", "node name %q is longer than %d characters; 3.0.6 truncates it", v, maxNodeName)
+		name = name[:maxNodeName]
 	}
-	if len(p.cfg.Nodes) >= maxNodes {
-		p.errorf(ln, "at most 100 nodes are supported", "too many nodes")
+	if !p.roomForNode(ln) {
 		return
 	}
 	p.cfg.Nodes = append(p.cfg.Nodes, Node{Name: name, Line: ln.num})
+}
+
+// roomForNode enforces the node table size, shared by cluster and ping
+// nodes.
+func (p *parser) roomForNode(ln rawLine) bool {
+	if len(p.cfg.Nodes)+len(p.cfg.PingNodes) >= maxNodes {
+		p.errorf(ln, "at most 100 nodes, ping nodes included", "too many nodes")
+		return false
+	}
+	return true
+}
+
+// roomForMedium enforces the media table size; ping nodes are media too.
+func (p *parser) roomForMedium(ln rawLine) bool {
+	if len(p.cfg.Media)+len(p.cfg.PingNodes) >= maxMedia {
+		p.errorf(ln, "at most 64 media, ping nodes included", "Too many media specified (> 64)")
+		return false
+	}
+	if ln.name == string(Ucast) {
+		n := 0
+		for _, m := range p.cfg.Media {
+			if m.Kind == Ucast {
+				n++
+			}
+		}
+		if n >= maxUcast {
+			p.errorf(ln, "at most 63 ucast lines; use bcast or mcast for larger clusters", "too many ucast media (3.0.6 crashes on the 64th)")
+			return false
+		}
+	}
+	return true
 }
 
 func (p *parser) rtprio(ln rawLine, v string) {

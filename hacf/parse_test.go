@@ -1,6 +1,7 @@
 package hacf
 
 import (
+	"fmt"
 	"net"
 	"strings"
 	"testing"
@@ -175,6 +176,10 @@ func TestDirectiveRules(t *testing.T) {
 		{"apiauth two uid lists", "apiauth foo uid=root uid=hacluster", "Duplicate uid list", 5},
 		{"crm on", "crm on", "Failed to add pacemaker client child \"cib\"", 5},
 		{"crm ccm-only", "crm ccm-only", "", 0},
+		{"apiauth cib then crm", "apiauth cib uid=root\ncrm ccm-only", "Duplicate apiauth directive for API client cib", 6},
+		{"crm then apiauth stonithd", "crm ccm-only\napiauth stonithd uid=root", "Duplicate apiauth directive for API client stonithd", 6},
+		{"crm then apiauth ccm", "crm ccm-only\napiauth ccm uid=root", "", 0},
+		{"crm off then apiauth cib", "crm off\napiauth cib uid=root", "", 0},
 		{"pacemaker OFF", "pacemaker OFF", "", 0},
 		{"crm bogus", "crm maybe", "invalid pacemaker value", 5},
 		{"crm twice", "crm off\npacemaker off", "used multiple times", 6},
@@ -287,7 +292,15 @@ func TestTypedValuesAndRawParams(t *testing.T) {
 	if len(cfg.Children) != 1 || cfg.Children[0].Command != "/bin/true" || len(cfg.Children[0].Args) != 2 {
 		t.Errorf("children %+v", cfg.Children)
 	}
-	if len(cfg.APIAuth) != 1 || cfg.APIAuth[0].UIDs[0] != "hacluster" || len(cfg.Env) != 1 || cfg.Env[0].Value != "bar" {
+	// ipfail from line 14, then the built-ins not overridden.
+	var clients []string
+	for _, a := range cfg.APIAuth {
+		clients = append(clients, a.Client)
+	}
+	if got := strings.Join(clients, " "); got != "ipfail ccm ping lha-snmpagent anon" || cfg.APIAuth[0].Line != 14 || cfg.APIAuth[1].Line != 0 {
+		t.Errorf("apiauth clients %q %+v", got, cfg.APIAuth)
+	}
+	if cfg.APIAuth[0].UIDs[0] != "hacluster" || len(cfg.Env) != 1 || cfg.Env[0].Value != "bar" {
 		t.Errorf("apiauth %+v env %+v", cfg.APIAuth, cfg.Env)
 	}
 	var late bool
@@ -458,5 +471,38 @@ func TestLongLinesSplitLikeFgets(t *testing.T) {
 		if (probs.Err() == nil) != tc.ok {
 			t.Errorf("line of %d: ok=%v, want %v: %v", len(tc.line), probs.Err() == nil, tc.ok, probs.Err())
 		}
+	}
+}
+
+func TestTableLimits(t *testing.T) {
+	many := func(n int, f func(i int) string) string {
+		var b strings.Builder
+		for i := 0; i < n; i++ {
+			b.WriteString(f(i) + "\n")
+		}
+		return b.String()
+	}
+	for _, tc := range []struct {
+		name, text string
+		ok         bool
+	}{
+		// Verified on the real daemon (tests/configcheck 644, 647-650, 659).
+		{"100 nodes", "node alpha\nbcast eth0\n" + many(99, func(i int) string { return fmt.Sprintf("node n%d", i) }), true},
+		{"101 nodes", "node alpha\nbcast eth0\n" + many(100, func(i int) string { return fmt.Sprintf("node n%d", i) }), false},
+		{"98 nodes + 2 ping", "node alpha\nbcast eth0\nping 10.0.0.1 10.0.0.2\n" + many(97, func(i int) string { return fmt.Sprintf("node n%d", i) }), true},
+		{"99 nodes + 2 ping", "node alpha\nbcast eth0\nping 10.0.0.1 10.0.0.2\n" + many(98, func(i int) string { return fmt.Sprintf("node n%d", i) }), false},
+		{"63 ucast", "node alpha\n" + many(63, func(i int) string { return fmt.Sprintf("ucast eth0 10.0.0.%d", i+1) }), true},
+		{"64 ucast", "node alpha\n" + many(64, func(i int) string { return fmt.Sprintf("ucast eth0 10.0.0.%d", i+1) }), false},
+		{"63 ucast + 1 ping", "node alpha\nping 10.0.1.1\n" + many(63, func(i int) string { return fmt.Sprintf("ucast eth0 10.0.0.%d", i+1) }), true},
+		{"63 ucast + 2 ping", "node alpha\nping 10.0.1.1 10.0.1.2\n" + many(63, func(i int) string { return fmt.Sprintf("ucast eth0 10.0.0.%d", i+1) }), false},
+	} {
+		_, probs := parse(t, tc.text+"auto_failback on\nlogfile /dev/null\n")
+		if (probs.Err() == nil) != tc.ok {
+			t.Errorf("%s: ok=%v, want %v: %v", tc.name, probs.Err() == nil, tc.ok, probs.Err())
+		}
+	}
+	cfg, _ := parse(t, "node "+strings.Repeat("g", 120)+"\n")
+	if len(cfg.Nodes) != 1 || len(cfg.Nodes[0].Name) != 100 {
+		t.Errorf("node name not cut to 100: %d", len(cfg.Nodes[0].Name))
 	}
 }

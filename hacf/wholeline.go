@@ -147,7 +147,11 @@ func (p *parser) apiauth(ln rawLine, rest string) {
 		return
 	}
 	if first, dup := p.apiClients[client]; dup {
-		p.errorf(ln, "keep one apiauth line per client (first on line "+itoa(first)+")", "Duplicate apiauth directive for API client %s", client)
+		hint := "keep one apiauth line per client (first on line " + itoa(first) + ")"
+		if first == p.pacemakerSeen {
+			hint = "pacemaker mode (line " + itoa(first) + ") already defines this client; remove the line"
+		}
+		p.errorf(ln, hint, "Duplicate apiauth directive for API client %s", client)
 		return
 	}
 	a := APIAuth{Client: client, Line: ln.num}

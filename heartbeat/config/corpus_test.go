@@ -63,12 +63,14 @@ func lab(haCf string) *hacf.FakeEnv {
 			"/etc/hostname": true, // mode 755 on the lab host
 		},
 		Contents:     map[string]string{"/etc/hostname": "vm\n"},
-		StonithTypes: map[string][]string{"null": {"hostlist"}, "external/ssh": {"hostlist"}},
+		StonithTypes: map[string][]string{"null": {"hostlist"}, "external/ssh": {"hostlist"}, "ssh": {"hostlist"}, "meatware": {"hostlist"}},
 		Compress:     map[string]bool{"zlib": true, "bz2": true},
 	}
-	for _, l := range strings.Split(haCf, "\n") {
+	// The same extraction as the lab script: CRs deleted, comments cut,
+	// awk fields (blanks and tabs), commas split interface lists.
+	for _, l := range strings.Split(strings.ReplaceAll(haCf, "\r", ""), "\n") {
 		l, _, _ = strings.Cut(l, "#")
-		f := strings.Fields(strings.TrimRight(l, "\r"))
+		f := strings.FieldsFunc(l, func(r rune) bool { return r == ' ' || r == '\t' })
 		if len(f) < 2 {
 			continue
 		}

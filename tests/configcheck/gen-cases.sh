@@ -3242,4 +3242,72 @@ $(for i in $(seq 1 "$n"); do printf 'ucast eth0 198.51.100.%d\n' "$i"; done)
 EOF
 done
 
+# Line-buffer boundaries found by bisection against the real daemon (a line
+# of N characters plus its newline).
+xs() { head -c "$1" /dev/zero | tr '\0' "$2"; }
+mk 651-ha-cf-comment-line-5119-chars <<EOF
+--- ha.cf
+#$(xs 5118 x)
+@BASE@
+EOF
+mk 652-ha-cf-comment-line-5120-chars <<EOF
+--- ha.cf
+#$(xs 5119 x)
+@BASE@
+EOF
+mk 653-haresources-line-5118-chars <<EOF
+--- ha.cf
+@BASE@
+--- haresources
+alpha $(xs 5112 y)
+EOF
+mk 654-haresources-line-5119-chars <<EOF
+--- ha.cf
+@BASE@
+--- haresources
+alpha $(xs 5113 y)
+EOF
+mk 655-authkeys-key-line-5119-chars <<EOF
+--- ha.cf
+@BASE@
+--- authkeys
+auth 1
+1 sha1 $(xs 5112 k)
+EOF
+mk 656-authkeys-key-line-5120-chars <<EOF
+--- ha.cf
+@BASE@
+--- authkeys
+auth 1
+1 sha1 $(xs 5113 k)
+EOF
+
+# Node names are cut at 100 characters; node slots (100) include ping nodes.
+mk 657-haresources-node-name-120-chars <<EOF
+--- ha.cf
+@BASE@
+node $(xs 120 g)
+--- haresources
+$(xs 120 g) 198.51.100.10
+EOF
+mk 658-haresources-node-name-first-100-of-120 <<EOF
+--- ha.cf
+@BASE@
+node $(xs 120 g)
+--- haresources
+$(xs 100 g) 198.51.100.10
+EOF
+mk 659-nodes-98-plus-2-ping <<EOF
+--- ha.cf
+@BASE@
+node $(for i in $(seq 1 96); do printf 'n%d ' "$i"; done)
+ping 198.51.100.253 198.51.100.254
+EOF
+mk 660-nodes-99-plus-ping-group <<EOF
+--- ha.cf
+@BASE@
+node $(for i in $(seq 1 97); do printf 'n%d ' "$i"; done)
+ping_group g1 198.51.100.250 198.51.100.251 198.51.100.252 198.51.100.253
+EOF
+
 echo "cases written under $out"
