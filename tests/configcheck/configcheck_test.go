@@ -294,8 +294,13 @@ func TestRunOursHarness(t *testing.T) {
 		t.Errorf("namespace %s still exists after run-ours.sh (stat: %v)", ns, err)
 	}
 
-	// Accepting checker, haresources present, default mode.
-	writeFile(t, filepath.Join(dir, "ha.cf"), "# fake-rc 0\nbcast eth0\nnode alpha\n")
+	// Accepting checker, haresources present, default mode, and no host
+	// file: the node name is then the first node in ha.cf, as for the real
+	// daemon's harness.
+	writeFile(t, filepath.Join(dir, "ha.cf"), "# fake-rc 0\nbcast eth0\n# node gamma\n  node beta,alpha\nnode delta\n")
+	if err := os.Remove(filepath.Join(dir, "host")); err != nil {
+		t.Fatal(err)
+	}
 	writeFile(t, filepath.Join(dir, "haresources"), "alpha 198.51.100.10\n")
 	if err := os.Remove(filepath.Join(dir, "mode")); err != nil {
 		t.Fatal(err)
@@ -303,7 +308,8 @@ func TestRunOursHarness(t *testing.T) {
 	r = runOurs(dir, fake)
 	r.mustRun(t)
 	out, rc = r.out, r.rc
-	if rc != 0 || !strings.Contains(out, "authkeys-mode=600") || !strings.Contains(out, "haresources=present") {
+	if rc != 0 || !strings.Contains(out, "authkeys-mode=600") || !strings.Contains(out, "haresources=present") ||
+		lineValue(out, "node-name=") != "beta" {
 		t.Errorf("exit %d, output:\n%s", rc, out)
 	}
 }
