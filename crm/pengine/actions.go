@@ -139,7 +139,7 @@ func (ws *workingSet) createActions() {
 				restartOn[n] = true
 			}
 			if r.role == RolePromoted {
-				ws.newAction(r, "demote", n, !(need || nextRole < RolePromoted) || !r.managed)
+				ws.newAction(r, "demote", n, !(need || nextRole < RolePromoted || r.demoteRecover) || !r.managed)
 			}
 			ws.newAction(r, "stop", n, !need || (!r.managed && (!r.blocked || ws.maintenanceMode)))
 		}
@@ -149,7 +149,7 @@ func (ws *workingSet) createActions() {
 			start.runnable = false
 		}
 		if next != nil && nextRole == RolePromoted {
-			promoteNeeded := r.role < RolePromoted || startNeeded
+			promoteNeeded := r.role < RolePromoted || startNeeded || r.demoteRecover
 			ws.newAction(r, "promote", next, !promoteNeeded || !r.managed)
 		} else if r.role == RolePromoted {
 			// No promotion planned; demote was created above when needed.

@@ -667,6 +667,9 @@ func (ws *workingSet) processState(r *resource, n *node, fail onFail) {
 		case failDemote:
 			// Recovered by demoting: no restart.
 			r.failed = true
+			if r.role == RolePromoted {
+				r.demoteRecover = true
+			}
 		default:
 			r.failed = true
 			if r.stopNodesFailed == nil {

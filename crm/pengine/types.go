@@ -151,6 +151,7 @@ type resource struct {
 	actions                      map[string]*action
 	inheritedColoc               bool
 	historyName                  map[*node]string // lrm_resource id the instance was found under
+	demoteRecover                bool             // a promoted-role failure with on-fail=demote: demote (and maybe promote again)
 	actionList                   []*action
 	multiActive                  string
 	targetRoleSet                bool
