@@ -147,14 +147,11 @@ type resource struct {
 	nextInstance                 int
 	groupColocated, groupOrdered bool
 	stopNodesFailed              map[*node]bool
-	pendingPromote               bool
-	actions                      map[string]*action
 	inheritedColoc               bool
 	historyName                  map[*node]string // lrm_resource id the instance was found under
 	demoteRecover                bool             // a promoted-role failure with on-fail=demote: demote (and maybe promote again)
 	actionList                   []*action
 	multiActive                  string
-	targetRoleSet                bool
 }
 
 func (r *resource) isClone() bool { return r.kind == cib.Clone || r.kind == cib.Master }
