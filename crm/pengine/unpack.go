@@ -373,7 +373,6 @@ func (ws *workingSet) initResource(r *resource, parent *resource) error {
 		r.unique = true
 	}
 	if cr.Kind == cib.Primitive && cr.Class == "stonith" {
-		r.isFence = true
 		ws.haveStonithResource = true
 	}
 	if cr.Kind == cib.Primitive && cr.Type == "" {
