@@ -48,7 +48,9 @@ type ordering struct {
 func (ws *workingSet) newAction(r *resource, task string, n *node, optional bool) *action {
 	a := &action{rsc: r, task: task, node: n, optional: optional, runnable: n != nil}
 	if r != nil {
-		if n != nil && task != "stop" && task != "demote" && !n.available() {
+		// Like Pacemaker, runnability only asks whether the node is up
+		// and has joined; standby and the like only affect placement.
+		if n != nil && task != "stop" && task != "demote" && (!n.online || n.pending || n.unclean) {
 			a.runnable = false
 		}
 		if task == "stop" || task == "demote" {
