@@ -357,6 +357,10 @@ func apply(r *resource, task string, f func(*action) bool) bool {
 }
 
 func setRequired(a *action) bool {
+	if a.rsc != nil && !a.rsc.managed && !a.rsc.blocked {
+		// Nothing is ever scheduled for an unmanaged resource.
+		return false
+	}
 	if a.optional {
 		a.optional = false
 		return true
