@@ -357,9 +357,12 @@ func apply(r *resource, task string, f func(*action) bool) bool {
 }
 
 func setRequired(a *action) bool {
-	if a.rsc != nil && !a.rsc.managed && !a.rsc.blocked {
-		// Nothing is ever scheduled for an unmanaged resource.
-		return false
+	if a.optional && a.rsc != nil && !a.rsc.managed {
+		// An unmanaged resource's action that becomes necessary can never
+		// be carried out: whatever waits for it waits forever.
+		a.optional = false
+		a.runnable = false
+		return true
 	}
 	if a.optional {
 		a.optional = false
@@ -467,7 +470,7 @@ func (ws *workingSet) applyOrdering(o *ordering) bool {
 	if o.flags&impliesFirst != 0 && tReq && !o.first.isClone() {
 		changed = apply(o.first, o.firstTask, setRequired) || changed
 	}
-	if o.flags&(impliesFirst|impliesThen) != 0 && fReq && !fRun {
+	if o.flags&(impliesFirst|impliesThen) != 0 && fReq && !fRun && !merelyUnmanaged(o.first) {
 		// What must happen first cannot: neither can what follows.
 		changed = apply(o.then, o.thenTask, setUnrunnable) || changed
 	}
@@ -583,4 +586,16 @@ func cleanActive(r *resource) int {
 		}
 	}
 	return n
+}
+
+// merelyUnmanaged reports whether every primitive below r is unmanaged
+// without being blocked: such resources are left alone, and constraints
+// do not wait for them.
+func merelyUnmanaged(r *resource) bool {
+	for _, p := range r.primitives() {
+		if p.managed || p.blocked {
+			return false
+		}
+	}
+	return true
 }
