@@ -173,6 +173,9 @@ func (ws *workingSet) result() *Result {
 	for _, n := range ws.nodes {
 		st := NodeState{Name: n.uname}
 		if fenced[n] {
+			// Fencing takes the node down; its attributes stay.
+			st.Standby = n.standbyAttr || n.standbyOnFail
+			st.Maintenance = n.maintenance
 			res.Nodes = append(res.Nodes, st)
 			continue
 		}
