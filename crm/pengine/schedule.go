@@ -113,17 +113,8 @@ func (ws *workingSet) finishUnpack() {
 			r.nextRole = RoleStopped
 		}
 	}
-	// Propagate target-role of groups and clones to their members.
-	for _, r := range ws.all {
-		if r.kind == cib.Primitive {
-			continue
-		}
-		if r.targetRole() == RoleStopped {
-			for _, p := range r.primitives() {
-				p.nextRole = RoleStopped
-			}
-		}
-	}
+	// (A group's or clone's target-role reaches its members through meta
+	// attribute inheritance, where a member's own setting wins.)
 	for _, r := range ws.all {
 		if r.kind != cib.Primitive && len(r.children) > 0 {
 			// A group is as active as its members.
