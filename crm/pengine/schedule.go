@@ -94,9 +94,6 @@ func (ws *workingSet) finishUnpack() {
 		if r.orphan && ws.stopOrphans {
 			r.nextRole = RoleStopped
 		}
-		if r.orphan && len(r.runningOn) == 0 {
-			continue
-		}
 	}
 	// A primitive active on more than one node is recovered as its
 	// multiple-active setting says.
@@ -116,17 +113,8 @@ func (ws *workingSet) finishUnpack() {
 			r.nextRole = RoleStopped
 		}
 	}
-	// Propagate target-role of groups and clones to their members.
-	for _, r := range ws.all {
-		if r.kind == cib.Primitive {
-			continue
-		}
-		if r.targetRole() == RoleStopped {
-			for _, p := range r.primitives() {
-				p.nextRole = RoleStopped
-			}
-		}
-	}
+	// (A group's or clone's target-role reaches its members through meta
+	// attribute inheritance, where a member's own setting wins.)
 	for _, r := range ws.all {
 		if r.kind != cib.Primitive && len(r.children) > 0 {
 			// A group is as active as its members.
@@ -140,9 +128,6 @@ func (ws *workingSet) finishUnpack() {
 					r.role = p.role
 				}
 			}
-		}
-		if r.blocked && r.parent != nil {
-			_ = r
 		}
 	}
 }
@@ -179,6 +164,9 @@ func (ws *workingSet) result() *Result {
 	for _, n := range ws.nodes {
 		st := NodeState{Name: n.uname}
 		if fenced[n] {
+			// Fencing takes the node down; its attributes stay.
+			st.Standby = n.standbyAttr || n.standbyOnFail
+			st.Maintenance = n.maintenance
 			res.Nodes = append(res.Nodes, st)
 			continue
 		}
