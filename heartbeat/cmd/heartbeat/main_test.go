@@ -79,7 +79,7 @@ func TestCheck(t *testing.T) {
 	}
 }
 
-func TestVersionDefaultsAndUnimplemented(t *testing.T) {
+func TestVersionDefaultsAndDaemonControl(t *testing.T) {
 	var out, errOut bytes.Buffer
 	if rc := run([]string{"-V"}, &out, &errOut, fakeHost()); rc != 0 || out.String() != Version+"\n" {
 		t.Errorf("-V: rc %d out %q", rc, out.String())
@@ -89,9 +89,23 @@ func TestVersionDefaultsAndUnimplemented(t *testing.T) {
 		!strings.Contains(out.String(), "deadtime                 30000ms   node deadtime") {
 		t.Errorf("-D: rc %d out %q", rc, out.String())
 	}
-	for _, args := range [][]string{{"-k"}, {"-s"}, {"-r"}, {"-M"}, {"-l"}, {"-v"}, {"-f"}, {"-dd"}, {}} {
+	// Without a running daemon: -k succeeds (already stopped), -s says
+	// stopped with LSB status 3, and starting with a missing configuration
+	// directory is refused with 6, as 3.0.6 does.
+	runDir := t.TempDir()
+	out.Reset()
+	if rc := run([]string{"-k", "--run-dir", runDir}, &out, &errOut, fakeHost()); rc != 0 || out.String() != "Heartbeat already stopped.\n" {
+		t.Errorf("-k: rc %d out %q", rc, out.String())
+	}
+	out.Reset()
+	if rc := run([]string{"-s", "--run-dir", runDir}, &out, &errOut, fakeHost()); rc != 3 || out.String() != "heartbeat is stopped. No process\n" {
+		t.Errorf("-s: rc %d out %q", rc, out.String())
+	}
+	missing := filepath.Join(t.TempDir(), "nothing")
+	for _, args := range [][]string{{"-r"}, {"-M"}, {"-l"}, {"-f"}, {"-dd"}, {}} {
 		errOut.Reset()
-		if rc := run(args, &out, &errOut, fakeHost()); rc != 1 || !strings.Contains(errOut.String(), "not implemented yet") {
+		args = append(args, "--config-dir", missing, "--run-dir", runDir, "--node-name", "alpha")
+		if rc := run(args, &out, &errOut, fakeHost()); rc != 6 || !strings.Contains(errOut.String(), "Configuration error, heartbeat not started.") {
 			t.Errorf("%v: rc %d stderr %q", args, rc, errOut.String())
 		}
 	}
