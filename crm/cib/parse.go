@@ -404,12 +404,7 @@ func (p *parser) constraints(cs *element, c *CIB) error {
 			co := Colocation{ID: id, Rsc: first(e, "rsc", "from"), WithRsc: first(e, "with-rsc", "to"),
 				RscRole: first(e, "rsc-role", "from_role"), WithRscRole: first(e, "with-rsc-role", "to_role"),
 				NodeAttribute: first(e, "node-attribute", "node_attribute"), Influence: e.attr("influence")}
-			s, ok := e.lookup("score")
-			if !ok {
-				s, ok = e.lookup("score-attribute")
-				_ = ok
-			}
-			co.Score = score.MustParse(s)
+			co.Score = score.MustParse(e.attr("score"))
 			co.Sets = p.sets(e)
 			if (co.Rsc == "" || co.WithRsc == "") && len(co.Sets) == 0 {
 				return fmt.Errorf("line %d: rsc_colocation %q needs rsc and with-rsc: %w", e.line, id, ErrMissing)

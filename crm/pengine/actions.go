@@ -59,12 +59,9 @@ func (ws *workingSet) newAction(r *resource, task string, n *node, optional bool
 					a.runnable = false
 				}
 			} else if n != nil && !n.online {
-				if ws.willFence(n) {
-					a.pseudo = true
-				} else {
-					// The node is down cleanly: nothing to do there.
-					a.pseudo = true
-				}
+				// The node is down (cleanly or about to be fenced): the
+				// stop needs no action there.
+				a.pseudo = true
 			}
 		} else if !ws.haveQuorum && a.runnable && r.meta["requires"] != "nothing" {
 			switch ws.noQuorumPolicy {
@@ -139,7 +136,7 @@ func (ws *workingSet) createActions() {
 				restartOn[n] = true
 			}
 			if r.role == RolePromoted {
-				ws.newAction(r, "demote", n, !(need || nextRole < RolePromoted) || !r.managed)
+				ws.newAction(r, "demote", n, !(need || nextRole < RolePromoted || r.demoteRecover) || !r.managed)
 			}
 			ws.newAction(r, "stop", n, !need || (!r.managed && (!r.blocked || ws.maintenanceMode)))
 		}
@@ -149,11 +146,8 @@ func (ws *workingSet) createActions() {
 			start.runnable = false
 		}
 		if next != nil && nextRole == RolePromoted {
-			promoteNeeded := r.role < RolePromoted || startNeeded
+			promoteNeeded := r.role < RolePromoted || startNeeded || r.demoteRecover
 			ws.newAction(r, "promote", next, !promoteNeeded || !r.managed)
-		} else if r.role == RolePromoted {
-			// No promotion planned; demote was created above when needed.
-			_ = start
 		}
 		switch {
 		case r.blocked:

@@ -94,9 +94,6 @@ func (ws *workingSet) finishUnpack() {
 		if r.orphan && ws.stopOrphans {
 			r.nextRole = RoleStopped
 		}
-		if r.orphan && len(r.runningOn) == 0 {
-			continue
-		}
 	}
 	// A primitive active on more than one node is recovered as its
 	// multiple-active setting says.
@@ -140,9 +137,6 @@ func (ws *workingSet) finishUnpack() {
 					r.role = p.role
 				}
 			}
-		}
-		if r.blocked && r.parent != nil {
-			_ = r
 		}
 	}
 }

@@ -278,7 +278,7 @@ func (ws *workingSet) orphan(lr *cib.LRMResource, n *node) *resource {
 		cr.Type = "unknown"
 	}
 	r := &resource{id: lr.ID, baseID: lr.ID, kind: cib.Primitive, cfg: cr, class: cr.Class, provider: cr.Provider,
-		typ: cr.Type, allowed: map[*node]score.Score{}, provisional: true, actions: map[string]*action{},
+		typ: cr.Type, allowed: map[*node]score.Score{}, provisional: true,
 		instanceCount: map[*node]int{}, orphan: true}
 	_ = ws.initResource(r, nil)
 	if !ws.stopOrphans {
@@ -659,14 +659,14 @@ func (ws *workingSet) processState(r *resource, n *node, fail onFail) {
 		if !r.knownOn(n) {
 			r.runningOn = append(r.runningOn, n)
 		}
-		if !r.managed && n.maintenance {
-			_ = n
-		}
 		switch saved {
 		case failIgnore:
 		case failDemote:
 			// Recovered by demoting: no restart.
 			r.failed = true
+			if r.role == RolePromoted {
+				r.demoteRecover = true
+			}
 		default:
 			r.failed = true
 			if r.stopNodesFailed == nil {
