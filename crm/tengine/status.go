@@ -113,6 +113,15 @@ func (n *NodeState) Resource(rsc string, agent graph.Agent) *LRMResource {
 			return r
 		}
 	}
+	// An anonymous clone instance is named by its primitive id, but older
+	// histories keep it under an instance name ("rsc:2"): use that entry.
+	if !strings.Contains(rsc, ":") {
+		for _, r := range n.Resources {
+			if base, _, ok := strings.Cut(r.ID, ":"); ok && base == rsc {
+				return r
+			}
+		}
+	}
 	r := &LRMResource{ID: rsc, Class: agent.Class, Provider: agent.Provider, Type: agent.Type}
 	n.Resources = append(n.Resources, r)
 	return r
