@@ -85,6 +85,10 @@ func lastKnownState(lr cib.LRMResource) (ocf.ExitCode, bool) {
 	sort.SliceStable(ops, func(i, j int) bool { return ops[i].CallID < ops[j].CallID })
 	state, known := ocf.NotRunning, false
 	for _, op := range ops {
+		if strings.HasSuffix(op.ID, "_last_failure_0") {
+			// A copy of a failed result; the entry it copies decides.
+			continue
+		}
 		if op.OpStatus != 0 {
 			if op.Operation == "stop" {
 				// A failed stop leaves it running.
@@ -228,7 +232,12 @@ func actionLines(r *pengine.Result) []string {
 // knownUnstable are corpus cases whose second schedule still has actions
 // after the transition ran on the fake cluster, with the cause as far as
 // known.
-var knownUnstable = map[string]string{}
+var knownUnstable = map[string]string{
+	"rec-rsc-7":                   "multiple-active=stop_only stops both copies; nothing in the status then keeps the resource stopped, so the next schedule starts it",
+	"clone-interleave-1":          "the second schedule restarts dummy (ordered after clone-3, banned from pcmk-1) on pcmk-1; comes from the policy engine's ordering of interleaved clones, not analysed further",
+	"clone-interleave-2":          "as clone-interleave-1",
+	"clone-fail-block-colocation": "the second schedule restarts the group colocated with a clone whose failed instance is blocked; policy engine side, not analysed further",
+}
 
 // TestCorpusStability runs every corpus case with actions through the
 // engine; apart from knownUnstable, each must leave a cluster that needs

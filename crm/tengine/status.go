@@ -103,8 +103,9 @@ func (s *Status) Node(uname, uuid string) *NodeState {
 	return n
 }
 
-// Resource returns the history of rsc on n, creating it if absent.
-func (n *NodeState) Resource(rsc string, agent graph.Agent) *LRMResource {
+// Resource returns the history of rsc on n, creating it if absent;
+// task is the operation about to be recorded.
+func (n *NodeState) Resource(rsc, task string, agent graph.Agent) *LRMResource {
 	for _, r := range n.Resources {
 		if r.ID == rsc {
 			if r.Class == "" {
@@ -115,16 +116,51 @@ func (n *NodeState) Resource(rsc string, agent graph.Agent) *LRMResource {
 	}
 	// An anonymous clone instance is named by its primitive id, but older
 	// histories keep it under an instance name ("rsc:2"): use that entry.
+	// With several such entries (two instances on the node), a stop goes
+	// to an active one, a start to an inactive one.
 	if !strings.Contains(rsc, ":") {
+		var fallback *LRMResource
 		for _, r := range n.Resources {
 			if base, _, ok := strings.Cut(r.ID, ":"); ok && base == rsc {
-				return r
+				if r.active() != (task == "start") {
+					return r
+				}
+				if fallback == nil {
+					fallback = r
+				}
 			}
+		}
+		if fallback != nil {
+			return fallback
 		}
 	}
 	r := &LRMResource{ID: rsc, Class: agent.Class, Provider: agent.Provider, Type: agent.Type}
 	n.Resources = append(n.Resources, r)
 	return r
+}
+
+// active reports whether the latest operation left the resource running:
+// anything but a successful stop or a "not running" monitor (or no history).
+func (r *LRMResource) active() bool {
+	var last *LRMOp
+	for _, o := range r.Ops {
+		if o.OpStatus == OpCancelled || o.Operation == "cancel" {
+			continue
+		}
+		if last == nil || o.CallID > last.CallID {
+			last = o
+		}
+	}
+	if last == nil {
+		return false
+	}
+	switch {
+	case last.OpStatus != OpDone:
+		return true
+	case last.Operation == "stop" && last.RC == 0, last.Operation == "monitor" && last.RC == 7:
+		return false
+	}
+	return true
 }
 
 func (r *LRMResource) op(id string) *LRMOp {
@@ -213,7 +249,7 @@ func (s *Status) Record(e Execution) *LRMOp {
 		return nil
 	}
 	n := s.Node(a.Node, a.NodeUUID)
-	r := n.Resource(a.Resource, a.Agent)
+	r := n.Resource(a.Resource, a.Task, a.Agent)
 	if a.Task == graph.TaskCancel {
 		if e.Result.Succeeded(0) {
 			r.remove(a.Key())
