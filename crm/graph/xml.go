@@ -236,6 +236,10 @@ func Decode(r io.Reader) (*Graph, error) {
 
 func fromXML(x *xAction) (*Action, error) {
 	a := &Action{ID: x.ID, Task: x.Operation, Node: x.OnNode, NodeUUID: x.OnNodeUUID}
+	if a.NodeUUID == "" {
+		// Encode writes the node name when the id is unknown.
+		a.NodeUUID = a.Node
+	}
 	switch x.XMLName.Local {
 	case "rsc_op":
 		a.Kind = RscOp
