@@ -34,6 +34,19 @@ const (
 // Status is the status section: one NodeState per node seen.
 type Status struct {
 	Nodes []*NodeState
+	// lastCall is the highest call id handed out per node: entries get
+	// removed (cancelled monitors), ids must not be reused.
+	lastCall map[string]int
+}
+
+// nextCallID returns the next call id of node n.
+func (s *Status) nextCallID(n *NodeState) int {
+	if s.lastCall == nil {
+		s.lastCall = map[string]int{}
+	}
+	id := max(s.lastCall[n.Uname], n.maxCallID()) + 1
+	s.lastCall[n.Uname] = id
+	return id
 }
 
 // NodeState is a node_state entry. Only the fields the transition engine
@@ -252,6 +265,11 @@ func (s *Status) Record(e Execution) *LRMOp {
 	r := n.Resource(a.Resource, a.Task, a.Agent)
 	if a.Task == graph.TaskCancel {
 		if e.Result.Succeeded(0) {
+			// Remember the removed entry's call id so it is not reused.
+			if s.lastCall == nil {
+				s.lastCall = map[string]int{}
+			}
+			s.lastCall[n.Uname] = max(s.lastCall[n.Uname], n.maxCallID())
 			r.remove(a.Key())
 		}
 		return nil
@@ -260,7 +278,7 @@ func (s *Status) Record(e Execution) *LRMOp {
 	op := &LRMOp{
 		Operation:       a.Task,
 		OperationKey:    a.Key(),
-		CallID:          n.maxCallID() + 1,
+		CallID:          s.nextCallID(n),
 		RC:              e.Result.RC,
 		OpStatus:        e.Result.Status,
 		IntervalMS:      a.IntervalMS,
