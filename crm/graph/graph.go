@@ -58,7 +58,10 @@ type Action struct {
 	// Resource is the resource instance ("rsc", "rsc:2") of a resource
 	// operation, or the collective a pseudo action belongs to.
 	Resource string
-	Agent    Agent
+	// LongID is the clone instance name ("rsc:2") of an anonymous clone
+	// instance whose Resource is the primitive id; operation keys use it.
+	LongID string
+	Agent  Agent
 	// Node and NodeUUID are the target node (empty for most pseudo actions).
 	Node, NodeUUID string
 	// IntervalMS is the interval of a recurring monitor; for a cancel, the
@@ -93,12 +96,18 @@ func (a *Action) Key() string {
 		return "stonith-" + a.Node + "-" + a.FenceAction
 	case a.Kind == CRMEvent:
 		return a.Task + "-" + a.Node
+	}
+	rsc := a.Resource
+	if a.LongID != "" {
+		rsc = a.LongID
+	}
+	switch {
 	case a.Task == TaskCancel:
-		return OpKey(a.Resource, a.CancelTask, a.IntervalMS)
-	case a.Resource == "":
+		return OpKey(rsc, a.CancelTask, a.IntervalMS)
+	case rsc == "":
 		return a.Task
 	}
-	return OpKey(a.Resource, a.Task, a.IntervalMS)
+	return OpKey(rsc, a.Task, a.IntervalMS)
 }
 
 // String describes the action for logs: "start rsc on node1".

@@ -94,7 +94,7 @@ func sample() *Graph {
 			Agent: Agent{"ocf", "pacemaker", "Stateful"}, Meta: map[string]string{"notify": "false"}, Inputs: []int{3}},
 		{ID: 5, Kind: Pseudo, Task: TaskRunning, Resource: "grp", Inputs: []int{3}},
 		{ID: 6, Kind: CRMEvent, Task: TaskShutdown, Node: "n1", NodeUUID: "1", Inputs: []int{2}},
-		{ID: 7, Kind: RscOp, Task: "stop", Resource: "lsbsvc", Node: "n1", NodeUUID: "1", Agent: Agent{Class: "lsb", Type: "cron"}},
+		{ID: 7, Kind: RscOp, Task: "stop", Resource: "lsbsvc", LongID: "lsbsvc:1", Node: "n1", NodeUUID: "1", Agent: Agent{Class: "lsb", Type: "cron"}},
 	}}
 }
 
@@ -110,11 +110,12 @@ func TestEncodeDecodeRoundTrip(t *testing.T) {
 		`<crm_event id="0" operation="stonith" operation_key="stonith-n3-reboot" on_node="n3" on_node_uuid="3">`,
 		`<rsc_op id="1" operation="cancel" operation_key="ip_monitor_10000" on_node="n1" on_node_uuid="1">`,
 		`<primitive id="ip" class="ocf" provider="heartbeat" type="IPaddr2"/>`,
-		`<attributes CRM_meta_interval="0" CRM_meta_on_node="n1" CRM_meta_on_node_uuid="1" CRM_meta_timeout="20000" cidr_netmask="24" crm_feature_set="3.0.14" ip="198.51.100.7"/>`,
+		`<attributes CRM_meta_on_node="n1" CRM_meta_on_node_uuid="1" CRM_meta_timeout="20000" cidr_netmask="24" crm_feature_set="3.0.14" ip="198.51.100.7"/>`,
 		`CRM_meta_op_target_rc="8"`,
 		`<pseudo_event id="5" operation="running" operation_key="grp_running_0">`,
 		`<crm_event id="6" operation="do_shutdown" operation_key="do_shutdown-n1" on_node="n1" on_node_uuid="1">`,
-		`<primitive id="lsbsvc" class="lsb" type="cron"/>`,
+		`<rsc_op id="7" operation="stop" operation_key="lsbsvc:1_stop_0" on_node="n1" on_node_uuid="1">`,
+		`<primitive id="lsbsvc" long-id="lsbsvc:1" class="lsb" type="cron"/>`,
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("encoded graph lacks %s\n%s", want, text)

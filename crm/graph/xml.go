@@ -51,6 +51,7 @@ type xAction struct {
 
 type xPrimitive struct {
 	ID       string `xml:"id,attr"`
+	LongID   string `xml:"long-id,attr,omitempty"`
 	Class    string `xml:"class,attr,omitempty"`
 	Provider string `xml:"provider,attr,omitempty"`
 	Type     string `xml:"type,attr,omitempty"`
@@ -66,7 +67,8 @@ func (a *Action) meta() map[string]string {
 	for k, v := range a.Meta {
 		m[k] = v
 	}
-	if a.Kind == RscOp {
+	if a.Kind == RscOp && a.IntervalMS > 0 {
+		// Pacemaker leaves out a zero interval.
 		m["interval"] = strconv.Itoa(a.IntervalMS)
 	}
 	if a.Task == TaskCancel {
@@ -120,7 +122,7 @@ func (a *Action) toXML(full bool) xAction {
 		return x
 	}
 	if a.Kind == RscOp {
-		x.Primitive = &xPrimitive{ID: a.Resource, Class: a.Agent.Class, Provider: a.Agent.Provider, Type: a.Agent.Type}
+		x.Primitive = &xPrimitive{ID: a.Resource, LongID: a.LongID, Class: a.Agent.Class, Provider: a.Agent.Provider, Type: a.Agent.Type}
 	}
 	attrs := sortedAttrs(a.Params, a.meta())
 	attrs = append(attrs, xml.Attr{Name: xml.Name{Local: "crm_feature_set"}, Value: FeatureSet})
@@ -254,7 +256,7 @@ func fromXML(x *xAction) (*Action, error) {
 		return nil, fmt.Errorf("action %d has no operation: %w", a.ID, ErrBadGraph)
 	}
 	if x.Primitive != nil {
-		a.Resource = x.Primitive.ID
+		a.Resource, a.LongID = x.Primitive.ID, x.Primitive.LongID
 		a.Agent = Agent{Class: x.Primitive.Class, Provider: x.Primitive.Provider, Type: x.Primitive.Type}
 	}
 	if a.Kind == RscOp && a.Resource == "" {

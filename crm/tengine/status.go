@@ -270,14 +270,16 @@ func (s *Status) Record(e Execution) *LRMOp {
 				s.lastCall = map[string]int{}
 			}
 			s.lastCall[n.Uname] = max(s.lastCall[n.Uname], n.maxCallID())
-			r.remove(a.Key())
+			r.remove(graph.OpKey(a.Resource, a.CancelTask, a.IntervalMS))
 		}
 		return nil
 	}
+	// History is kept under the resource id, not an instance's long id.
+	key := graph.OpKey(a.Resource, a.Task, a.IntervalMS)
 	tkey := graph.TransitionKey(a.ID, e.TransitionID, a.TargetRC, e.UUID)
 	op := &LRMOp{
 		Operation:       a.Task,
-		OperationKey:    a.Key(),
+		OperationKey:    key,
 		CallID:          s.nextCallID(n),
 		RC:              e.Result.RC,
 		OpStatus:        e.Result.Status,
@@ -293,7 +295,7 @@ func (s *Status) Record(e Execution) *LRMOp {
 		OpDigest:        OpDigest(a.Params),
 	}
 	if a.IntervalMS > 0 {
-		op.ID = a.Key()
+		op.ID = key
 	} else {
 		op.ID = a.Resource + "_last_0"
 	}
