@@ -83,7 +83,11 @@ func Build(r *pengine.Result, cfg Config) *Graph {
 	for _, o := range orderer.Orderings(r) {
 		for _, first := range byRef[o.First] {
 			for _, then := range byRef[o.Then] {
-				addInput(then, first)
+				// An edge against the order already established would
+				// deadlock the transition; the earlier rule wins.
+				if !b.dependsOn(first, then) {
+					addInput(then, first)
+				}
 			}
 		}
 	}
@@ -123,6 +127,29 @@ type builder struct {
 	cfg Config
 	g   *Graph
 	idx *configIndex
+}
+
+// dependsOn reports whether a waits, directly or not, for dep.
+func (b *builder) dependsOn(a, dep *Action) bool {
+	if a == dep {
+		return true
+	}
+	seen := map[int]bool{}
+	stack := []*Action{a}
+	for len(stack) > 0 {
+		cur := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for _, in := range cur.Inputs {
+			if in == dep.ID {
+				return true
+			}
+			if !seen[in] {
+				seen[in] = true
+				stack = append(stack, b.g.Actions[in])
+			}
+		}
+	}
+	return false
 }
 
 func (b *builder) add(a *Action) *Action {
@@ -296,11 +323,12 @@ type configIndex struct {
 	parent   map[string]*cib.Resource
 	groups   []*cib.Resource
 	inClone  map[string]bool
-	uniqueOf map[string]bool // primitive id -> inside a globally-unique clone
+	uniqueOf map[string]bool            // primitive id -> inside a globally-unique clone
+	members  map[string]map[string]bool // resource id -> primitive ids beneath it
 }
 
 func newConfigIndex(c *cib.CIB) *configIndex {
-	x := &configIndex{c: c, prims: map[string]*cib.Resource{}, parent: map[string]*cib.Resource{}, inClone: map[string]bool{}, uniqueOf: map[string]bool{}}
+	x := &configIndex{c: c, prims: map[string]*cib.Resource{}, parent: map[string]*cib.Resource{}, inClone: map[string]bool{}, uniqueOf: map[string]bool{}, members: map[string]map[string]bool{}}
 	if c == nil {
 		return x
 	}
@@ -315,6 +343,12 @@ func newConfigIndex(c *cib.CIB) *configIndex {
 		switch r.Kind {
 		case cib.Primitive:
 			x.prims[r.ID] = r
+			for a := r; a != nil; a = x.parent[a.ID] {
+				if x.members[a.ID] == nil {
+					x.members[a.ID] = map[string]bool{}
+				}
+				x.members[a.ID][r.ID] = true
+			}
 			if clone != nil && cib.IsTrue(firstNV(clone.Meta, "globally-unique")) {
 				x.uniqueOf[r.ID] = true
 			}

@@ -245,3 +245,47 @@ func TestOrdererReplacesConservative(t *testing.T) {
 		t.Error("conservative edge present although an Orderer was given")
 	}
 }
+
+const orderCIB = `<cib admin_epoch="0" epoch="1" num_updates="0" validate-with="pacemaker-3.0">
+<configuration><crm_config/><nodes><node id="1" uname="n1"/><node id="2" uname="n2"/></nodes>
+<resources>
+ <primitive id="x" class="ocf" provider="heartbeat" type="Dummy"/>
+ <primitive id="y" class="ocf" provider="heartbeat" type="Dummy"/>
+ <clone id="zc"><primitive id="z" class="ocf" provider="heartbeat" type="Dummy"/></clone>
+</resources>
+<constraints>
+ <rsc_order id="o1" first="x" then="y"/>
+ <rsc_order id="o2" first="zc" then="x" kind="Optional"/>
+ <rsc_order id="o3" first="y" first-action="start" then="x" then-action="stop"/>
+</constraints></configuration><status/></cib>`
+
+func TestBuildOrderConstraints(t *testing.T) {
+	c, err := cib.Parse(strings.NewReader(orderCIB))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &pengine.Result{Actions: []pengine.Action{
+		{Task: "stop", Resource: "x", Node: "n1"}, {Task: "start", Resource: "x", Node: "n1"},
+		{Task: "stop", Resource: "y", Node: "n1"}, {Task: "start", Resource: "y", Node: "n1"},
+		{Task: "start", Resource: "z", Node: "n1"}, {Task: "start", Resource: "z", Node: "n2"},
+	}}
+	g := Build(r, Config{CIB: c})
+	if err := g.Validate(); err != nil {
+		t.Fatalf("order o3 contradicts the stop-before-start rule and must be dropped: %v", err)
+	}
+	for _, tt := range []struct {
+		first, then string
+		want        bool
+	}{
+		{"start x n1", "start y n1", true}, // o1
+		{"stop y n1", "stop x n1", true},   // o1, symmetrical
+		{"start z n1", "start x n1", true}, // o2, every clone instance
+		{"start z n2", "start x n1", true}, // o2
+		{"start y n1", "stop x n1", false}, // o3 would close a cycle
+		{"stop x n1", "start z n2", false}, // nothing orders these
+	} {
+		if got := before(g, find(t, g, tt.first), find(t, g, tt.then)); got != tt.want {
+			t.Errorf("%s before %s = %v, want %v", tt.first, tt.then, got, tt.want)
+		}
+	}
+}

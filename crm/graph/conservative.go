@@ -1,6 +1,8 @@
 package graph
 
 import (
+	"strings"
+
 	"hbgo/crm/cib"
 	"hbgo/crm/pengine"
 )
@@ -18,7 +20,10 @@ import (
 //   - groups: member stops in reverse member order, starts in member order,
 //     and every member stop before any member start;
 //   - per node: every stop before any start, and a shutdown after every
-//     stop and demote there.
+//     stop and demote there;
+//   - rsc_order constraints without resource sets, between every
+//     primitive of the first and then resources (clone interleaving is
+//     not applied: all instances wait for all instances).
 //
 // Instances of anonymous clones share their primitive's id, so they are
 // told apart by node and are otherwise independent of each other; groups
@@ -28,6 +33,9 @@ type Conservative struct {
 	// that need none.
 	CIB *cib.CIB
 }
+
+// inverse maps an action to the one that undoes it.
+var inverse = map[string]string{"start": "stop", "stop": "start", "promote": "demote", "demote": "promote"}
 
 // stage ranks the per-instance order demote < stop < start < promote.
 var stage = map[string]int{"demote": 0, "stop": 1, "start": 2, "promote": 3}
@@ -126,6 +134,45 @@ func (o Conservative) Orderings(r *pengine.Result) []Ordering {
 					add(a, b)
 				case a.Task == "stop" && b.Task == "start":
 					add(a, b)
+				}
+			}
+		}
+	}
+	// rsc_order constraints (plain ones; resource sets are not read): the
+	// first action of every primitive under First before the then action
+	// of every primitive under Then, and, when symmetrical, the inverse
+	// actions the other way round. Serialize orders only forbid
+	// parallelism and are left out. Build drops any edge that would close
+	// a cycle with the rules above.
+	if o.CIB != nil {
+		for _, ord := range o.CIB.Orders {
+			if ord.First == "" || ord.Then == "" || strings.EqualFold(ord.Kind, "Serialize") {
+				continue
+			}
+			fa, ta := ord.FirstAction, ord.ThenAction
+			if fa == "" {
+				fa = "start"
+			}
+			if ta == "" {
+				ta = fa
+			}
+			firsts, thens := x.members[ord.First], x.members[ord.Then]
+			link := func(fromTask string, from map[string]bool, toTask string, to map[string]bool) {
+				for _, a := range refs {
+					if a.Task != fromTask || !from[baseID(a.Resource)] {
+						continue
+					}
+					for _, b := range refs {
+						if b.Task == toTask && to[baseID(b.Resource)] {
+							add(a, b)
+						}
+					}
+				}
+			}
+			link(fa, firsts, ta, thens)
+			if ord.Symmetrical == "" || cib.IsTrue(ord.Symmetrical) {
+				if fi, ti := inverse[fa], inverse[ta]; fi != "" && ti != "" {
+					link(ti, thens, fi, firsts)
 				}
 			}
 		}
