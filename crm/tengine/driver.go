@@ -9,11 +9,13 @@ import (
 
 	"github.com/sirupsen/logrus"
 
+	"hbgo/crm/cib"
 	"hbgo/crm/graph"
 	"hbgo/resourced"
 )
 
-// Default timeouts of actions that carry none.
+// Default timeouts of actions that carry none: resource operations, and
+// cluster events when the graph has no stonith-timeout.
 const (
 	DefaultOpTimeout    = 20 * time.Second
 	DefaultFenceTimeout = 60 * time.Second
@@ -65,8 +67,12 @@ type finished struct {
 	res Result
 }
 
-// Run executes g until every action completed or, after a failure or the
-// cancellation of ctx, until the actions already running have finished.
+// Run executes g until every action completed or, after a failure, until
+// the actions already running have finished. Cancelling ctx aborts the
+// transition and cancels the running operations too (the engine is
+// stopping); their results are still recorded. Operations without a
+// timeout get DefaultOpTimeout, fencing and shutdown the graph's
+// stonith-timeout.
 func (d *Driver) Run(ctx context.Context, g *graph.Graph) (Report, error) {
 	if d.Exec == nil {
 		return Report{}, ErrNoExecutor
@@ -103,7 +109,7 @@ func (d *Driver) Run(ctx context.Context, g *graph.Graph) (Report, error) {
 				return rep, err
 			}
 			log.WithFields(logrus.Fields{"action": a.ID, "op": a.String()}).Debug("initiating action")
-			go d.execute(opCtx, clock, a, done)
+			go d.execute(opCtx, clock, a, fenceTimeout(g), done)
 		}
 		if o := core.Outcome(); o != InProgress {
 			rep.Outcome, rep.Reason = o, core.Reason()
@@ -131,13 +137,21 @@ func (d *Driver) Run(ctx context.Context, g *graph.Graph) (Report, error) {
 	}
 }
 
-func (d *Driver) execute(ctx context.Context, clock resourced.Clock, a *graph.Action, done chan<- finished) {
+// fenceTimeout is the graph's stonith-timeout, or DefaultFenceTimeout.
+func fenceTimeout(g *graph.Graph) time.Duration {
+	if ms, ok := cib.ParseIntervalMS(g.StonithTimeout); ok && ms > 0 {
+		return time.Duration(ms) * time.Millisecond
+	}
+	return DefaultFenceTimeout
+}
+
+func (d *Driver) execute(ctx context.Context, clock resourced.Clock, a *graph.Action, eventTimeout time.Duration, done chan<- finished) {
 	res := Result{Action: a, Queued: clock.Now()}
 	timeout := time.Duration(a.TimeoutMS) * time.Millisecond
 	if timeout <= 0 {
 		timeout = DefaultOpTimeout
 		if a.Kind == graph.CRMEvent {
-			timeout = DefaultFenceTimeout
+			timeout = eventTimeout
 		}
 	}
 	ctx, cancel := context.WithCancel(ctx)

@@ -306,3 +306,20 @@ func TestRecordHistory(t *testing.T) {
 		}
 	}
 }
+
+func TestDriverFenceUsesStonithTimeout(t *testing.T) {
+	ex := newGateExec()
+	clock := resourced.NewFakeClock(time.Unix(1000, 0))
+	d := &Driver{Exec: ex, Clock: clock, Status: &Status{}}
+	g := &graph.Graph{StonithTimeout: "90s", Actions: []*graph.Action{{ID: 0, Kind: graph.CRMEvent, Task: graph.TaskFence, Node: "n3", FenceAction: "reboot"}}}
+	out := startRun(context.Background(), d, g)
+	expectStarted(t, ex, "fence@n3")
+	if n := clock.Advance(89 * time.Second); n != 0 {
+		t.Fatalf("fencing timed out before stonith-timeout")
+	}
+	clock.Advance(time.Second)
+	rep := await(t, out)
+	if rep.Outcome != Aborted || rep.Results[0].Err == nil || !strings.Contains(rep.Results[0].Err.Error(), "1m30s") {
+		t.Fatalf("report %+v", rep)
+	}
+}
