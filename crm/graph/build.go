@@ -38,6 +38,13 @@ type Config struct {
 	Orderer Orderer
 	// TransitionID numbers the graph.
 	TransitionID int
+	// Probes adds, before the starts of a resource, a probe (monitor with
+	// interval 0, expecting "not running") on every online node whose
+	// history does not know the resource, so that a copy started outside
+	// the cluster is found before a second one is started. A probe that
+	// finds the resource fails the transition, and the next schedule sees
+	// where it runs. Needs a CIB.
+	Probes bool
 	// DefaultTimeoutMS applies to operations without a configured
 	// timeout; 0 means 20000 (Pacemaker's default-action-timeout).
 	DefaultTimeoutMS int
@@ -92,6 +99,9 @@ func Build(r *pengine.Result, cfg Config) *Graph {
 		}
 	}
 	if cfg.CIB != nil {
+		if cfg.Probes {
+			b.addProbes(r, byRef)
+		}
 		b.addRecurring(r, byRef)
 		b.addGroupMarkers(r, byRef)
 	}
@@ -285,6 +295,44 @@ func (b *builder) addRecurring(r *pengine.Result, byRef map[ActionRef][]*Action)
 	}
 }
 
+// addProbes adds the probes described at Config.Probes.
+func (b *builder) addProbes(r *pengine.Result, byRef map[ActionRef][]*Action) {
+	var online []string
+	for _, n := range r.Nodes {
+		if n.Online && !n.Pending && !n.Unclean {
+			online = append(online, n.Name)
+		}
+	}
+	done := map[string]bool{}
+	for _, ra := range r.Actions {
+		if ra.Task != "start" || done[ra.Resource] {
+			continue
+		}
+		done[ra.Resource] = true
+		p := b.idx.primitive(ra.Resource)
+		if p == nil {
+			continue
+		}
+		var starts []*Action
+		for _, rb := range r.Actions {
+			if rb.Task == "start" && rb.Resource == ra.Resource {
+				starts = append(starts, byRef[ActionRef{rb.Task, rb.Resource, rb.Node}]...)
+			}
+		}
+		for _, node := range online {
+			if b.idx.known(ra.Resource, node) {
+				continue
+			}
+			probe := b.add(&Action{Kind: RscOp, Task: "monitor", Resource: ra.Resource, Node: node, NodeUUID: b.idx.nodeID(node),
+				Agent: Agent{Class: p.Class, Provider: p.Provider, Type: p.Type}, Params: b.idx.params(p), TargetRC: 7,
+				TimeoutMS: b.timeout(p, "monitor", 0)})
+			for _, s := range starts {
+				addInput(s, probe)
+			}
+		}
+	}
+}
+
 // addGroupMarkers adds GROUP_running_0 and GROUP_stopped_0 pseudo actions
 // after the member starts and stops of groups that are not cloned.
 func (b *builder) addGroupMarkers(r *pengine.Result, byRef map[ActionRef][]*Action) {
@@ -470,4 +518,24 @@ func (x *configIndex) nodeID(uname string) string {
 		}
 	}
 	return uname
+}
+
+// known reports whether node's history has an entry for instance inst
+// (under its own name or, for clone instances, under any instance name of
+// the same primitive).
+func (x *configIndex) known(inst, node string) bool {
+	if x.c == nil {
+		return false
+	}
+	for _, ns := range x.c.Status {
+		if ns.Uname != node {
+			continue
+		}
+		for _, lr := range ns.Resources {
+			if lr.ID == inst || baseID(lr.ID) == baseID(inst) {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -289,3 +289,35 @@ func TestBuildOrderConstraints(t *testing.T) {
 		}
 	}
 }
+
+func TestBuildProbes(t *testing.T) {
+	r := switchover()
+	r.Nodes = []pengine.NodeState{{Name: "n1", Online: true}, {Name: "n2", Online: true}, {Name: "n3"}}
+	g := Build(r, Config{CIB: parseBuildCIB(t), Probes: true})
+	if err := g.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ first, then string }{
+		{"monitor d_monitor_0 n1", "start d n2"},
+		{"monitor d_monitor_0 n2", "start d n3"},
+		{"monitor a_monitor_0 n2", "start a n2"},
+		{"stonith n3", "monitor a_monitor_0 n2"},
+	} {
+		if !before(g, find(t, g, tt.first), find(t, g, tt.then)) {
+			t.Errorf("%s not before %s", tt.first, tt.then)
+		}
+	}
+	for _, a := range g.Actions {
+		if a.Task == "monitor" && a.IntervalMS == 0 {
+			if a.TargetRC != 7 {
+				t.Errorf("%s expects rc %d", a, a.TargetRC)
+			}
+			if a.Node == "n3" || (a.Resource == "a" && a.Node == "n1") {
+				t.Errorf("unexpected probe %s (offline node or known history)", a)
+			}
+		}
+	}
+	if n := len(FromResult(r).Actions); n != len(r.Actions) {
+		t.Errorf("probes without a CIB: %d actions", n)
+	}
+}

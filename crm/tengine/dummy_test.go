@@ -64,7 +64,7 @@ func TestRealDummyAgent(t *testing.T) {
 		d := &Driver{Exec: exec, Status: st, UUID: "dc"}
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		rep, err := d.Run(ctx, graph.Build(r, graph.Config{CIB: c, TransitionID: 1}))
+		rep, err := d.Run(ctx, graph.Build(r, graph.Config{CIB: c, TransitionID: 1, Probes: true}))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -80,7 +80,7 @@ func TestRealDummyAgent(t *testing.T) {
 	for _, res := range rep.Results {
 		tasks = append(tasks, res.Action.Key())
 	}
-	if strings.Join(tasks, ",") != "dummy_start_0,dummy_monitor_10000" {
+	if strings.Join(tasks, ",") != "dummy_monitor_0,dummy_start_0,dummy_monitor_10000" {
 		t.Fatalf("executed %v", tasks)
 	}
 	if _, err := os.Stat(stateFile); err != nil {
@@ -108,7 +108,7 @@ func TestRealDummyAgent(t *testing.T) {
 		t.Fatalf("recurring operations left: %v", rec)
 	}
 	ops := c.Status[0].Resources[0].Ops
-	if len(ops) != 1 || ops[0].Operation != "stop" || ops[0].CallID != 3 {
+	if len(ops) != 1 || ops[0].Operation != "stop" || ops[0].CallID != 4 {
 		t.Fatalf("history after stop: %+v", ops)
 	}
 	run("")

@@ -143,7 +143,7 @@ func runToStable(t *testing.T, c *cib.CIB, r *pengine.Result) *pengine.Result {
 	t.Helper()
 	now := time.Unix(1700000000, 0)
 	fc := newFakeCluster(t, c, now)
-	g := graph.Build(r, graph.Config{CIB: c, TransitionID: 1})
+	g := graph.Build(r, graph.Config{CIB: c, TransitionID: 1, Probes: true})
 	st := StatusFromCIB(c)
 	d := &Driver{Exec: fc.exec, Status: st, Clock: fc.clock, UUID: "dc-uuid"}
 	rep, err := d.Run(context.Background(), g)

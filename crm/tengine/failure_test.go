@@ -37,11 +37,12 @@ const failoverCIB = `<cib have-quorum="1" admin_epoch="0" epoch="1" num_updates=
 // controller is the loop a DC runs: schedule, build, execute, write the
 // history and fail counts back, until nothing is left to do.
 type controller struct {
-	t     *testing.T
-	c     *cib.CIB
-	fc    *fakeCluster
-	attrs *attrd.Store
-	tid   int
+	t      *testing.T
+	c      *cib.CIB
+	fc     *fakeCluster
+	attrs  *attrd.Store
+	tid    int
+	probes bool
 }
 
 func (k *controller) transition() (*pengine.Result, Report) {
@@ -61,7 +62,7 @@ func (k *controller) transition() (*pengine.Result, Report) {
 		changes = append(changes, k.attrs.RecordFailure(attrd.Failure{Node: a.Node, Resource: a.Resource, Operation: a.Task,
 			IntervalMS: a.IntervalMS, RC: res.Op.RC, TargetRC: a.TargetRC, At: res.Finished, StartFailureIsFatal: true})...)
 	}}
-	rep, err := d.Run(context.Background(), graph.Build(r, graph.Config{CIB: k.c, TransitionID: k.tid}))
+	rep, err := d.Run(context.Background(), graph.Build(r, graph.Config{CIB: k.c, TransitionID: k.tid, Probes: k.probes}))
 	if err != nil {
 		k.t.Fatal(err)
 	}
@@ -151,5 +152,32 @@ func TestMonitorFailuresReachMigrationThreshold(t *testing.T) {
 	}
 	if r, _ := k.transition(); len(r.Actions) != 0 {
 		t.Fatalf("not stable: %v", actionLines(r))
+	}
+}
+
+// TestProbeFindsUnexpectedCopy: a resource already running on n2 outside
+// the cluster's knowledge is found by the probe before the start on n1;
+// the transition aborts without starting a second copy, no fail count is
+// raised, and the next schedule moves the found copy to its preferred node.
+func TestProbeFindsUnexpectedCopy(t *testing.T) {
+	k := newController(t, "n1")
+	k.probes = true
+	k.fc.runners["n2"].SetState("web", ocf.Success)
+	r, rep := k.transition()
+	if got := strings.Join(actionLines(r), ","); got != "start web n1" || rep.Outcome != Aborted {
+		t.Fatalf("first transition %q %v", got, rep.Outcome)
+	}
+	if s := k.fc.runners["n1"].State("web"); s != ocf.NotRunning {
+		t.Fatalf("web started on n1 although the probe on n2 found it (%v)", s)
+	}
+	if names := k.attrs.Names("n2", attrd.Reboot); len(names) != 0 {
+		t.Fatalf("probe result raised attributes %v", names)
+	}
+	r, rep = k.transition()
+	if got := strings.Join(actionLines(r), ","); rep.Outcome != Complete || got != "stop web n2,start web n1" {
+		t.Fatalf("second transition %v %q", rep.Outcome, got)
+	}
+	if r, _ := k.transition(); len(r.Actions) != 0 || where(r, "web") != "n1" {
+		t.Fatalf("not stable: %v, web on %q", actionLines(r), where(r, "web"))
 	}
 }
