@@ -293,10 +293,11 @@ func (s *Store) ClearFailures(node, rsc string) []Change {
 
 // Apply writes changes into c: transient ones into the node_state's
 // transient_attributes set "status-<node id>", permanent ones into the
-// node's instance_attributes set "nodes-<node id>", creating node_state
-// entries and sets as needed. Changes for nodes absent from the
-// configuration and status are applied to a new node_state named after
-// the node.
+// node's instance_attributes set "nodes-<node id>", creating sets (and
+// node entries) as needed. A transient change for a node without a
+// node_state creates one with no membership fields, which the policy
+// engine reads as a node never seen (and fences when fencing is on): apply
+// the transition's status (tengine.Status.ApplyTo) first.
 func Apply(c *cib.CIB, changes []Change) {
 	for _, ch := range changes {
 		switch ch.Lifetime {

@@ -108,7 +108,7 @@ func (d *Driver) Run(ctx context.Context, g *graph.Graph) (Report, error) {
 			if err := core.Start(a.ID); err != nil {
 				return rep, err
 			}
-			log.WithFields(logrus.Fields{"action": a.ID, "op": a.String()}).Debug("initiating action")
+			log.WithFields(logrus.Fields{"action": a.ID, "op": a.Key(), "node": a.Node, "resource": a.Resource}).Debug("initiating action")
 			go d.execute(opCtx, clock, a, fenceTimeout(g), done)
 		}
 		if o := core.Outcome(); o != InProgress {
@@ -124,7 +124,9 @@ func (d *Driver) Run(ctx context.Context, g *graph.Graph) (Report, error) {
 				d.OnResult(f.res)
 			}
 			if !f.res.OK {
-				log.WithFields(logrus.Fields{"action": f.res.Action.ID, "op": f.res.Action.String(), "rc": f.res.Op.RC, "status": int(f.res.Op.Status)}).Warn("action failed")
+				a := f.res.Action
+				log.WithFields(logrus.Fields{"action": a.ID, "op": a.Key(), "node": a.Node, "resource": a.Resource,
+					"rc": f.res.Op.RC, "status": int(f.res.Op.Status), "reason": f.res.Op.ExitReason, "error": f.res.Err}).Warn("action failed")
 			}
 			if err := core.Complete(f.res.Action.ID, f.res.OK); err != nil {
 				return rep, err
