@@ -179,6 +179,7 @@ func (b *builder) fromResultAction(ra pengine.Action) *Action {
 	if p := b.idx.primitive(ra.Resource); p != nil {
 		a.Agent = Agent{Class: p.Class, Provider: p.Provider, Type: p.Type}
 		a.Params = b.idx.params(p)
+		a.Meta = opMeta(b.idx.cloneMeta(p, ra.Resource), p, ra.Task, 0)
 		a.TimeoutMS = b.timeout(p, ra.Task, 0)
 	}
 	return b.add(a)
@@ -282,7 +283,8 @@ func (b *builder) addRecurring(r *pengine.Result, byRef map[ActionRef][]*Action)
 				continue
 			}
 			m := &Action{Kind: RscOp, Task: "monitor", IntervalMS: ms, Resource: k.rsc, Node: k.node, NodeUUID: b.idx.nodeID(k.node),
-				Agent: Agent{Class: p.Class, Provider: p.Provider, Type: p.Type}, Params: b.idx.params(p)}
+				Agent: Agent{Class: p.Class, Provider: p.Provider, Type: p.Type}, Params: b.idx.params(p), Meta: b.idx.cloneMeta(p, k.rsc)}
+			m.Meta = opMeta(m.Meta, p, "monitor", ms)
 			m.TimeoutMS = b.timeout(p, "monitor", ms)
 			if role == pengine.RolePromoted {
 				m.TargetRC = 8
@@ -324,7 +326,7 @@ func (b *builder) addProbes(r *pengine.Result, byRef map[ActionRef][]*Action) {
 				continue
 			}
 			probe := b.add(&Action{Kind: RscOp, Task: "monitor", Resource: ra.Resource, Node: node, NodeUUID: b.idx.nodeID(node),
-				Agent: Agent{Class: p.Class, Provider: p.Provider, Type: p.Type}, Params: b.idx.params(p), TargetRC: 7,
+				Agent: Agent{Class: p.Class, Provider: p.Provider, Type: p.Type}, Params: b.idx.params(p), Meta: b.idx.cloneMeta(p, ra.Resource), TargetRC: 7,
 				TimeoutMS: b.timeout(p, "monitor", 0)})
 			for _, s := range starts {
 				addInput(s, probe)
@@ -538,4 +540,76 @@ func (x *configIndex) known(inst, node string) bool {
 		}
 	}
 	return false
+}
+
+// cloneMeta returns the clone meta attributes Pacemaker passes to the
+// operations of a clone instance (clone_max, clone_node_max,
+// globally_unique, notify, the instance number, and the promoted limits of
+// a promotable clone under both their current and their 1.x names), nil
+// outside clones.
+func (x *configIndex) cloneMeta(p *cib.Resource, inst string) map[string]string {
+	var clone *cib.Resource
+	for a := x.parent[p.ID]; a != nil; a = x.parent[a.ID] {
+		if a.Kind == cib.Clone || a.Kind == cib.Master {
+			clone = a
+			break
+		}
+	}
+	if clone == nil {
+		return nil
+	}
+	get := func(def string, names ...string) string {
+		for _, n := range names {
+			if v := firstNV(clone.Meta, n); v != "" {
+				return v
+			}
+		}
+		return def
+	}
+	nodes := 0
+	if x.c != nil {
+		nodes = len(x.c.Nodes)
+	}
+	m := map[string]string{
+		"clone_max":       get(strconv.Itoa(nodes), "clone-max", "clone_max"),
+		"clone_node_max":  get("1", "clone-node-max", "clone_node_max"),
+		"globally_unique": get("false", "globally-unique", "globally_unique"),
+		"notify":          get("false", "notify"),
+	}
+	if i := strings.LastIndexByte(inst, ':'); i > 0 {
+		if _, err := strconv.Atoi(inst[i+1:]); err == nil {
+			m["clone"] = inst[i+1:]
+		}
+	}
+	if clone.Kind == cib.Master || cib.IsTrue(firstNV(clone.Meta, "promotable")) {
+		pm := get("1", "promoted-max", "master-max")
+		pnm := get("1", "promoted-node-max", "master-node-max")
+		m["promoted_max"], m["master_max"] = pm, pm
+		m["promoted_node_max"], m["master_node_max"] = pnm, pnm
+	}
+	return m
+}
+
+// opMeta adds what an operation definition of p for task and interval
+// contributes to the meta attributes, as Pacemaker passes it: the op's
+// name and its on-fail policy.
+func opMeta(meta map[string]string, p *cib.Resource, task string, intervalMS int) map[string]string {
+	for _, op := range p.Ops {
+		ms, ok := cib.ParseIntervalMS(op.Interval)
+		if op.Interval == "" {
+			ms, ok = 0, true
+		}
+		if op.Name != task || !ok || ms != intervalMS {
+			continue
+		}
+		if meta == nil {
+			meta = map[string]string{}
+		}
+		meta["name"] = task
+		if op.OnFail != "" {
+			meta["on_fail"] = op.OnFail
+		}
+		break
+	}
+	return meta
 }

@@ -95,6 +95,8 @@ func sample() *Graph {
 		{ID: 5, Kind: Pseudo, Task: TaskRunning, Resource: "grp", Inputs: []int{3}},
 		{ID: 6, Kind: CRMEvent, Task: TaskShutdown, Node: "n1", NodeUUID: "1", Inputs: []int{2}},
 		{ID: 7, Kind: RscOp, Task: "stop", Resource: "lsbsvc", LongID: "lsbsvc:1", Node: "n1", NodeUUID: "1", Agent: Agent{Class: "lsb", Type: "cron"}},
+		{ID: 8, Kind: RscOp, Task: "start", Resource: "IPaddr_198_51_100_9", Node: "n1", NodeUUID: "1", Agent: Agent{Class: "heartbeat", Type: "IPaddr"},
+			Params: map[string]string{"1": "198.51.100.9/24/eth0", "2": "x", "_3": "kept"}},
 	}}
 }
 
@@ -116,6 +118,7 @@ func TestEncodeDecodeRoundTrip(t *testing.T) {
 		`<crm_event id="6" operation="do_shutdown" operation_key="do_shutdown-n1" on_node="n1" on_node_uuid="1">`,
 		`<rsc_op id="7" operation="stop" operation_key="lsbsvc:1_stop_0" on_node="n1" on_node_uuid="1">`,
 		`<primitive id="lsbsvc" long-id="lsbsvc:1" class="lsb" type="cron"/>`,
+		`<attributes CRM_meta_on_node="n1" CRM_meta_on_node_uuid="1" _1="198.51.100.9/24/eth0" _2="x" __3="kept" crm_feature_set="3.0.14"/>`,
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("encoded graph lacks %s\n%s", want, text)
@@ -148,5 +151,12 @@ func TestDecodeRejects(t *testing.T) {
 		if _, err := Decode(strings.NewReader(doc)); !errors.Is(err, ErrBadGraph) {
 			t.Errorf("Decode(%q) err = %v, want ErrBadGraph", doc, err)
 		}
+	}
+}
+
+func TestEncodeRejectsUnwritableParameter(t *testing.T) {
+	g := &Graph{Actions: []*Action{{ID: 1, Kind: RscOp, Task: "start", Resource: "r", Node: "n1", Params: map[string]string{"a b": "1"}}}}
+	if err := Encode(&bytes.Buffer{}, g); !errors.Is(err, ErrBadParam) {
+		t.Fatalf("Encode = %v, want ErrBadParam", err)
 	}
 }

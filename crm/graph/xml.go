@@ -92,19 +92,67 @@ func (a *Action) meta() map[string]string {
 	return m
 }
 
-func sortedAttrs(params, meta map[string]string) []xml.Attr {
+// validName reports whether s can be an XML attribute name (ASCII subset).
+func validName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, r := range s {
+		switch {
+		case r == '_' || r == ':' || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z'):
+		case i > 0 && (r == '-' || r == '.' || (r >= '0' && r <= '9')):
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// digitLed reports whether s, after its leading underscores, starts with a
+// character that may not begin an XML name (a digit, '-' or '.').
+func digitLed(s string) bool {
+	t := strings.TrimLeft(s, "_")
+	return t != "" && (t[0] == '-' || t[0] == '.' || (t[0] >= '0' && t[0] <= '9'))
+}
+
+// paramAttr names the attribute of parameter k. Heartbeat-style positional
+// parameters are named "1", "2"...: such names get one more leading
+// underscore ("_1"; a literal "_1" becomes "__1"), which paramName removes.
+func paramAttr(k string) (string, bool) {
+	if digitLed(k) {
+		k = "_" + k
+	}
+	return k, validName(k)
+}
+
+// paramName reverses paramAttr.
+func paramName(attr string) string {
+	if strings.HasPrefix(attr, "_") && digitLed(attr) {
+		return attr[1:]
+	}
+	return attr
+}
+
+// ErrBadParam means a parameter name cannot be written as an attribute.
+var ErrBadParam = errors.New("parameter name not representable in XML")
+
+func sortedAttrs(params, meta map[string]string) ([]xml.Attr, error) {
 	var attrs []xml.Attr
 	for k, v := range params {
-		attrs = append(attrs, xml.Attr{Name: xml.Name{Local: k}, Value: v})
+		name, ok := paramAttr(k)
+		if !ok {
+			return nil, fmt.Errorf("%q: %w", k, ErrBadParam)
+		}
+		attrs = append(attrs, xml.Attr{Name: xml.Name{Local: name}, Value: v})
 	}
 	for k, v := range meta {
 		attrs = append(attrs, xml.Attr{Name: xml.Name{Local: metaPrefix + k}, Value: v})
 	}
 	sort.Slice(attrs, func(i, j int) bool { return attrs[i].Name.Local < attrs[j].Name.Local })
-	return attrs
+	return attrs, nil
 }
 
-func (a *Action) toXML(full bool) xAction {
+func (a *Action) toXML(full bool) (xAction, error) {
 	x := xAction{
 		XMLName:   xml.Name{Local: a.Kind.String()},
 		ID:        a.ID,
@@ -119,16 +167,19 @@ func (a *Action) toXML(full bool) xAction {
 		}
 	}
 	if !full {
-		return x
+		return x, nil
 	}
 	if a.Kind == RscOp {
 		x.Primitive = &xPrimitive{ID: a.Resource, LongID: a.LongID, Class: a.Agent.Class, Provider: a.Agent.Provider, Type: a.Agent.Type}
 	}
-	attrs := sortedAttrs(a.Params, a.meta())
+	attrs, err := sortedAttrs(a.Params, a.meta())
+	if err != nil {
+		return x, fmt.Errorf("action %d: %w", a.ID, err)
+	}
 	attrs = append(attrs, xml.Attr{Name: xml.Name{Local: "crm_feature_set"}, Value: FeatureSet})
 	sort.Slice(attrs, func(i, j int) bool { return attrs[i].Name.Local < attrs[j].Name.Local })
 	x.Attributes = &xAttrs{Attrs: attrs}
-	return x
+	return x, nil
 }
 
 // Encode writes g as Pacemaker's transition graph XML, one synapse per
@@ -153,13 +204,18 @@ func Encode(w io.Writer, g *Graph) error {
 		byID[a.ID] = a
 	}
 	for i, a := range g.Actions {
-		s := xSynapse{ID: i, Priority: a.Priority, Set: xList{Items: []xAction{a.toXML(true)}}}
+		xa, err := a.toXML(true)
+		if err != nil {
+			return fmt.Errorf("encode: %w", err)
+		}
+		s := xSynapse{ID: i, Priority: a.Priority, Set: xList{Items: []xAction{xa}}}
 		for _, in := range a.Inputs {
 			src, ok := byID[in]
 			if !ok {
 				return fmt.Errorf("encode action %d: input %d: %w", a.ID, in, ErrUnknownInput)
 			}
-			s.Inputs = append(s.Inputs, xTrigger{Items: []xAction{src.toXML(false)}})
+			trigger, _ := src.toXML(false)
+			s.Inputs = append(s.Inputs, xTrigger{Items: []xAction{trigger}})
 		}
 		x.Synapses = append(x.Synapses, s)
 	}
@@ -280,7 +336,7 @@ func fromXML(x *xAction) (*Action, error) {
 				if a.Params == nil {
 					a.Params = map[string]string{}
 				}
-				a.Params[name] = v
+				a.Params[paramName(name)] = v
 				continue
 			}
 			var err error
