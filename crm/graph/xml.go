@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // metaPrefix marks meta attributes in an <attributes> element.
@@ -92,15 +93,16 @@ func (a *Action) meta() map[string]string {
 	return m
 }
 
-// validName reports whether s can be an XML attribute name (ASCII subset).
+// validName reports whether s can be an XML attribute name (letters,
+// digits, '_', ':', '-', '.'; not starting with a digit, '-' or '.').
 func validName(s string) bool {
 	if s == "" {
 		return false
 	}
 	for i, r := range s {
 		switch {
-		case r == '_' || r == ':' || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z'):
-		case i > 0 && (r == '-' || r == '.' || (r >= '0' && r <= '9')):
+		case r == '_' || r == ':' || unicode.IsLetter(r):
+		case i > 0 && (r == '-' || r == '.' || unicode.IsDigit(r)):
 		default:
 			return false
 		}
@@ -336,7 +338,11 @@ func fromXML(x *xAction) (*Action, error) {
 				if a.Params == nil {
 					a.Params = map[string]string{}
 				}
-				a.Params[paramName(name)] = v
+				p := paramName(name)
+				if back, ok := paramAttr(p); !ok || back != name {
+					return nil, fmt.Errorf("action %d: attribute name %q: %w", a.ID, name, ErrBadGraph)
+				}
+				a.Params[p] = v
 				continue
 			}
 			var err error
