@@ -69,6 +69,7 @@ func (o Outcome) String() string {
 // concurrent use; the Driver owns it from one goroutine.
 type Core struct {
 	g       *graph.Graph
+	byID    map[int]*graph.Action
 	state   map[int]ActionState
 	running int
 	aborted bool
@@ -81,9 +82,10 @@ func NewCore(g *graph.Graph) (*Core, error) {
 	if err := g.Validate(); err != nil {
 		return nil, fmt.Errorf("transition %d: %w", g.TransitionID, err)
 	}
-	c := &Core{g: g, state: make(map[int]ActionState, len(g.Actions))}
+	c := &Core{g: g, byID: make(map[int]*graph.Action, len(g.Actions)), state: make(map[int]ActionState, len(g.Actions))}
 	for _, a := range g.Actions {
 		c.state[a.ID] = Pending
+		c.byID[a.ID] = a
 	}
 	c.settlePseudo()
 	return c, nil
@@ -142,7 +144,7 @@ func (c *Core) Runnable() []*graph.Action {
 
 // Start marks a runnable action as running.
 func (c *Core) Start(id int) error {
-	a := c.g.Action(id)
+	a := c.byID[id]
 	if a == nil {
 		return fmt.Errorf("start action %d: %w", id, graph.ErrUnknownInput)
 	}
@@ -167,7 +169,7 @@ func (c *Core) Complete(id int, ok bool) error {
 		return nil
 	}
 	c.state[id] = Failed
-	c.Abort(fmt.Sprintf("action %d (%s) failed", id, c.g.Action(id)))
+	c.Abort(fmt.Sprintf("action %d (%s) failed", id, c.byID[id]))
 	return nil
 }
 
