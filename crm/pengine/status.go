@@ -618,7 +618,9 @@ func (ws *workingSet) opFailure(r *resource, n *node, task string, rc int, op *c
 			r.role = RoleUnpromoted
 		}
 	}
-	if isProbe && (rc == 5 || op.OpStatus == execNotInst) {
+	// A probe or stop that finds no agent means the resource cannot be
+	// running there.
+	if (isProbe || task == "stop") && (rc == 5 || op.OpStatus == execNotInst) {
 		r.role = RoleStopped
 	} else if r.role < RoleStarted {
 		r.setActive()
