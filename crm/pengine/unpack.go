@@ -43,7 +43,7 @@ type workingSet struct {
 	actions     []*action
 
 	locations []locationRule
-	scores    []Score
+	scores    []AllocationScore
 }
 
 // locationRule is an unpacked rsc_location with the role it is limited to.
