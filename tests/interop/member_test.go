@@ -170,6 +170,10 @@ var benign = []string{
 	// second whatever keepalive is, and a loaded host delays everything;
 	// detection times are measured by TestKillDetected instead.
 	"Late heartbeat: Node ",
+	// The children of a 3.0.6 master killed with -9 (our crash) on the
+	// way out.
+	"Emergency Shutdown",
+	"with SIGTERM",
 }
 
 // checkLog fails the test for every ERROR or CRIT line in a member's log
