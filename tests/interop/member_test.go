@@ -47,7 +47,10 @@ func (o *ours) rscstatus(t *testing.T) string {
 	out, _ := o.n.ClStatus(t, "rscstatus")
 	return out
 }
-func (o *ours) log() string { return o.n.Log() }
+func (o *ours) log() string {
+	b, _ := os.ReadFile(filepath.Join(o.n.LogDir, "ha-log"))
+	return string(b)
+}
 func (o *ours) down() {
 	if o.n.Proc == nil {
 		return

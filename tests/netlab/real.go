@@ -148,9 +148,3 @@ func (r *RealNode) readLog(name string) string {
 	b, _ := os.ReadFile(filepath.Join(r.Dir, "log", name))
 	return string(b)
 }
-
-// Log is our daemon's ha-log so far.
-func (n *OurNode) Log() string {
-	b, _ := os.ReadFile(filepath.Join(n.LogDir, "ha-log"))
-	return string(b)
-}
