@@ -5,7 +5,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 
 	"hbgo/internal/testenv"
@@ -93,11 +95,17 @@ func (r *RealNode) Stop(t testing.TB) {
 }
 
 // Crash kill -9s the master process (its children exit on their own) and,
-// like OurNode.Crash, records that the node's resources died with it.
+// like OurNode.Crash, records that the node's resources died with it. The
+// signal is sent from here, not through the lab script, so a caller timing
+// the crash is not off by a shell start on a loaded host.
 func (r *RealNode) Crash(t testing.TB) {
 	t.Helper()
-	if out, err := r.run("kill", r.Name, r.Work); err != nil {
-		t.Fatalf("kill real heartbeat on %s: %v\n%s", r.Name, err, out)
+	pid, ok := r.masterPID()
+	if !ok {
+		t.Fatalf("kill real heartbeat on %s: no running master", r.Name)
+	}
+	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+		t.Fatalf("kill real heartbeat on %s (pid %d): %v", r.Name, pid, err)
 	}
 	r.Lab.Crashed(r.Name, filepath.Join(r.Dir, "run", "hbtest.state"))
 	// Leftover children must not keep talking for the dead node.
@@ -114,16 +122,24 @@ func (r *RealNode) Kill() {
 
 // Running reports whether the master process is alive.
 func (r *RealNode) Running() bool {
+	_, ok := r.masterPID()
+	return ok
+}
+
+// masterPID is the pid in the node's heartbeat.pid when that process lives.
+func (r *RealNode) masterPID() (int, bool) {
 	b, err := os.ReadFile(filepath.Join(r.Dir, "run", "heartbeat.pid"))
 	if err != nil {
-		return false
+		return 0, false
 	}
-	pid := strings.TrimSpace(string(b))
-	if pid == "" {
-		return false
+	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil || pid <= 0 {
+		return 0, false
 	}
-	_, err = os.Stat("/proc/" + pid)
-	return err == nil
+	if _, err := os.Stat("/proc/" + strconv.Itoa(pid)); err != nil {
+		return 0, false
+	}
+	return pid, true
 }
 
 // Exec runs a command inside the running node (its network, mount and UTS
@@ -146,11 +162,5 @@ func (r *RealNode) Debug() string { return r.readLog("ha-debug") }
 
 func (r *RealNode) readLog(name string) string {
 	b, _ := os.ReadFile(filepath.Join(r.Dir, "log", name))
-	return string(b)
-}
-
-// Log is our daemon's ha-log so far.
-func (n *OurNode) Log() string {
-	b, _ := os.ReadFile(filepath.Join(n.LogDir, "ha-log"))
 	return string(b)
 }
