@@ -149,8 +149,9 @@ func runForeground(o options, node string, loaded *config.Loaded, stderr io.Writ
 	}()
 	// realtime on (the default) runs every thread SCHED_RR, as 3.0.6 does;
 	// resource agents are then started back at normal time.
+	setDaemonProcs(os.Getenv("GOMAXPROCS"))
 	var agentPrefix []string
-	if cfg.Realtime {
+	if useRealtime(cfg.Realtime, o.noRealtime) {
 		if err := service.Realtime(cfg.RTPrio); err != nil {
 			log.Warnf("Cannot run with real-time priority: %v", err)
 		} else {
