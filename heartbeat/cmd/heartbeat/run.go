@@ -142,8 +142,12 @@ func runForeground(o options, node string, loaded *config.Loaded, stderr io.Writ
 	if err := proc.EnableSubreaper(); err != nil {
 		log.Warnf("cannot become child subreaper: %v", err)
 	}
+	// Reap on SIGCHLD only: scanning /proc on a timer cost the idle
+	// daemon more than all of its heartbeats.
+	chld := make(chan os.Signal, 1)
+	signal.Notify(chld, syscall.SIGCHLD)
 	go func() {
-		for range time.Tick(5 * time.Second) {
+		for range chld {
 			proc.ReapOrphans()
 		}
 	}()
