@@ -2,6 +2,7 @@ package status
 
 import (
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -23,6 +24,7 @@ func Compute(c *cib.CIB, root *cibdoc.Element) *Cluster {
 		d.indexTimings(root)
 	}
 	d.nodes()
+	sort.SliceStable(d.cl.Nodes, func(i, j int) bool { return naturalLess(d.cl.Nodes[i].Name, d.cl.Nodes[j].Name) })
 	d.history()
 	for _, r := range c.Resources {
 		d.cl.Resources = append(d.cl.Resources, d.resource(r, nil)...)
@@ -554,7 +556,7 @@ func (d *deriver) failures() {
 				t := d.timings[node+"\x00"+op.ID]
 				d.cl.Failures = append(d.cl.Failures, Failure{OpKey: key, Node: node, Task: op.Operation, Reason: op.ExitReason,
 					RC: op.RC, Status: op.OpStatus, Call: op.CallID, IntervalMS: op.IntervalMS, LastRCChange: op.LastRCChange,
-					ExecMS: t[0], QueueMS: t[1], Resource: r.ID})
+					ExecMS: t[0], QueueMS: t[1], Resource: r.ID, HasOpKey: op.OperationKey != ""})
 			}
 		}
 		d.failCounts(node, s)

@@ -18,6 +18,7 @@ const (
 	execPending   = -1
 	execDone      = 0
 	execCancelled = 1
+	execError     = 4
 )
 
 // instanceState is what the operation history of one resource on one node
@@ -93,7 +94,11 @@ func interpret(ops []cib.LRMOp, onFail onFailFunc, stonith bool) instanceState {
 			continue
 		}
 		want := expectedRC(op)
-		ok := op.OpStatus == execDone && (op.RC == want ||
+		// A completed operation, or one the executor flagged as an error,
+		// is judged by its exit code against the one the DC expected; a
+		// probe may find the resource in any state.
+		judged := op.OpStatus == execDone || op.OpStatus == execError
+		ok := judged && (op.RC == want ||
 			(isProbe(op) && (op.RC == rcOK || op.RC == rcNotRunning || op.RC == rcPromoted)))
 		if ok {
 			success(&st, op)

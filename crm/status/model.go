@@ -118,6 +118,9 @@ type Failure struct {
 	LastRCChange              int64
 	ExecMS, QueueMS           int
 	Resource                  string
+	// HasOpKey is false for old histories without operation_key, where
+	// OpKey holds the operation's id instead.
+	HasOpKey bool
 }
 
 // FailCount is a resource's fail count on one node, for the migration

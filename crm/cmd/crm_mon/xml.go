@@ -1,0 +1,145 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"hbgo/crm/cib"
+	"hbgo/crm/status"
+	"hbgo/crm/status/cibdoc"
+)
+
+func b(v bool) string {
+	if v {
+		return "true"
+	}
+	return "false"
+}
+
+func writeXML(w io.Writer, cl *status.Cluster, o options) {
+	q := cibdoc.Escape
+	fmt.Fprintf(w, "<pacemaker-result api-version=\"2.25\" request=\"%s\">\n", q(strings.TrimSpace(o.request)))
+	fmt.Fprintln(w, "  <summary>")
+	fmt.Fprintf(w, "    <stack type=\"%s\"/>\n", q(cl.Stack))
+	if cl.DC == "" {
+		fmt.Fprintln(w, "    <current_dc present=\"false\"/>")
+	} else {
+		v := cl.DCVersion
+		if v == "" {
+			v = "unknown"
+		}
+		fmt.Fprintf(w, "    <current_dc present=\"true\" version=\"%s\" name=\"%s\" id=\"%s\" with_quorum=\"%s\"/>\n",
+			q(v), q(cl.DC), q(cl.DCID), b(cl.HaveQuorum))
+	}
+	fmt.Fprintf(w, "    <last_update time=\"%s\"/>\n", o.now.Format(ctime))
+	fmt.Fprintf(w, "    <last_change time=\"%s\" user=\"%s\" client=\"%s\" origin=\"%s\"/>\n",
+		q(cl.LastWritten), q(cl.UpdateUser), q(cl.UpdateClient), q(cl.UpdateOrigin))
+	fmt.Fprintf(w, "    <nodes_configured number=\"%d\"/>\n", len(cl.Nodes))
+	inst, dis, blk := summaryCounts(cl)
+	fmt.Fprintf(w, "    <resources_configured number=\"%d\" disabled=\"%d\" blocked=\"%d\"/>\n", inst, dis, blk)
+	op := cl.Options
+	fmt.Fprintf(w, "    <cluster_options stonith-enabled=\"%s\" symmetric-cluster=\"%s\" no-quorum-policy=\"%s\" maintenance-mode=\"%s\" stop-all-resources=\"%s\" stonith-timeout-ms=\"%d\" priority-fencing-delay-ms=\"%d\"/>\n",
+		b(op.StonithEnabled), b(op.SymmetricCluster), q(op.NoQuorumPolicy), b(op.MaintenanceMode), b(op.StopAllResources),
+		op.StonithTimeoutMS, op.PriorityFencingDelayMS)
+	fmt.Fprintln(w, "  </summary>")
+	fmt.Fprintln(w, "  <nodes>")
+	for _, n := range cl.Nodes {
+		fmt.Fprintf(w, "    <node name=\"%s\" id=\"%s\" online=\"%s\" standby=\"%s\" standby_onfail=\"%s\" maintenance=\"%s\" pending=\"%s\" unclean=\"%s\" health=\"green\" feature_set=\"%s\" shutdown=\"%s\" expected_up=\"%s\" is_dc=\"%s\" resources_running=\"%d\" type=\"%s\"/>\n",
+			q(n.Name), q(n.ID), b(n.Online), b(n.Standby), b(n.StandbyOnFail), b(n.Maintenance), b(n.Pending), b(n.Unclean),
+			q(n.FeatureSet), b(n.Shutdown), b(n.ExpectedUp), b(n.IsDC), n.ResourcesRunning, q(n.Type))
+	}
+	fmt.Fprintln(w, "  </nodes>")
+	fmt.Fprintln(w, "  <resources>")
+	for _, r := range cl.Resources {
+		xmlResource(w, cl, r, "    ")
+	}
+	fmt.Fprintln(w, "  </resources>")
+	if len(cl.Nodes) > 0 {
+		fmt.Fprintln(w, "  <node_attributes>")
+		for _, n := range cl.Nodes {
+			if len(n.Attrs) == 0 {
+				continue
+			}
+			fmt.Fprintf(w, "    <node name=\"%s\">\n", q(n.Name))
+			for _, a := range n.Attrs {
+				if strings.HasPrefix(a.Name, "fail-count-") || strings.HasPrefix(a.Name, "last-failure-") || a.Name == "shutdown" || a.Name == "terminate" {
+					continue
+				}
+				fmt.Fprintf(w, "      <attribute name=\"%s\" value=\"%s\"/>\n", q(a.Name), q(a.Value))
+			}
+			fmt.Fprintln(w, "    </node>")
+		}
+		fmt.Fprintln(w, "  </node_attributes>")
+	}
+	if len(cl.Failures) > 0 {
+		fmt.Fprintln(w, "  <failures>")
+		for _, f := range cl.Failures {
+			st, ok := execText[f.Status]
+			if !ok {
+				st = "Unknown"
+			}
+			keyAttr := "op_key"
+			if !f.HasOpKey {
+				keyAttr = "id"
+			}
+			reason := f.Reason
+			if reason == "" {
+				reason = "none"
+			}
+			fmt.Fprintf(w, "    <failure %s=\"%s\" node=\"%s\" exitstatus=\"%s\" exitreason=\"%s\" exitcode=\"%d\" call=\"%d\" status=\"%s\"",
+				keyAttr, q(f.OpKey), q(f.Node), q(rcName(f.RC)), q(reason), f.RC, f.Call, q(st))
+			if f.LastRCChange > 0 {
+				fmt.Fprintf(w, " last-rc-change=\"%s\" queued=\"%d\" exec=\"%d\"", time.Unix(f.LastRCChange, 0).UTC().Format("2006-01-02 15:04:05Z"), f.QueueMS, f.ExecMS)
+			}
+			fmt.Fprintf(w, " interval=\"%d\" task=\"%s\"/>\n", f.IntervalMS, q(f.Task))
+		}
+		fmt.Fprintln(w, "  </failures>")
+	}
+	fmt.Fprintln(w, "  <status code=\"0\" message=\"OK\"/>")
+	fmt.Fprintln(w, "</pacemaker-result>")
+}
+
+func xmlResource(w io.Writer, cl *status.Cluster, r *status.Resource, indent string) {
+	q := cibdoc.Escape
+	switch r.Kind {
+	case cib.Primitive:
+		role := string(r.Role)
+		tr := ""
+		if r.TargetRole != "" {
+			tr = fmt.Sprintf(" target_role=\"%s\"", q(r.TargetRole))
+		}
+		fmt.Fprintf(w, "%s<resource id=\"%s\" resource_agent=\"%s\" role=\"%s\"%s active=\"%s\" orphaned=\"%s\" blocked=\"%s\" managed=\"%s\" failed=\"%s\" failure_ignored=\"%s\" nodes_running_on=\"%d\"",
+			indent, q(r.ID), q(r.Agent), role, tr, b(r.Active()), b(r.Orphan), b(r.Blocked), b(r.Managed), b(r.Failed), b(r.FailureIgnored), len(r.Nodes))
+		if r.Pending != "" {
+			fmt.Fprintf(w, " pending=\"%s\"", q(r.Pending))
+		}
+		if len(r.Nodes) == 0 {
+			fmt.Fprintln(w, "/>")
+			return
+		}
+		fmt.Fprintln(w, ">")
+		for _, n := range r.Nodes {
+			id := n
+			if node := cl.Node(n); node != nil {
+				id = node.ID
+			}
+			fmt.Fprintf(w, "%s  <node name=\"%s\" id=\"%s\" cached=\"true\"/>\n", indent, q(n), q(id))
+		}
+		fmt.Fprintf(w, "%s</resource>\n", indent)
+	case cib.Group:
+		fmt.Fprintf(w, "%s<group id=\"%s\" number_resources=\"%d\" managed=\"%s\" disabled=\"%s\">\n", indent, q(r.ID), len(r.Children), b(r.Managed), b(r.Disabled))
+		for _, c := range r.Children {
+			xmlResource(w, cl, c, indent+"  ")
+		}
+		fmt.Fprintf(w, "%s</group>\n", indent)
+	case cib.Clone:
+		fmt.Fprintf(w, "%s<clone id=\"%s\" multi_state=\"%s\" unique=\"%s\" managed=\"%s\" disabled=\"%s\" failed=\"%s\" failure_ignored=\"%s\">\n",
+			indent, q(r.ID), b(r.Promotable), b(r.Unique), b(r.Managed), b(r.Disabled), b(r.Failed), b(r.FailureIgnored))
+		for _, c := range r.Children {
+			xmlResource(w, cl, c, indent+"  ")
+		}
+		fmt.Fprintf(w, "%s</clone>\n", indent)
+	}
+}
