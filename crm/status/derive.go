@@ -156,8 +156,10 @@ func (d *deriver) nodes() {
 		} else if d.cl.Options.StonithEnabled && startupFencing {
 			n.Unclean = true
 		}
-		n.Standby = cib.IsTrue(attrs["standby"])
-		n.Maintenance = cib.IsTrue(attrs["maintenance"])
+		// The scheduler reads standby and maintenance only for nodes that
+		// are up; an offline node reports neither.
+		n.Standby = n.Online && cib.IsTrue(attrs["standby"])
+		n.Maintenance = n.Online && cib.IsTrue(attrs["maintenance"])
 		if v := attrs["shutdown"]; v != "" && v != "0" {
 			n.Shutdown = true
 		}
