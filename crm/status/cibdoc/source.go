@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"time"
 )
 
 // ErrNoSource means no CIB location is configured: CIB_file is unset and no
@@ -98,10 +97,10 @@ const (
 	StatusChange
 )
 
-// Bump advances the version counters of root after an edit and records
-// when and by whom the configuration was last written, as the CIB manager
-// does.
-func Bump(root *Element, ch Change, now time.Time, client string) {
+// Bump advances the version counters of root after an edit, as the CIB
+// manager does. Writing a CIB file leaves cib-last-written alone, as
+// Pacemaker's file mode does.
+func Bump(root *Element, ch Change) {
 	atoi := func(name string) int {
 		n, _ := strconv.Atoi(root.Attr(name))
 		return n
@@ -110,13 +109,20 @@ func Bump(root *Element, ch Change, now time.Time, client string) {
 	case ConfigChange:
 		root.Set("epoch", strconv.Itoa(atoi("epoch")+1))
 		root.Set("num_updates", "0")
-		root.Set("cib-last-written", now.Format("Mon Jan _2 15:04:05 2006"))
-		if client != "" {
-			root.Set("update-client", client)
-		}
 	case StatusChange:
 		root.Set("num_updates", strconv.Itoa(atoi("num_updates")+1))
 	}
+}
+
+// Commit stores root through src when it differs from before (the
+// document as loaded, rendered with String), bumping the counter ch
+// names; an edit that changes nothing writes nothing, as with Pacemaker.
+func Commit(src Source, before string, root *Element, ch Change) error {
+	if root.String() == before {
+		return nil
+	}
+	Bump(root, ch)
+	return src.Store(root)
 }
 
 // Section returns the element a cibadmin --scope names (configuration,
