@@ -12,17 +12,11 @@ import (
 	"hbgo/crm/cib"
 	"hbgo/crm/status"
 	"hbgo/crm/status/cibdoc"
+	"hbgo/crm/status/render"
 )
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Getenv, os.Stdout, os.Stderr, time.Now()))
-}
-
-// options are the display choices of one run.
-type options struct {
-	inactive, failcounts, byNode bool
-	now                          time.Time
-	request                      string
 }
 
 // Exit codes as Pacemaker's tools use them.
@@ -71,13 +65,13 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer, no
 		return exitError
 	}
 	cl := status.Compute(c, root)
-	opts := options{inactive: *inactive, failcounts: *failcounts, byNode: *byNode, now: now,
-		request: "crm_mon " + strings.Join(args, " ")}
+	opts := render.Options{Inactive: *inactive, FailCounts: *failcounts, ByNode: *byNode, Now: now,
+		Request: "crm_mon " + strings.Join(args, " ")}
 	switch *outputAs {
 	case "xml":
-		writeXML(stdout, cl, opts)
+		render.XML(stdout, cl, opts)
 	case "text":
-		writeText(stdout, cl, opts)
+		render.Text(stdout, cl, opts)
 	default:
 		fmt.Fprintf(stderr, "crm_mon: unknown output format %q\n", *outputAs)
 		return exitUsage

@@ -1,4 +1,4 @@
-package main
+package render
 
 import (
 	"fmt"
@@ -18,9 +18,10 @@ func b(v bool) string {
 	return "false"
 }
 
-func writeXML(w io.Writer, cl *status.Cluster, o options) {
+// XML writes the status as crm_mon --output-as=xml does.
+func XML(w io.Writer, cl *status.Cluster, o Options) {
 	q := cibdoc.Escape
-	fmt.Fprintf(w, "<pacemaker-result api-version=\"2.25\" request=\"%s\">\n", q(strings.TrimSpace(o.request)))
+	fmt.Fprintf(w, "<pacemaker-result api-version=\"2.25\" request=\"%s\">\n", q(strings.TrimSpace(o.Request)))
 	fmt.Fprintln(w, "  <summary>")
 	fmt.Fprintf(w, "    <stack type=\"%s\"/>\n", q(cl.Stack))
 	if cl.DC == "" {
@@ -33,7 +34,7 @@ func writeXML(w io.Writer, cl *status.Cluster, o options) {
 		fmt.Fprintf(w, "    <current_dc present=\"true\" version=\"%s\" name=\"%s\" id=\"%s\" with_quorum=\"%s\"/>\n",
 			q(v), q(cl.DC), q(cl.DCID), b(cl.HaveQuorum))
 	}
-	fmt.Fprintf(w, "    <last_update time=\"%s\"/>\n", o.now.Format(ctime))
+	fmt.Fprintf(w, "    <last_update time=\"%s\"/>\n", o.Now.Format(ctime))
 	fmt.Fprintf(w, "    <last_change time=\"%s\" user=\"%s\" client=\"%s\" origin=\"%s\"/>\n",
 		q(cl.LastWritten), q(cl.UpdateUser), q(cl.UpdateClient), q(cl.UpdateOrigin))
 	fmt.Fprintf(w, "    <nodes_configured number=\"%d\"/>\n", len(cl.Nodes))

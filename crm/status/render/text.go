@@ -1,4 +1,4 @@
-package main
+package render
 
 import (
 	"fmt"
@@ -12,6 +12,41 @@ import (
 )
 
 const ctime = "Mon Jan _2 15:04:05 2006"
+
+// Options are the display choices of one rendering.
+type Options struct {
+	Inactive   bool      // list inactive resources (-r)
+	FailCounts bool      // print the migration summary (-f)
+	ByNode     bool      // group resources by node (-n)
+	HideNodes  bool      // omit node names of primitives (crm_resource --list)
+	Now        time.Time // the "Last updated" time
+	Request    string    // command line echoed in the XML
+}
+
+// ResourceList writes the resource list section the way crm_mon (and
+// crm_resource --list) print it, without the heading.
+func ResourceList(w io.Writer, cl *status.Cluster, o Options) {
+	var lines []string
+	for _, r := range cl.Resources {
+		lines = append(lines, resourceLines(r, cl, o, "  ")...)
+	}
+	if len(lines) == 0 {
+		if o.Inactive && len(cl.Resources) == 0 {
+			fmt.Fprintln(w, "  * No resources")
+		} else {
+			fmt.Fprintln(w, "  * No active resources")
+		}
+	}
+	for _, l := range lines {
+		fmt.Fprintln(w, l)
+	}
+}
+
+// PrimitiveLine is a primitive's line without indentation or bullet, as
+// crm_resource --query-xml prints it.
+func PrimitiveLine(p *status.Resource) string {
+	return fmt.Sprintf("%s\t(%s):\t %s", p.ID, p.Agent, primitiveState(p, false))
+}
 
 // rcText names OCF exit codes as crm_mon prints them.
 var rcText = map[int]string{0: "ok", 1: "error", 2: "invalid parameter", 3: "unimplemented feature",
@@ -69,7 +104,8 @@ func plural(n int, word string) string {
 	return fmt.Sprintf("%d %ss", n, word)
 }
 
-func writeText(w io.Writer, cl *status.Cluster, o options) {
+// Text writes the one-shot text status.
+func Text(w io.Writer, cl *status.Cluster, o Options) {
 	fmt.Fprintln(w, "Cluster Summary:")
 	fmt.Fprintf(w, "  * Stack: %s\n", cl.Stack)
 	if cl.DC == "" {
@@ -85,7 +121,7 @@ func writeText(w io.Writer, cl *status.Cluster, o options) {
 		}
 		fmt.Fprintf(w, "  * Current DC: %s (version %s) - partition %s quorum\n", cl.DC, v, q)
 	}
-	fmt.Fprintf(w, "  * Last updated: %s\n", o.now.Format(ctime))
+	fmt.Fprintf(w, "  * Last updated: %s\n", o.Now.Format(ctime))
 	fmt.Fprintf(w, "  * Last change:  %s\n", lastChange(cl))
 	fmt.Fprintf(w, "  * %s configured\n", plural(len(cl.Nodes), "node"))
 	inst, dis, blk := summaryCounts(cl)
@@ -99,14 +135,14 @@ func writeText(w io.Writer, cl *status.Cluster, o options) {
 	fmt.Fprintln(w, line)
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Node List:")
-	if o.byNode {
+	if o.ByNode {
 		writeByNode(w, cl, o)
 	} else {
 		writeNodes(w, cl)
 		fmt.Fprintln(w)
 		writeResources(w, cl, o)
 	}
-	if o.failcounts {
+	if o.FailCounts {
 		fmt.Fprintln(w)
 		fmt.Fprintln(w, "Migration Summary:")
 		writeFailCounts(w, cl)
@@ -167,30 +203,17 @@ func writeNodes(w io.Writer, cl *status.Cluster) {
 	}
 }
 
-func writeResources(w io.Writer, cl *status.Cluster, o options) {
-	if o.inactive {
+func writeResources(w io.Writer, cl *status.Cluster, o Options) {
+	if o.Inactive {
 		fmt.Fprintln(w, "Full List of Resources:")
 	} else {
 		fmt.Fprintln(w, "Active Resources:")
 	}
-	var lines []string
-	for _, r := range cl.Resources {
-		lines = append(lines, resourceLines(r, cl, o, "  ")...)
-	}
-	if len(lines) == 0 {
-		if o.inactive && len(cl.Resources) == 0 {
-			fmt.Fprintln(w, "  * No resources")
-		} else {
-			fmt.Fprintln(w, "  * No active resources")
-		}
-	}
-	for _, l := range lines {
-		fmt.Fprintln(w, l)
-	}
+	ResourceList(w, cl, o)
 }
 
 // primitiveState is the state column of a primitive's line.
-func primitiveState(p *status.Resource) string {
+func primitiveState(p *status.Resource, hideNodes bool) string {
 	var s string
 	role := string(p.Role)
 	if p.Failed {
@@ -202,7 +225,9 @@ func primitiveState(p *status.Resource) string {
 	if p.Orphan {
 		role = "ORPHANED " + role
 	}
-	if len(p.Nodes) > 0 {
+	if len(p.Nodes) > 0 && hideNodes {
+		s = role
+	} else if len(p.Nodes) > 0 {
 		s = role + " " + strings.Join(p.Nodes, " ")
 	} else {
 		s = "Stopped"
@@ -225,19 +250,19 @@ func primitiveState(p *status.Resource) string {
 	return s
 }
 
-func primitiveLine(p *status.Resource, indent string) string {
-	return fmt.Sprintf("%s* %s\t(%s):\t %s", indent, p.ID, p.Agent, primitiveState(p))
+func primitiveLine(p *status.Resource, indent string, hideNodes bool) string {
+	return fmt.Sprintf("%s* %s\t(%s):\t %s", indent, p.ID, p.Agent, primitiveState(p, hideNodes))
 }
 
-func resourceLines(r *status.Resource, cl *status.Cluster, o options, indent string) []string {
+func resourceLines(r *status.Resource, cl *status.Cluster, o Options, indent string) []string {
 	switch r.Kind {
 	case cib.Primitive:
-		if !o.inactive && !r.Active() {
+		if !o.Inactive && !r.Active() {
 			return nil
 		}
-		return []string{primitiveLine(r, indent)}
+		return []string{primitiveLine(r, indent, o.HideNodes)}
 	case cib.Group:
-		if !o.inactive && !r.Active() {
+		if !o.Inactive && !r.Active() {
 			return nil
 		}
 		head := indent + "* Resource Group: " + r.ID
@@ -248,7 +273,7 @@ func resourceLines(r *status.Resource, cl *status.Cluster, o options, indent str
 		}
 		return out
 	case cib.Clone:
-		if !o.inactive && !r.Active() {
+		if !o.Inactive && !r.Active() {
 			return nil
 		}
 		return cloneLines(r, cl, o, indent)
@@ -270,7 +295,7 @@ func containerFlags(r *status.Resource) string {
 	return " (" + strings.Join(flags, ", ") + ")"
 }
 
-func cloneLines(r *status.Resource, cl *status.Cluster, o options, indent string) []string {
+func cloneLines(r *status.Resource, cl *status.Cluster, o Options, indent string) []string {
 	childID := ""
 	if len(r.Children) > 0 {
 		childID, _ = splitInstance(r.Children[0].ID)
@@ -296,7 +321,7 @@ func cloneLines(r *status.Resource, cl *status.Cluster, o options, indent string
 	in := indent + "  "
 	if r.Unique {
 		for _, c := range r.Children {
-			if !o.inactive && !c.Active() {
+			if !o.Inactive && !c.Active() {
 				continue
 			}
 			out = append(out, resourceLines(c, cl, o, in)...)
@@ -334,7 +359,7 @@ func cloneLines(r *status.Resource, cl *status.Cluster, o options, indent string
 			out = append(out, fmt.Sprintf("%s* %s: [ %s ]", in, role, strings.Join(ns, " ")))
 		}
 	}
-	if o.inactive {
+	if o.Inactive {
 		var stopped []string
 		for _, n := range cl.Nodes {
 			if !running[n.Name] {
@@ -386,7 +411,7 @@ func splitInstance(id string) (string, string) {
 	return id, ""
 }
 
-func writeByNode(w io.Writer, cl *status.Cluster, o options) {
+func writeByNode(w io.Writer, cl *status.Cluster, o Options) {
 	for _, n := range cl.Nodes {
 		s := nodeState(n)
 		if s == "" {
@@ -400,19 +425,19 @@ func writeByNode(w io.Writer, cl *status.Cluster, o options) {
 			for _, p := range r.Primitives() {
 				for _, pn := range p.Nodes {
 					if pn == n.Name {
-						fmt.Fprintf(w, "    * %s\t(%s):\t %s\n", p.ID, p.Agent, primitiveState(p))
+						fmt.Fprintf(w, "    * %s\t(%s):\t %s\n", p.ID, p.Agent, primitiveState(p, false))
 					}
 				}
 			}
 		}
 	}
-	if o.inactive {
+	if o.Inactive {
 		fmt.Fprintln(w)
 		fmt.Fprintln(w, "Inactive Resources:")
 		for _, r := range cl.Resources {
 			for _, p := range r.Primitives() {
 				if !p.Active() {
-					fmt.Fprintln(w, primitiveLine(p, "  "))
+					fmt.Fprintln(w, primitiveLine(p, "  ", false))
 				}
 			}
 		}
