@@ -282,6 +282,7 @@ func (d *deriver) resource(r *cib.Resource, parents []*cib.Resource) []*Resource
 
 func (d *deriver) newContainer(r *cib.Resource, chain []*cib.Resource, id string) *Resource {
 	res := &Resource{Kind: r.Kind, ID: id, ConfigID: r.ID, Managed: d.managed(chain)}
+	res.OwnTargetRole, _ = firstValue(r.Meta, "target-role")
 	if v, ok := d.meta(chain, "target-role"); ok {
 		res.TargetRole = v
 		res.Disabled = strings.EqualFold(v, "Stopped")

@@ -75,8 +75,11 @@ type Resource struct {
 	Role     Role
 	// TargetRole is the configured target-role meta attribute, if any.
 	TargetRole string
-	Nodes      []string // nodes the instance is active on
-	Children   []*Resource
+	// OwnTargetRole is the target-role set on this resource itself, not
+	// inherited from a group or clone.
+	OwnTargetRole string
+	Nodes         []string // nodes the instance is active on
+	Children      []*Resource
 
 	Managed, Disabled, Orphan, Blocked bool
 	Failed, FailureIgnored             bool

@@ -513,3 +513,7 @@ func interval(ms int) string {
 	}
 	return out
 }
+
+// RCText names an OCF exit code the way Pacemaker's tools print it ("ok",
+// "not running", ...).
+func RCText(rc int) string { return rcName(rc) }
