@@ -45,7 +45,7 @@ func ResourceList(w io.Writer, cl *status.Cluster, o Options) {
 // PrimitiveLine is a primitive's line without indentation or bullet, as
 // crm_resource --query-xml prints it.
 func PrimitiveLine(p *status.Resource) string {
-	return fmt.Sprintf("%s\t(%s):\t %s", p.ID, p.Agent, primitiveState(p, false))
+	return fmt.Sprintf("%s\t(%s):\t %s", p.ID, p.Agent, primitiveState(p, nil, false))
 }
 
 // rcText names OCF exit codes as crm_mon prints them.
@@ -126,11 +126,15 @@ func Text(w io.Writer, cl *status.Cluster, o Options) {
 	fmt.Fprintf(w, "  * %s configured\n", plural(len(cl.Nodes), "node"))
 	inst, dis, blk := summaryCounts(cl)
 	line := fmt.Sprintf("  * %s configured", plural(inst, "resource instance"))
+	var notes []string
 	if dis > 0 {
-		line += fmt.Sprintf(" (%d DISABLED)", dis)
+		notes = append(notes, fmt.Sprintf("%d DISABLED", dis))
 	}
 	if blk > 0 {
-		line += fmt.Sprintf(" (%d BLOCKED from further action due to failure)", blk)
+		notes = append(notes, fmt.Sprintf("%d BLOCKED from further action due to failure", blk))
+	}
+	if len(notes) > 0 {
+		line += " (" + strings.Join(notes, ", ") + ")"
 	}
 	fmt.Fprintln(w, line)
 	fmt.Fprintln(w)
@@ -170,6 +174,8 @@ func nodeState(n *status.Node) string {
 		return "pending"
 	case n.Online && n.Standby && n.Maintenance:
 		return "standby (maintenance)"
+	case n.Online && n.Standby && n.ResourcesRunning > 0:
+		return "standby (with active resources)"
 	case n.Online && n.Standby:
 		return "standby"
 	case n.Online && n.Maintenance:
@@ -213,26 +219,27 @@ func writeResources(w io.Writer, cl *status.Cluster, o Options) {
 }
 
 // primitiveState is the state column of a primitive's line.
-func primitiveState(p *status.Resource, hideNodes bool) string {
-	var s string
+func primitiveState(p *status.Resource, cl *status.Cluster, hideNodes bool) string {
 	role := string(p.Role)
 	if p.Failed {
 		role = "FAILED"
-		if p.Role == status.Promoted {
-			role = "FAILED Promoted"
-		}
 	}
 	if p.Orphan {
 		role = "ORPHANED " + role
 	}
-	if len(p.Nodes) > 0 && hideNodes {
-		s = role
-	} else if len(p.Nodes) > 0 {
-		s = role + " " + strings.Join(p.Nodes, " ")
-	} else {
+	s := role
+	switch {
+	case len(p.Nodes) == 0:
 		s = "Stopped"
+	case len(p.Nodes) == 1 && !hideNodes:
+		s += " " + p.Nodes[0]
 	}
 	var flags []string
+	if len(p.Nodes) == 1 && cl != nil {
+		if n := cl.Node(p.Nodes[0]); n != nil && n.Unclean {
+			flags = append(flags, "UNCLEAN")
+		}
+	}
 	if p.Disabled {
 		flags = append(flags, "disabled")
 	}
@@ -247,11 +254,15 @@ func primitiveState(p *status.Resource, hideNodes bool) string {
 	if len(flags) > 0 {
 		s += " (" + strings.Join(flags, ", ") + ")"
 	}
+	if len(p.Nodes) > 1 && !hideNodes {
+		// an instance active in several places lists them after the flags
+		s += " [ " + strings.Join(p.Nodes, " ") + " ]"
+	}
 	return s
 }
 
-func primitiveLine(p *status.Resource, indent string, hideNodes bool) string {
-	return fmt.Sprintf("%s* %s\t(%s):\t %s", indent, p.ID, p.Agent, primitiveState(p, hideNodes))
+func primitiveLine(p *status.Resource, cl *status.Cluster, indent string, hideNodes bool) string {
+	return fmt.Sprintf("%s* %s\t(%s):\t %s", indent, p.ID, p.Agent, primitiveState(p, cl, hideNodes))
 }
 
 func resourceLines(r *status.Resource, cl *status.Cluster, o Options, indent string) []string {
@@ -260,7 +271,7 @@ func resourceLines(r *status.Resource, cl *status.Cluster, o Options, indent str
 		if !o.Inactive && !r.Active() {
 			return nil
 		}
-		return []string{primitiveLine(r, indent, o.HideNodes)}
+		return []string{primitiveLine(r, cl, indent, o.HideNodes)}
 	case cib.Group:
 		if !o.Inactive && !r.Active() {
 			return nil
@@ -425,7 +436,7 @@ func writeByNode(w io.Writer, cl *status.Cluster, o Options) {
 			for _, p := range r.Primitives() {
 				for _, pn := range p.Nodes {
 					if pn == n.Name {
-						fmt.Fprintf(w, "    * %s\t(%s):\t %s\n", p.ID, p.Agent, primitiveState(p, false))
+						fmt.Fprintf(w, "    * %s\t(%s):\t %s\n", p.ID, p.Agent, primitiveState(p, cl, false))
 					}
 				}
 			}
@@ -437,7 +448,7 @@ func writeByNode(w io.Writer, cl *status.Cluster, o Options) {
 		for _, r := range cl.Resources {
 			for _, p := range r.Primitives() {
 				if !p.Active() {
-					fmt.Fprintln(w, primitiveLine(p, "  ", false))
+					fmt.Fprintln(w, primitiveLine(p, cl, "  ", false))
 				}
 			}
 		}
