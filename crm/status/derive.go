@@ -152,13 +152,15 @@ func (d *deriver) nodes() {
 					attrs[p.Name] = p.Value
 				}
 			}
-			d.nodeOnline(n, s)
+			shut := attrs["shutdown"] != "" && attrs["shutdown"] != "0"
+			term := cib.IsTrue(attrs["terminate"]) || (attrs["terminate"] != "" && attrs["terminate"] != "0" && attrs["terminate"] != "false")
+			d.nodeOnline(n, s, shut, term)
 		} else if d.cl.Options.StonithEnabled && startupFencing {
 			n.Unclean = true
 		}
 		// The scheduler reads standby and maintenance only for nodes that
 		// are up; an offline node reports neither.
-		n.Standby = n.Online && cib.IsTrue(attrs["standby"])
+		n.Standby = n.Standby || (n.Online && cib.IsTrue(attrs["standby"]))
 		n.Maintenance = n.Online && cib.IsTrue(attrs["maintenance"])
 		if v := attrs["shutdown"]; v != "" && v != "0" {
 			n.Shutdown = true
@@ -180,30 +182,51 @@ func (d *deriver) propDefault(name, def string) string {
 }
 
 // nodeOnline decides a node's membership from its node_state the way the
-// scheduler does, with and without fencing.
-func (d *deriver) nodeOnline(n *Node, s cib.NodeState) {
-	inCluster := !s.HasInCCM || truthy(s.InCCM, "true")
+// scheduler does, with and without fencing. shutdown and terminate come
+// from the node's transient attributes.
+func (d *deriver) nodeOnline(n *Node, s cib.NodeState, shutdown, terminate bool) {
+	inCluster := s.HasInCCM && truthy(s.InCCM, "true")
 	crmdUp := truthy(s.Crmd, "online")
 	n.ExpectedUp = s.Expected == "member"
 	if !d.cl.Options.StonithEnabled {
 		switch {
 		case !inCluster:
-		case crmdUp && s.Join == "member":
-			n.Online = true
 		case crmdUp:
-			n.Pending = true
+			n.Online = s.Join == "member"
+		case !n.ExpectedUp:
+		default:
+			n.Unclean = true
 		}
 		return
 	}
+	expected := s.Expected
+	if expected == "" {
+		expected = "down"
+	}
+	// With fencing, membership of the cluster layer decides "online"; the
+	// controller's state only decides whether the node is clean, pending
+	// (which also keeps resources off it, as standby does) or usable.
+	n.Online = inCluster
 	switch {
-	case inCluster && crmdUp && s.Join == "member":
-		n.Online = true
-	case inCluster && crmdUp && (s.Join == "pending" || s.Join == "welcomed" || s.Join == "integrated" || s.Join == "finalized"):
-		n.Pending = true
-	case !inCluster && s.Join == "down" && !n.ExpectedUp:
-		// cleanly left
-	case !inCluster && !crmdUp && s.Expected != "member":
-	case n.ExpectedUp || s.Join == "member":
+	case shutdown:
+		// a node shutting down cannot be fenced for being gone
+		n.Online = crmdUp
+	case !s.HasInCCM:
+		n.Unclean = true // never seen by the cluster
+	case s.Join == "nack":
+		n.Unclean = true
+	case !terminate && expected == "down":
+		if inCluster || crmdUp {
+			n.Pending, n.Standby = true, true
+		}
+	case terminate && s.Join == "down" && !inCluster && !crmdUp:
+		n.Online = false // just fenced
+	case !inCluster, !crmdUp, terminate:
+		n.Unclean = true
+	case s.Join == "member":
+	case s.Join == "pending" || s.Join == "down":
+		n.Pending, n.Standby = true, true
+	default:
 		n.Unclean = true
 	}
 }
@@ -262,7 +285,10 @@ func (d *deriver) resource(r *cib.Resource, parents []*cib.Resource) []*Resource
 		var nodes []string
 		for _, h := range d.hist[r.ID] {
 			d.used[r.ID] = true
-			st := interpret(h.lrm.Ops, d.onFail(r), d.cl.Options.StonithEnabled)
+			st, ok := d.interpretOn(h.node, h.lrm.Ops, d.onFail(r))
+			if !ok {
+				continue
+			}
 			states = append(states, st)
 			nodes = append(nodes, h.node)
 		}
@@ -311,6 +337,22 @@ func (d *deriver) newPrimitive(r *cib.Resource, chain []*cib.Resource, id string
 	return p
 }
 
+// interpretOn replays a history recorded on node. The history of a node
+// that is cleanly offline is ignored (ok is false): nothing runs there. On
+// a node that is offline and unclean the resources count as active until
+// it is fenced, but failures recorded there are not reported.
+func (d *deriver) interpretOn(node string, ops []cib.LRMOp, onFail onFailFunc) (st instanceState, ok bool) {
+	n := d.byName[node]
+	if n != nil && !n.Online && !n.Unclean {
+		return instanceState{}, false
+	}
+	st = interpret(ops, onFail, d.cl.Options.StonithEnabled)
+	if n != nil && !n.Online {
+		st.failed, st.blocked, st.ignored, st.fence, st.failures = false, false, false, false, nil
+	}
+	return st, true
+}
+
 // onFail returns the configured on-fail lookup for a primitive.
 func (d *deriver) onFail(r *cib.Resource) onFailFunc {
 	return func(task string, interval int) string {
@@ -330,6 +372,11 @@ func (d *deriver) onFail(r *cib.Resource) onFailFunc {
 // apply folds per-node histories into a primitive instance.
 func (d *deriver) apply(p *Resource, states []instanceState, nodes []string, promotable bool) {
 	for i, st := range states {
+		if st.fence {
+			if n := d.byName[nodes[i]]; n != nil {
+				n.Unclean = true
+			}
+		}
 		if st.failed {
 			p.Failed = true
 		}
@@ -406,7 +453,10 @@ func (d *deriver) clone(r *cib.Resource, chain []*cib.Resource) *Resource {
 		d.used[id] = true
 		m := members[mi]
 		for _, h := range d.hist[id] {
-			st := interpret(h.lrm.Ops, d.onFail(m), d.cl.Options.StonithEnabled)
+			st, ok := d.interpretOn(h.node, h.lrm.Ops, d.onFail(m))
+			if !ok {
+				continue
+			}
 			key := num
 			if !cl.Unique {
 				key = h.node + "\x00" + num
@@ -524,7 +574,11 @@ func (d *deriver) orphans() {
 		var states []instanceState
 		var nodes []string
 		for _, h := range hs {
-			states = append(states, interpret(h.lrm.Ops, func(string, int) string { return "" }, d.cl.Options.StonithEnabled))
+			st, ok := d.interpretOn(h.node, h.lrm.Ops, func(string, int) string { return "" })
+			if !ok {
+				continue
+			}
+			states = append(states, st)
 			nodes = append(nodes, h.node)
 		}
 		d.apply(p, states, nodes, false)
@@ -546,7 +600,10 @@ func (d *deriver) failures() {
 			}
 		}
 		for _, r := range s.Resources {
-			st := interpret(r.Ops, d.onFailByID(r.ID), d.cl.Options.StonithEnabled)
+			st, ok := d.interpretOn(node, r.Ops, d.onFailByID(r.ID))
+			if !ok {
+				continue
+			}
 			for _, op := range st.failures {
 				key := op.OperationKey
 				if key == "" {

@@ -28,6 +28,7 @@ type instanceState struct {
 	failed         bool
 	ignored        bool
 	blocked        bool
+	fence          bool // a failure whose recovery is fencing the node
 	pending        string
 	failures       []cib.LRMOp
 	lastFailureRun int64
@@ -125,6 +126,11 @@ func interpret(ops []cib.LRMOp, onFail onFailFunc, stonith bool) instanceState {
 		}
 		if policy == "ignore" {
 			st.ignored = true
+			continue
+		}
+		if policy == "fence" && op.RC != rcNotInstalled {
+			// the node will be fenced; the resource is not marked failed
+			st.fence = true
 			continue
 		}
 		st.failed = true
