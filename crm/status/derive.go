@@ -31,6 +31,8 @@ func Compute(c *cib.CIB, root *cibdoc.Element) *Cluster {
 	}
 	d.orphans()
 	d.failures()
+	d.operationHistory()
+	d.bans()
 	d.countRunning()
 	return d.cl
 }
@@ -148,7 +150,6 @@ func (d *deriver) nodes() {
 		if seen {
 			for _, set := range s.Transient {
 				for _, p := range set.Pairs {
-					n.Attrs = append(n.Attrs, Attr{p.Name, p.Value})
 					attrs[p.Name] = p.Value
 				}
 			}
@@ -168,6 +169,14 @@ func (d *deriver) nodes() {
 		if n.ID == d.c.DCUUID && d.c.DCUUID != "" {
 			n.IsDC = true
 			d.cl.DC, d.cl.DCID = n.Name, n.ID
+		}
+		var names []string
+		for k := range attrs {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		for _, k := range names {
+			n.Attrs = append(n.Attrs, Attr{k, attrs[k]})
 		}
 		d.cl.Nodes = append(d.cl.Nodes, n)
 		d.byName[n.Name] = n
@@ -798,4 +807,110 @@ func (cl *Cluster) Find(id string) *Resource {
 // String names a failure the way logs do.
 func (f Failure) String() string {
 	return fmt.Sprintf("%s on %s rc=%d status=%d", f.OpKey, f.Node, f.RC, f.Status)
+}
+
+// operationHistory collects, per online node, the operations crm_mon's XML
+// lists: everything but pending operations and probes that found nothing.
+func (d *deriver) operationHistory() {
+	configured := map[string]bool{}
+	for _, r := range d.c.Resources {
+		var walk func(*cib.Resource)
+		walk = func(x *cib.Resource) {
+			configured[x.ID] = true
+			for _, c := range x.Children {
+				walk(c)
+			}
+		}
+		walk(r)
+	}
+	for _, s := range d.c.Status {
+		node := s.Uname
+		for _, n := range d.cl.Nodes {
+			if n.ID == s.ID {
+				node = n.Name
+			}
+		}
+		if n := d.byName[node]; n == nil || !n.Online {
+			continue
+		}
+		nh := NodeHistory{Node: node}
+		for _, r := range s.Resources {
+			rh := ResourceHistory{ID: r.ID, Threshold: d.threshold(r.ID)}
+			base, _ := baseID(r.ID)
+			rh.Orphan = !configured[r.ID] && !configured[base]
+			for _, fc := range d.cl.FailCounts {
+				if fc.Node == node && (fc.Resource == r.ID || fc.Resource == base) {
+					rh.FailCount, rh.Infinite, rh.LastFailure = fc.Count, fc.Infinite, fc.LastFailure
+				}
+			}
+			for _, op := range sortedOps(r.Ops) {
+				if op.CallID == -1 || op.OpStatus == execPending || op.Operation == "notify" {
+					continue
+				}
+				task := op.Operation
+				if isProbe(op) {
+					if op.RC == rcNotRunning {
+						continue
+					}
+					task = "probe"
+				}
+				t := d.timings[node+"\x00"+op.ID]
+				rh.Ops = append(rh.Ops, HistoryOp{Call: op.CallID, RC: op.RC, IntervalMS: op.IntervalMS, Task: task,
+					LastRCChange: op.LastRCChange, ExecMS: t[0], QueueMS: t[1]})
+			}
+			if len(rh.Ops) > 0 {
+				nh.Resources = append(nh.Resources, rh)
+			}
+		}
+		d.cl.History = append(d.cl.History, nh)
+	}
+}
+
+// bans lists the negative location preferences per node, as crm_mon's
+// XML does: fixed-node constraints under their own id, rules under the
+// rule's id for every node they match.
+func (d *deriver) bans() {
+	// the scheduler prepends each constraint to its list, so the last
+	// configured comes first
+	for i := len(d.c.Locations) - 1; i >= 0; i-- {
+		l := d.c.Locations[i]
+		rsc := l.Rsc
+		if rsc == "" {
+			continue // patterns and sets are not reported
+		}
+		promoted := l.Role == "Promoted" || l.Role == "Master"
+		if l.Node != "" && l.HasScore {
+			if int(l.Score) < 0 {
+				d.cl.Bans = append(d.cl.Bans, Ban{ID: l.ID, Resource: rsc, Node: l.Node, Weight: int(l.Score), PromotedOnly: promoted})
+			}
+			continue
+		}
+		for _, r := range l.Rules {
+			if !r.HasScore || int(r.Score) >= 0 {
+				continue
+			}
+			rp := promoted || r.Role == "Promoted" || r.Role == "Master"
+			// the scheduler builds a rule's node list by prepending
+			for i := len(d.cl.Nodes) - 1; i >= 0; i-- {
+				n := d.cl.Nodes[i]
+				ctx := &cib.RuleContext{NodeAttrs: d.ruleAttrs(n)}
+				rr := r
+				if rr.Eval(ctx) {
+					d.cl.Bans = append(d.cl.Bans, Ban{ID: r.ID, Resource: rsc, Node: n.Name, Weight: int(r.Score), PromotedOnly: rp})
+				}
+			}
+		}
+	}
+}
+
+// ruleAttrs are the attributes a location rule sees for a node.
+func (d *deriver) ruleAttrs(n *Node) map[string]string {
+	m := map[string]string{"#uname": n.Name, "#id": n.ID, "#kind": "cluster", "#is_dc": "false"}
+	if n.IsDC {
+		m["#is_dc"] = "true"
+	}
+	for _, a := range n.Attrs {
+		m[a.Name] = a.Value
+	}
+	return m
 }

@@ -38,6 +38,16 @@ type Cluster struct {
 	Resources                                           []*Resource // top level, configuration order, then orphans
 	Failures                                            []Failure
 	FailCounts                                          []FailCount
+	History                                             []NodeHistory
+	Bans                                                []Ban
+}
+
+// Ban is a location constraint (or one node of a location rule) that keeps
+// a resource off a node.
+type Ban struct {
+	ID, Resource, Node string
+	Weight             int
+	PromotedOnly       bool
 }
 
 // Options are the cluster options crm_mon reports.
@@ -134,4 +144,29 @@ type FailCount struct {
 	Threshold      int
 	LastFailure    int64
 	Infinite       bool
+}
+
+// NodeHistory is the operation history crm_mon's XML reports for one node.
+type NodeHistory struct {
+	Node      string
+	Resources []ResourceHistory
+}
+
+// ResourceHistory is one resource's reported operations on a node.
+type ResourceHistory struct {
+	ID          string
+	Orphan      bool
+	Threshold   int
+	FailCount   int  // 0 when there is none
+	Infinite    bool // fail count is INFINITY
+	LastFailure int64
+	Ops         []HistoryOp
+}
+
+// HistoryOp is one reported operation.
+type HistoryOp struct {
+	Call, RC, IntervalMS int
+	Task                 string // "probe" for a one-shot monitor
+	LastRCChange         int64
+	ExecMS, QueueMS      int
 }

@@ -31,7 +31,7 @@ func XML(w io.Writer, cl *status.Cluster, o Options) {
 		if v == "" {
 			v = "unknown"
 		}
-		fmt.Fprintf(w, "    <current_dc present=\"true\" version=\"%s\" name=\"%s\" id=\"%s\" with_quorum=\"%s\"/>\n",
+		fmt.Fprintf(w, "    <current_dc present=\"true\" version=\"%s\" name=\"%s\" id=\"%s\" with_quorum=\"%s\" mixed_version=\"false\"/>\n",
 			q(v), q(cl.DC), q(cl.DCID), b(cl.HaveQuorum))
 	}
 	fmt.Fprintf(w, "    <last_update time=\"%s\"/>\n", o.Now.Format(ctime))
@@ -57,23 +57,31 @@ func XML(w io.Writer, cl *status.Cluster, o Options) {
 		xmlResource(w, cl, r, "    ")
 	}
 	fmt.Fprintln(w, "  </resources>")
-	if len(cl.Nodes) > 0 {
-		fmt.Fprintln(w, "  <node_attributes>")
-		for _, n := range cl.Nodes {
-			if len(n.Attrs) == 0 {
+	var attrNodes []string
+	attrs := map[string][]status.Attr{}
+	for _, n := range cl.Nodes {
+		for _, a := range n.Attrs {
+			if strings.HasPrefix(a.Name, "fail-count-") || strings.HasPrefix(a.Name, "last-failure-") || a.Name == "shutdown" || a.Name == "terminate" || a.Name == "standby" || strings.HasPrefix(a.Name, "#") {
 				continue
 			}
-			fmt.Fprintf(w, "    <node name=\"%s\">\n", q(n.Name))
-			for _, a := range n.Attrs {
-				if strings.HasPrefix(a.Name, "fail-count-") || strings.HasPrefix(a.Name, "last-failure-") || a.Name == "shutdown" || a.Name == "terminate" {
-					continue
-				}
+			if len(attrs[n.Name]) == 0 {
+				attrNodes = append(attrNodes, n.Name)
+			}
+			attrs[n.Name] = append(attrs[n.Name], a)
+		}
+	}
+	if len(attrNodes) > 0 {
+		fmt.Fprintln(w, "  <node_attributes>")
+		for _, name := range attrNodes {
+			fmt.Fprintf(w, "    <node name=\"%s\">\n", q(name))
+			for _, a := range attrs[name] {
 				fmt.Fprintf(w, "      <attribute name=\"%s\" value=\"%s\"/>\n", q(a.Name), q(a.Value))
 			}
 			fmt.Fprintln(w, "    </node>")
 		}
 		fmt.Fprintln(w, "  </node_attributes>")
 	}
+	xmlHistory(w, cl)
 	if len(cl.Failures) > 0 {
 		fmt.Fprintln(w, "  <failures>")
 		for _, f := range cl.Failures {
@@ -92,11 +100,21 @@ func XML(w io.Writer, cl *status.Cluster, o Options) {
 			fmt.Fprintf(w, "    <failure %s=\"%s\" node=\"%s\" exitstatus=\"%s\" exitreason=\"%s\" exitcode=\"%d\" call=\"%d\" status=\"%s\"",
 				keyAttr, q(f.OpKey), q(f.Node), q(rcName(f.RC)), q(reason), f.RC, f.Call, q(st))
 			if f.LastRCChange > 0 {
-				fmt.Fprintf(w, " last-rc-change=\"%s\" queued=\"%d\" exec=\"%d\"", time.Unix(f.LastRCChange, 0).UTC().Format("2006-01-02 15:04:05Z"), f.QueueMS, f.ExecMS)
+				// timing details come only with a recorded change time
+				fmt.Fprintf(w, " last-rc-change=\"%s\" queued=\"%d\" exec=\"%d\" interval=\"%d\" task=\"%s\"",
+					time.Unix(f.LastRCChange, 0).UTC().Format("2006-01-02 15:04:05Z"), f.QueueMS, f.ExecMS, f.IntervalMS, q(f.Task))
 			}
-			fmt.Fprintf(w, " interval=\"%d\" task=\"%s\"/>\n", f.IntervalMS, q(f.Task))
+			fmt.Fprintln(w, "/>")
 		}
 		fmt.Fprintln(w, "  </failures>")
+	}
+	if len(cl.Bans) > 0 {
+		fmt.Fprintln(w, "  <bans>")
+		for _, bn := range cl.Bans {
+			fmt.Fprintf(w, "    <ban id=\"%s\" resource=\"%s\" node=\"%s\" weight=\"%d\" promoted-only=\"%s\" master_only=\"%s\"/>\n",
+				q(bn.ID), q(bn.Resource), q(bn.Node), bn.Weight, b(bn.PromotedOnly), b(bn.PromotedOnly))
+		}
+		fmt.Fprintln(w, "  </bans>")
 	}
 	fmt.Fprintln(w, "  <status code=\"0\" message=\"OK\"/>")
 	fmt.Fprintln(w, "</pacemaker-result>")
@@ -143,4 +161,50 @@ func xmlResource(w io.Writer, cl *status.Cluster, r *status.Resource, indent str
 		}
 		fmt.Fprintf(w, "%s</clone>\n", indent)
 	}
+}
+
+func xmlHistory(w io.Writer, cl *status.Cluster) {
+	q := cibdoc.Escape
+	empty := true
+	for _, nh := range cl.History {
+		empty = empty && len(nh.Resources) == 0
+	}
+	if empty {
+		fmt.Fprintln(w, "  <node_history/>")
+		return
+	}
+	fmt.Fprintln(w, "  <node_history>")
+	for _, nh := range cl.History {
+		if len(nh.Resources) == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "    <node name=\"%s\">\n", q(nh.Node))
+		for _, rh := range nh.Resources {
+			fmt.Fprintf(w, "      <resource_history id=\"%s\" orphan=\"%s\" migration-threshold=\"%d\"", q(rh.ID), b(rh.Orphan), rh.Threshold)
+			if rh.FailCount > 0 || rh.Infinite {
+				fc := fmt.Sprint(rh.FailCount)
+				if rh.Infinite {
+					fc = "INFINITY"
+				}
+				fmt.Fprintf(w, " fail-count=\"%s\"", fc)
+				if rh.LastFailure > 0 {
+					fmt.Fprintf(w, " last-failure=\"%s\"", time.Unix(rh.LastFailure, 0).Format(ctime))
+				}
+			}
+			fmt.Fprintln(w, ">")
+			for _, op := range rh.Ops {
+				fmt.Fprintf(w, "        <operation_history call=\"%d\" task=\"%s\" rc=\"%d\" rc_text=\"%s\"", op.Call, q(op.Task), op.RC, q(rcName(op.RC)))
+				if op.IntervalMS > 0 {
+					fmt.Fprintf(w, " interval=\"%dms\"", op.IntervalMS)
+				}
+				if op.LastRCChange > 0 {
+					fmt.Fprintf(w, " last-rc-change=\"%s\" exec-time=\"%dms\" queue-time=\"%dms\"", time.Unix(op.LastRCChange, 0).Format(ctime), op.ExecMS, op.QueueMS)
+				}
+				fmt.Fprintln(w, "/>")
+			}
+			fmt.Fprintln(w, "      </resource_history>")
+		}
+		fmt.Fprintln(w, "    </node>")
+	}
+	fmt.Fprintln(w, "  </node_history>")
 }
