@@ -251,8 +251,12 @@ func (d *deriver) history() {
 				name = n.Name
 			}
 		}
+		n := d.byName[name]
 		for _, r := range s.Resources {
 			d.hist[r.ID] = append(d.hist[r.ID], nodeHistory{node: name, lrm: r})
+			if n != nil {
+				n.HistoryOrder = append(n.HistoryOrder, r.ID)
+			}
 		}
 	}
 }

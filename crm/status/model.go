@@ -70,6 +70,9 @@ type Node struct {
 	Attrs []Attr
 	// ResourcesRunning counts the resource instances active on the node.
 	ResourcesRunning int
+	// HistoryOrder lists the node's lrm_resource ids in document order,
+	// the order crm_mon uses for a node's resources.
+	HistoryOrder []string
 }
 
 // Attr is one node attribute.

@@ -432,12 +432,18 @@ func writeByNode(w io.Writer, cl *status.Cluster, o Options) {
 			}
 		}
 		fmt.Fprintf(w, "  * Node %s: %s:\n", n.Name, s)
-		for _, r := range cl.Resources {
-			for _, p := range r.Primitives() {
-				for _, pn := range p.Nodes {
-					if pn == n.Name {
-						fmt.Fprintf(w, "    * %s\t(%s):\t %s\n", p.ID, p.Agent, primitiveState(p, cl, false))
+		fmt.Fprintln(w, "    * Resources:")
+		// a node lists what runs on it in the order of its history
+		shown := map[*status.Resource]bool{}
+		for _, lrmID := range n.HistoryOrder {
+			base, _ := splitInstance(lrmID)
+			for _, r := range cl.Resources {
+				for _, p := range r.Primitives() {
+					if shown[p] || !runsOn(p, n.Name) || (p.ID != lrmID && p.ConfigID != base && p.ID != base) {
+						continue
 					}
+					shown[p] = true
+					fmt.Fprintf(w, "      * %s\t(%s):\t %s\n", p.ID, p.Agent, primitiveState(p, cl, true))
 				}
 			}
 		}
@@ -445,14 +451,32 @@ func writeByNode(w io.Writer, cl *status.Cluster, o Options) {
 	if o.Inactive {
 		fmt.Fprintln(w)
 		fmt.Fprintln(w, "Inactive Resources:")
+		var lines []string
 		for _, r := range cl.Resources {
+			inactive := false
 			for _, p := range r.Primitives() {
-				if !p.Active() {
-					fmt.Fprintln(w, primitiveLine(p, cl, "  ", false))
-				}
+				inactive = inactive || !p.Active()
+			}
+			if inactive {
+				lines = append(lines, resourceLines(r, cl, o, "  ")...)
 			}
 		}
+		if len(lines) == 0 {
+			lines = append(lines, "  * No inactive resources")
+		}
+		for _, l := range lines {
+			fmt.Fprintln(w, l)
+		}
 	}
+}
+
+func runsOn(p *status.Resource, node string) bool {
+	for _, n := range p.Nodes {
+		if n == node {
+			return true
+		}
+	}
+	return false
 }
 
 func writeFailCounts(w io.Writer, cl *status.Cluster) {
