@@ -46,7 +46,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	create := fs.BoolP("create", "C", false, "create an object")
 	del := fs.BoolP("delete", "D", false, "delete an object")
 	erase := fs.BoolP("erase", "E", false, "erase the contents of the CIB")
-	patch := fs.BoolP("patch", "P", false, "apply a patch (not supported)")
+	patch := fs.BoolP("patch", "P", false, "apply a format-2 patchset")
 	force := fs.Bool("force", false, "allow dangerous operations")
 	scope := fs.StringP("scope", "o", "", "section to operate on")
 	xmlText := fs.StringP("xml-text", "X", "", "XML input as text")
@@ -109,9 +109,6 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	case *query:
 		fmt.Fprint(stdout, Query(root, *scope).String())
 		return exitOK
-	case *patch:
-		fmt.Fprintln(stderr, "cibadmin: --patch is not supported")
-		return exitUsage
 	case *erase:
 		if !*force {
 			fmt.Fprintln(stderr, "The supplied command is considered dangerous.  To prevent accidental destruction of the cluster, the --force flag is required in order to proceed.")
@@ -153,6 +150,8 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		}
 	case *del:
 		ch, err = Delete(root, *scope, in)
+	case *patch:
+		ch, err = Patch(root, in)
 	default:
 		fmt.Fprintln(stderr, "cibadmin: no operation given (-Q, -R, -M, -C, -D, -E)")
 		return exitUsage
