@@ -29,7 +29,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	fs.SetOutput(stderr)
 	live := fs.BoolP("live-check", "L", false, "check the CIB of the running cluster (CIB_file when set)")
 	xmlFile := fs.StringP("xml-file", "x", "", "check the CIB in FILE")
-	fs.CountP("verbose", "V", "more detail")
+	verbose := fs.CountP("verbose", "V", "more detail")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
@@ -47,31 +47,53 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		fmt.Fprintln(stderr, "crm_verify: one of -L or -x FILE is required")
 		return exitUsage
 	}
-	errs := check(src)
-	if len(errs) == 0 {
+	errs, findings := check(src)
+	if len(errs) > 0 {
+		for _, e := range errs {
+			fmt.Fprintf(stderr, "error: %v\n", e)
+		}
+		fmt.Fprintln(stderr, "crm_verify: Errors found during check: config not valid")
+		fmt.Fprintln(stderr, "-V may provide more details")
+		return exitConfig
+	}
+	if len(findings) == 0 {
 		return exitOK
 	}
-	for _, e := range errs {
-		fmt.Fprintf(stderr, "error: %v\n", e)
+	anyErr := false
+	for _, f := range findings {
+		kind := "warning"
+		if f.err {
+			kind, anyErr = "error", true
+		}
+		if *verbose > 0 {
+			fmt.Fprintf(stderr, "%s: %s\n", kind, f.msg)
+		}
 	}
-	fmt.Fprintln(stderr, "crm_verify: Errors found during check: config not valid")
-	fmt.Fprintln(stderr, "-V may provide more details")
+	if anyErr {
+		fmt.Fprintln(stderr, "crm_verify: Errors found during check: config not valid")
+	} else {
+		fmt.Fprintln(stderr, "crm_verify: Warnings found during check: config may not be valid")
+	}
+	if *verbose == 0 {
+		fmt.Fprintln(stderr, "-V may provide more details")
+	}
 	return exitConfig
 }
 
-// check returns the problems that make the CIB unusable.
-func check(src cibdoc.Source) []error {
+// check returns the problems that make the CIB unusable, and, for a
+// usable one, what the scheduler would complain about.
+func check(src cibdoc.Source) ([]error, []finding) {
 	root, err := src.Load()
 	if err != nil {
-		return []error{err}
+		return []error{err}, nil
 	}
 	if root.Name != "cib" {
-		return []error{fmt.Errorf("root element is <%s>, not <cib>", root.Name)}
+		return []error{fmt.Errorf("root element is <%s>, not <cib>", root.Name)}, nil
 	}
 	var errs []error
 	conf := root.Child("configuration")
 	if conf == nil {
-		return []error{fmt.Errorf("<cib> has no <configuration>")}
+		return []error{fmt.Errorf("<cib> has no <configuration>")}, nil
 	}
 	for _, sec := range []string{"crm_config", "nodes", "resources", "constraints"} {
 		if conf.Child(sec) == nil {
@@ -79,10 +101,11 @@ func check(src cibdoc.Source) []error {
 		}
 	}
 	if len(errs) > 0 {
-		return errs
+		return errs, nil
 	}
-	if _, err := cib.Parse(bytes.NewReader([]byte(root.String()))); err != nil {
-		errs = append(errs, err)
+	c, err := cib.Parse(bytes.NewReader([]byte(root.String())))
+	if err != nil {
+		return []error{err}, nil
 	}
-	return errs
+	return nil, semantic(c, root)
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"hbgo/internal/testenv"
@@ -40,7 +41,7 @@ func ours(path string, live bool) int {
 // when it is installed.
 func TestBrokenCIBs(t *testing.T) {
 	want := map[string]int{"no-sections.xml": 78, "primitive-without-type.xml": 78, "malformed.xml": 78,
-		"valid.xml": 0, "duplicate-id.xml": 78}
+		"valid.xml": 0, "duplicate-id.xml": 78, "semantic.xml": 78}
 	_, err := exec.LookPath("crm_verify")
 	for name, code := range want {
 		path := filepath.Join("testdata", name)
@@ -58,19 +59,54 @@ func TestBrokenCIBs(t *testing.T) {
 	}
 }
 
-// TestCorpusValid checks that corpus CIBs Pacemaker accepts are accepted.
-func TestCorpusValid(t *testing.T) {
+// TestCorpusExitCodes compares our exit code with Pacemaker's on corpus
+// CIBs (every third case; HBGO_VERIFY_ALL=1 for all), except the cases
+// listed in testdata/known-differences.txt.
+func TestCorpusExitCodes(t *testing.T) {
 	shared := testenv.SharedDir(t)
 	real := testenv.RequireProgram(t, "/usr/sbin/crm_verify")
 	cases, _ := filepath.Glob(filepath.Join(shared, "scheduler/cases/*/input.xml"))
-	for i := 0; i < len(cases); i += 9 {
+	known := map[string]bool{}
+	data, _ := os.ReadFile("testdata/known-differences.txt")
+	for _, l := range strings.Split(string(data), "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+			known[l] = true
+		}
+	}
+	step := 3
+	if os.Getenv("HBGO_VERIFY_ALL") != "" {
+		step = 1
+	}
+	for i := 0; i < len(cases); i += step {
+		name := filepath.Base(filepath.Dir(cases[i]))
 		cmd := exec.Command(real, "-L")
 		cmd.Env = append(os.Environ(), "CIB_file="+cases[i])
-		if exitCode(t, cmd.Run()) != 0 {
-			continue // warnings from the scheduler are not reproduced yet
+		want := exitCode(t, cmd.Run())
+		got := ours(cases[i], true)
+		switch {
+		case got == want && known[name]:
+			t.Logf("%s: listed as a known difference but agrees now", name)
+		case got != want && !known[name]:
+			t.Errorf("%s: exit %d, Pacemaker's crm_verify exits %d", name, got, want)
 		}
-		if got := ours(cases[i], true); got != 0 {
-			t.Errorf("%s: exit %d, Pacemaker accepts it", cases[i], got)
+	}
+}
+
+func TestSemanticFindings(t *testing.T) {
+	var out, errb bytes.Buffer
+	rc := run([]string{"-V", "-x", "testdata/semantic.xml"}, func(string) string { return "" }, &out, &errb)
+	if rc != exitConfig {
+		t.Fatalf("exit %d", rc)
+	}
+	for _, want := range []string{
+		"error: Ignoring 'target-role' for a because 'Promoted' only makes sense for promotable clones",
+		"error: Operation a-m10b is duplicate of a-m10",
+		"error: Resource start-up disabled since no STONITH resources have been defined",
+		"warning: Cluster node n1 will be fenced",
+		"crm_verify: Errors found during check: config not valid",
+	} {
+		if !strings.Contains(errb.String(), want) {
+			t.Errorf("missing %q in:\n%s", want, errb.String())
 		}
 	}
 }
