@@ -75,6 +75,18 @@ func TestCompareWithPacemaker(t *testing.T) {
 		{Attribute, []string{"-n", "foo", "-D"}},
 		{Standby, []string{"-N", "407888-db1", "-D"}},
 		{Standby, []string{"-N", "407888-db1", "-G"}},
+		{Attribute, []string{"-N", "nosuch", "-n", "x", "-G"}},
+		{Attribute, []string{"-n", "nope", "-G", "-d", "dflt"}},
+		{Attribute, []string{"-N", "407888-db1", "-n", "x", "-l", "forever", "-v", "1"}},
+		{Attribute, []string{"-N", "407888-db1", "-n", "x", "-l", "forever", "-G"}},
+		{Attribute, []string{"-N", "407888-db1", "-n", "x", "-G"}},
+		{Standby, []string{"-N", "407888-db1", "-v", "off", "-l", "reboot"}},
+		{Standby, []string{"-N", "407888-db1", "-G"}},
+		{Standby, []string{"-N", "407888-db1", "-G", "-l", "reboot"}},
+		{Standby, []string{"-N", "407888-db1", "-v", "on"}},
+		{Standby, []string{"-N", "407888-db1", "-G"}},
+		{Standby, []string{"-N", "407888-db1", "-D", "-l", "reboot"}},
+		{Standby, []string{"-N", "407888-db1", "-G"}},
 	}
 	for i, s := range steps {
 		prog := "/usr/sbin/crm_attribute"
@@ -100,7 +112,7 @@ func TestCompareWithPacemaker(t *testing.T) {
 			}
 			return ""
 		}, &out, &errb)
-		if rc != rrc || out.String() != rout.String() {
+		if rc != rrc || out.String() != rout.String() || errb.String() != rerr.String() {
 			t.Errorf("step %d %v: real rc=%d out=%q err=%q; ours rc=%d out=%q err=%q", i, s.args, rrc, rout.String(), rerr.String(), rc, out.String(), errb.String())
 		}
 		want, got := nvFacts(t, realCIB), nvFacts(t, ourCIB)

@@ -98,6 +98,10 @@ func Run(tool Tool, args []string, getenv func(string) string, stdout, stderr io
 	}
 	before := root.String()
 	fail := func(err error) int {
+		if errors.Is(err, cibdoc.ErrNoNode) {
+			fmt.Fprintf(stderr, "%s: Could not map name=%s to a UUID\n", prog, ref.Node)
+			return ExitNotFound
+		}
 		fmt.Fprintf(stderr, "%s: Error performing operation: %s\n", prog, describe(err))
 		if errors.Is(err, cibdoc.ErrNotFound) || errors.Is(err, cibdoc.ErrNoNode) {
 			return ExitNotFound
@@ -132,17 +136,21 @@ func Run(tool Tool, args []string, getenv func(string) string, stdout, stderr io
 	}
 	// query
 	scope := ref.Scope
-	val, _, err := cibdoc.GetAttr(root, withScope(ref, scope, cibdoc.ScopeStatus))
+	var val string
 	if scope == "" {
-		scope = cibdoc.ScopeStatus
-		if err != nil {
-			if v, _, err2 := cibdoc.GetAttr(root, withScope(ref, cibdoc.ScopeNodes, cibdoc.ScopeNodes)); err2 == nil {
-				val, err, scope = v, nil, cibdoc.ScopeNodes
-			} else if errors.Is(err, cibdoc.ErrNotFound) {
-				// crm_standby reports an unset standby as off
+		// crm_standby without a lifetime reports the permanent setting,
+		// then the transient one, then "off"
+		scope = cibdoc.ScopeNodes
+		val, _, err = cibdoc.GetAttr(root, withScope(ref, cibdoc.ScopeNodes, cibdoc.ScopeNodes))
+		if errors.Is(err, cibdoc.ErrNotFound) {
+			scope = cibdoc.ScopeStatus
+			val, _, err = cibdoc.GetAttr(root, withScope(ref, cibdoc.ScopeStatus, cibdoc.ScopeStatus))
+			if errors.Is(err, cibdoc.ErrNotFound) {
 				val, err = "off", nil
 			}
 		}
+	} else {
+		val, _, err = cibdoc.GetAttr(root, ref)
 	}
 	if err != nil && errors.Is(err, cibdoc.ErrNotFound) && fs.Changed("default") {
 		val, err = *def, nil
