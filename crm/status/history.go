@@ -15,10 +15,14 @@ const (
 	rcNotRunning   = 7
 	rcPromoted     = 8
 
-	execPending   = -1
-	execDone      = 0
-	execCancelled = 1
-	execError     = 4
+	execPending      = -1
+	execDone         = 0
+	execCancelled    = 1
+	execError        = 4
+	execNotInstalled = 7
+
+	rcDegraded         = 190
+	rcDegradedPromoted = 191
 )
 
 // instanceState is what the operation history of one resource on one node
@@ -94,7 +98,19 @@ func interpret(ops []cib.LRMOp, onFail onFailFunc, stonith bool) instanceState {
 		if op.OpStatus == execCancelled {
 			continue
 		}
+		if isProbe(op) && (op.RC == rcNotInstalled || op.OpStatus == execNotInstalled) {
+			// a probe that finds no agent means the resource cannot be
+			// running there; it is not a failure
+			continue
+		}
 		want := expectedRC(op)
+		// degraded results count as their healthy counterparts
+		switch op.RC {
+		case rcDegraded:
+			op.RC = rcOK
+		case rcDegradedPromoted:
+			op.RC = rcPromoted
+		}
 		// A completed operation, or one the executor flagged as an error,
 		// is judged by its exit code against the one the DC expected; a
 		// probe may find the resource in any state.
@@ -119,8 +135,6 @@ func interpret(ops []cib.LRMOp, onFail onFailFunc, stonith bool) instanceState {
 		switch {
 		case op.Operation == "promote" || op.Operation == "demote" || op.RC == rcPromoted:
 			st.role = Promoted
-		case isProbe(op) && (op.RC == rcNotInstalled || op.OpStatus == 7):
-			// a probe that finds no agent leaves the resource stopped
 		case st.role.rank() < Started.rank():
 			st.role = Started
 		}

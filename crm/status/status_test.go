@@ -41,7 +41,8 @@ func TestInterpretHistory(t *testing.T) {
 		{"failure then recovery", []cib.LRMOp{op("start", 0, 1, 0, 1, 0), op("stop", 0, 0, 0, 2, 0), op("start", 0, 0, 0, 3, 0)}, noPolicy, true, Started, false, false, false, false},
 		{"promote then demote", []cib.LRMOp{op("start", 0, 0, 0, 1, 0), op("promote", 0, 0, 0, 2, 0), op("demote", 0, 0, 0, 3, 0)}, noPolicy, true, Started, false, false, false, false},
 		{"pending start", []cib.LRMOp{{Operation: "start", CallID: -1, OpStatus: -1}}, noPolicy, true, Started, false, false, false, false},
-		{"probe not installed stays stopped", []cib.LRMOp{op("monitor", 0, 5, 0, 1, 7)}, noPolicy, true, Stopped, true, false, false, false},
+		{"probe not installed stays stopped", []cib.LRMOp{op("monitor", 0, 5, 0, 1, 7)}, noPolicy, true, Stopped, false, false, false, false},
+		{"degraded monitor is healthy", []cib.LRMOp{op("start", 0, 0, 0, 1, 0), op("monitor", 10000, 190, 0, 2, 0)}, noPolicy, true, Started, false, false, false, false},
 	}
 	for _, c := range cases {
 		st := interpret(c.ops, c.onFail, c.stonith)

@@ -36,7 +36,7 @@ func TestLayoutCorpus(t *testing.T) {
 	if len(cases) == 0 {
 		t.Skip("no scheduler corpus")
 	}
-	step := 5
+	step := 9
 	if os.Getenv("HBGO_CRMMON_ALL") != "" {
 		step = 1
 	}

@@ -68,9 +68,6 @@ func rcName(rc int) string {
 func summaryCounts(cl *status.Cluster) (instances, disabled, blocked int) {
 	for _, r := range cl.Resources {
 		for _, p := range r.Primitives() {
-			if p.Orphan {
-				continue
-			}
 			instances++
 			if p.Disabled {
 				disabled++
