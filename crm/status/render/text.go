@@ -274,7 +274,23 @@ func resourceLines(r *status.Resource, cl *status.Cluster, o Options, indent str
 			return nil
 		}
 		head := indent + "* Resource Group: " + r.ID
-		head += containerFlags(r) + ":"
+		flags := containerFlags(r)
+		if !o.Inactive {
+			// without -r the stopped members are only counted
+			inactive := 0
+			for _, c := range r.Children {
+				if !c.Active() {
+					inactive++
+				}
+			}
+			switch {
+			case inactive == 1:
+				flags += " (1 member inactive)"
+			case inactive > 1:
+				flags += fmt.Sprintf(" (%d members inactive)", inactive)
+			}
+		}
+		head += flags + ":"
 		out := []string{head}
 		for _, c := range r.Children {
 			out = append(out, resourceLines(c, cl, o, indent+"  ")...)
@@ -343,7 +359,7 @@ func cloneLines(r *status.Resource, cl *status.Cluster, o Options, indent string
 		if !c.Active() {
 			continue
 		}
-		if c.Kind == cib.Primitive && !c.Failed && c.Managed && !c.Disabled && c.Pending == "" && len(c.Nodes) == 1 {
+		if c.Kind == cib.Primitive && !c.Failed && c.Managed && c.Pending == "" && len(c.Nodes) == 1 {
 			byRole[c.Role] = append(byRole[c.Role], c.Nodes[0])
 			running[c.Nodes[0]] = true
 			continue
@@ -484,9 +500,6 @@ func writeFailCounts(w io.Writer, cl *status.Cluster) {
 			last = fc.Node
 		}
 		count := fmt.Sprint(fc.Count)
-		if fc.Infinite {
-			count = "INFINITY"
-		}
 		line := fmt.Sprintf("    * %s: migration-threshold=%d fail-count=%s", fc.Resource, fc.Threshold, count)
 		if fc.LastFailure > 0 {
 			line += fmt.Sprintf(" last-failure='%s'", time.Unix(fc.LastFailure, 0).Format(ctime))
@@ -522,6 +535,9 @@ func failureText(f status.Failure) string {
 	}
 	if f.LastRCChange > 0 {
 		s += " at " + time.Unix(f.LastRCChange, 0).Format(ctime)
+		if f.ExecMS > 0 {
+			s += " after " + readableMS(f.ExecMS)
+		}
 	}
 	return s
 }
@@ -549,3 +565,26 @@ func interval(ms int) string {
 // RCText names an OCF exit code the way Pacemaker's tools print it ("ok",
 // "not running", ...).
 func RCText(rc int) string { return rcName(rc) }
+
+// readableMS prints a duration in milliseconds as Pacemaker does: "40ms",
+// "30.160s", "2m59.014s", "1h".
+func readableMS(ms int) string {
+	if ms < 1000 {
+		return fmt.Sprintf("%dms", ms)
+	}
+	var b strings.Builder
+	if h := ms / 3600000; h > 0 {
+		fmt.Fprintf(&b, "%dh", h)
+	}
+	if m := ms / 60000 % 60; m > 0 {
+		fmt.Fprintf(&b, "%dm", m)
+	}
+	sec, frac := ms/1000%60, ms%1000
+	switch {
+	case frac > 0:
+		fmt.Fprintf(&b, "%d.%03ds", sec, frac)
+	case sec > 0:
+		fmt.Fprintf(&b, "%ds", sec)
+	}
+	return b.String()
+}
