@@ -14,7 +14,7 @@ import (
 // same document as an element tree; it supplies what the model does not
 // keep (the last-change attributes, operation timings) and may be nil.
 func Compute(c *cib.CIB, root *cibdoc.Element) *Cluster {
-	d := &deriver{c: c, cl: &Cluster{HaveQuorum: c.HaveQuorum}, timings: map[string][2]int{}}
+	d := &deriver{c: c, cl: &Cluster{HaveQuorum: c.HaveQuorum}, timings: map[string][2]int{}, timed: map[string]bool{}}
 	d.options()
 	if root != nil {
 		d.cl.LastWritten = root.Attr("cib-last-written")
@@ -43,6 +43,7 @@ type deriver struct {
 	byName  map[string]*Node
 	props   map[string]string
 	timings map[string][2]int // node+"\x00"+op id -> exec, queue ms
+	timed   map[string]bool   // the same keys, for operations that record exec-time
 	// hist maps an lrm_resource id to its per-node histories.
 	hist map[string][]nodeHistory
 	used map[string]bool // lrm ids matched to configuration
@@ -104,6 +105,9 @@ func (d *deriver) indexTimings(root *cibdoc.Element) {
 				ex, _ := strconv.Atoi(e.Attr("exec-time"))
 				q, _ := strconv.Atoi(e.Attr("queue-time"))
 				d.timings[node+"\x00"+e.Attr("id")] = [2]int{ex, q}
+				if _, ok := e.Lookup("exec-time"); ok {
+					d.timed[node+"\x00"+e.Attr("id")] = true
+				}
 			}
 			return true
 		})
@@ -841,7 +845,14 @@ func (d *deriver) operationHistory() {
 		for _, r := range s.Resources {
 			rh := ResourceHistory{ID: r.ID, Threshold: d.threshold(r.ID)}
 			base, _ := baseID(r.ID)
-			rh.Orphan = !configured[r.ID] && !configured[base]
+			if !configured[r.ID] && configured[base] && d.anonymous(base) {
+				rh.ID = base // anonymous instances are reported by their primitive
+			}
+			// only an orphan still active counts as one here; a stopped orphan
+			// is not loaded as a resource at all
+			if o := d.cl.Find(r.ID); o != nil && o.Orphan {
+				rh.Orphan = true
+			}
 			for _, fc := range d.cl.FailCounts {
 				if fc.Node == node && (fc.Resource == r.ID || fc.Resource == base) {
 					rh.FailCount, rh.Infinite, rh.LastFailure = fc.Count, fc.Infinite, fc.LastFailure
@@ -860,7 +871,7 @@ func (d *deriver) operationHistory() {
 				}
 				t := d.timings[node+"\x00"+op.ID]
 				rh.Ops = append(rh.Ops, HistoryOp{Call: op.CallID, RC: op.RC, IntervalMS: op.IntervalMS, Task: task,
-					LastRCChange: op.LastRCChange, ExecMS: t[0], QueueMS: t[1]})
+					LastRCChange: op.LastRCChange, ExecMS: t[0], QueueMS: t[1], Timed: d.timed[node+"\x00"+op.ID]})
 			}
 			if len(rh.Ops) > 0 {
 				nh.Resources = append(nh.Resources, rh)
@@ -917,4 +928,19 @@ func (d *deriver) ruleAttrs(n *Node) map[string]string {
 		m[a.Name] = a.Value
 	}
 	return m
+}
+
+// anonymous reports whether the primitive id belongs to a clone whose
+// instances are interchangeable.
+func (d *deriver) anonymous(id string) bool {
+	for _, r := range d.cl.Resources {
+		if r.Kind == cib.Clone && !r.Unique {
+			for _, p := range r.Primitives() {
+				if p.ConfigID == id {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }

@@ -172,4 +172,5 @@ type HistoryOp struct {
 	Task                 string // "probe" for a one-shot monitor
 	LastRCChange         int64
 	ExecMS, QueueMS      int
+	Timed                bool // the history records execution and queue times
 }

@@ -28,9 +28,6 @@ func XML(w io.Writer, cl *status.Cluster, o Options) {
 		fmt.Fprintln(w, "    <current_dc present=\"false\"/>")
 	} else {
 		v := cl.DCVersion
-		if v == "" {
-			v = "unknown"
-		}
 		fmt.Fprintf(w, "    <current_dc present=\"true\" version=\"%s\" name=\"%s\" id=\"%s\" with_quorum=\"%s\" mixed_version=\"false\"/>\n",
 			q(v), q(cl.DC), q(cl.DCID), b(cl.HaveQuorum))
 	}
@@ -47,9 +44,14 @@ func XML(w io.Writer, cl *status.Cluster, o Options) {
 	fmt.Fprintln(w, "  </summary>")
 	fmt.Fprintln(w, "  <nodes>")
 	for _, n := range cl.Nodes {
-		fmt.Fprintf(w, "    <node name=\"%s\" id=\"%s\" online=\"%s\" standby=\"%s\" standby_onfail=\"%s\" maintenance=\"%s\" pending=\"%s\" unclean=\"%s\" health=\"green\" feature_set=\"%s\" shutdown=\"%s\" expected_up=\"%s\" is_dc=\"%s\" resources_running=\"%d\" type=\"%s\"/>\n",
+		fs := ""
+		if n.Online {
+			// only a node that is up reports its controller's feature set
+			fs = fmt.Sprintf(" feature_set=\"%s\"", q(n.FeatureSet))
+		}
+		fmt.Fprintf(w, "    <node name=\"%s\" id=\"%s\" online=\"%s\" standby=\"%s\" standby_onfail=\"%s\" maintenance=\"%s\" pending=\"%s\" unclean=\"%s\" health=\"green\"%s shutdown=\"%s\" expected_up=\"%s\" is_dc=\"%s\" resources_running=\"%d\" type=\"%s\"/>\n",
 			q(n.Name), q(n.ID), b(n.Online), b(n.Standby), b(n.StandbyOnFail), b(n.Maintenance), b(n.Pending), b(n.Unclean),
-			q(n.FeatureSet), b(n.Shutdown), b(n.ExpectedUp), b(n.IsDC), n.ResourcesRunning, q(n.Type))
+			fs, b(n.Shutdown), b(n.ExpectedUp), b(n.IsDC), n.ResourcesRunning, q(n.Type))
 	}
 	fmt.Fprintln(w, "  </nodes>")
 	fmt.Fprintln(w, "  <resources>")
@@ -154,8 +156,12 @@ func xmlResource(w io.Writer, cl *status.Cluster, r *status.Resource, indent str
 		}
 		fmt.Fprintf(w, "%s</group>\n", indent)
 	case cib.Clone:
-		fmt.Fprintf(w, "%s<clone id=\"%s\" multi_state=\"%s\" unique=\"%s\" managed=\"%s\" disabled=\"%s\" failed=\"%s\" failure_ignored=\"%s\">\n",
-			indent, q(r.ID), b(r.Promotable), b(r.Unique), b(r.Managed), b(r.Disabled), b(r.Failed), b(r.FailureIgnored))
+		tr := ""
+		if r.OwnTargetRole != "" {
+			tr = fmt.Sprintf(" target_role=\"%s\"", q(r.OwnTargetRole))
+		}
+		fmt.Fprintf(w, "%s<clone id=\"%s\" multi_state=\"%s\" unique=\"%s\" managed=\"%s\" disabled=\"%s\" failed=\"%s\" failure_ignored=\"%s\"%s>\n",
+			indent, q(r.ID), b(r.Promotable), b(r.Unique), b(r.Managed), b(r.Disabled), b(r.Failed), b(r.FailureIgnored), tr)
 		for _, c := range r.Children {
 			xmlResource(w, cl, c, indent+"  ")
 		}
@@ -198,7 +204,10 @@ func xmlHistory(w io.Writer, cl *status.Cluster) {
 					fmt.Fprintf(w, " interval=\"%dms\"", op.IntervalMS)
 				}
 				if op.LastRCChange > 0 {
-					fmt.Fprintf(w, " last-rc-change=\"%s\" exec-time=\"%dms\" queue-time=\"%dms\"", time.Unix(op.LastRCChange, 0).Format(ctime), op.ExecMS, op.QueueMS)
+					fmt.Fprintf(w, " last-rc-change=\"%s\"", time.Unix(op.LastRCChange, 0).Format(ctime))
+				}
+				if op.Timed {
+					fmt.Fprintf(w, " exec-time=\"%dms\" queue-time=\"%dms\"", op.ExecMS, op.QueueMS)
 				}
 				fmt.Fprintln(w, "/>")
 			}
