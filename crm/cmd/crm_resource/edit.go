@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -22,46 +24,114 @@ func isBanFor(id, rsc string) bool                     { return strings.HasPrefi
 func banNode(id, rsc string) string                    { return strings.TrimPrefix(id, "cli-ban-"+rsc+"-on-") }
 func constraints(root *cibdoc.Element) *cibdoc.Element { return cibdoc.Section(root, "constraints") }
 
-// setLocation creates or updates a cli location constraint.
-func setLocation(root *cibdoc.Element, id, rsc, node, score string) {
-	cons := constraints(root)
-	for _, c := range cons.All("rsc_location") {
-		if c.Attr("id") == id {
-			c.Set("node", node)
-			c.Set("score", score)
-			return
-		}
-	}
+// setLocation creates or replaces a cli location constraint. With a
+// lifetime the constraint is a rule that expires at until, as
+// crm_resource --lifetime writes it; ruleID, exprID and endID name its
+// parts.
+func setLocation(root *cibdoc.Element, id, rsc, node, score string, until time.Time, ruleID, exprID, endID string) {
 	e := &cibdoc.Element{Name: "rsc_location"}
 	e.Set("id", id)
 	e.Set("rsc", rsc)
 	e.Set("role", "Started")
-	e.Set("node", node)
-	e.Set("score", score)
+	if until.IsZero() {
+		e.Set("node", node)
+		e.Set("score", score)
+	} else {
+		rule := &cibdoc.Element{Name: "rule"}
+		rule.Set("id", ruleID)
+		rule.Set("score", score)
+		rule.Set("boolean-op", "and")
+		expr := &cibdoc.Element{Name: "expression"}
+		expr.Set("id", exprID)
+		expr.Set("attribute", "#uname")
+		expr.Set("operation", "eq")
+		expr.Set("value", node)
+		expr.Set("type", "string")
+		end := &cibdoc.Element{Name: "date_expression"}
+		end.Set("id", endID)
+		end.Set("operation", "lt")
+		end.Set("end", until.UTC().Format("2006-01-02 15:04:05Z"))
+		rule.Append(expr)
+		rule.Append(end)
+		e.Append(rule)
+	}
+	cons := constraints(root)
+	for i, c := range cons.Children {
+		if c.Name == "rsc_location" && c.Attr("id") == id {
+			e.Parent = cons
+			cons.Children[i] = e
+			return
+		}
+	}
 	cons.Append(e)
 }
 
-// Prefer records that rsc should run on node (crm_resource --move -N).
-func Prefer(root *cibdoc.Element, rsc, node string) error {
+// Prefer records that rsc should run on node (crm_resource --move -N),
+// until the given time when it is not zero.
+func Prefer(root *cibdoc.Element, rsc, node string, until time.Time) error {
 	if _, err := cibdoc.NodeID(root, node); err != nil {
 		return err
 	}
-	setLocation(root, preferID(rsc), rsc, node, "INFINITY")
+	id := preferID(rsc)
+	setLocation(root, id, rsc, node, "INFINITY", until, "cli-prefer-rule-"+rsc, "cli-prefer-expr-"+rsc, "cli-prefer-lifetime-end-"+rsc)
 	return nil
 }
 
-// Ban forbids rsc on node and returns the warning crm_resource prints.
-func Ban(root *cibdoc.Element, rsc, node string) ([]string, error) {
+// Ban forbids rsc on node (until the given time when it is not zero) and
+// returns the warning crm_resource prints.
+func Ban(root *cibdoc.Element, rsc, node string, until time.Time) ([]string, error) {
 	if _, err := cibdoc.NodeID(root, node); err != nil {
 		return nil, err
 	}
 	id := banID(rsc, node)
-	setLocation(root, id, rsc, node, "-INFINITY")
+	setLocation(root, id, rsc, node, "-INFINITY", until, id+"-rule", id+"-expr", id+"-lifetime")
 	return []string{
 		fmt.Sprintf("WARNING: Creating rsc_location constraint '%s' with a score of -INFINITY for resource %s on %s.", id, rsc, node),
 		fmt.Sprintf("\tThis will prevent %s from running on %s until the constraint is removed using the clear option or by editing the CIB with an appropriate tool", rsc, node),
 		fmt.Sprintf("\tThis will be the case even if %s is the last node in the cluster", node),
 	}, nil
+}
+
+// ErrBadDuration means a --lifetime is not an ISO 8601 duration.
+var ErrBadDuration = errors.New("invalid ISO 8601 duration")
+
+// ParseDuration reads an ISO 8601 duration ("PT1H", "P2DT30M", "P1W") as
+// --lifetime takes it. Months count 30 days and years 365, as the
+// duration is added to the current time.
+func ParseDuration(s string) (time.Duration, error) {
+	if !strings.HasPrefix(s, "P") || len(s) < 3 {
+		return 0, fmt.Errorf("%q: %w", s, ErrBadDuration)
+	}
+	var d time.Duration
+	inTime := false
+	num := ""
+	for _, r := range s[1:] {
+		switch {
+		case r >= '0' && r <= '9':
+			num += string(r)
+			continue
+		case r == 'T' && !inTime && num == "":
+			inTime = true
+			continue
+		}
+		if num == "" {
+			return 0, fmt.Errorf("%q: %w", s, ErrBadDuration)
+		}
+		n, _ := strconv.Atoi(num)
+		num = ""
+		unit := map[bool]map[rune]time.Duration{
+			false: {'Y': 365 * 24 * time.Hour, 'M': 30 * 24 * time.Hour, 'W': 7 * 24 * time.Hour, 'D': 24 * time.Hour},
+			true:  {'H': time.Hour, 'M': time.Minute, 'S': time.Second},
+		}[inTime][r]
+		if unit == 0 {
+			return 0, fmt.Errorf("%q: %w", s, ErrBadDuration)
+		}
+		d += time.Duration(n) * unit
+	}
+	if num != "" || d == 0 || strings.HasSuffix(s, "T") {
+		return 0, fmt.Errorf("%q: %w", s, ErrBadDuration)
+	}
+	return d, nil
 }
 
 // Clear removes the cli-ban- constraints of rsc (only the one for node when

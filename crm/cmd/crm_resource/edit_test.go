@@ -1,10 +1,12 @@
 package main
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"hbgo/crm/status/cibdoc"
 	"hbgo/internal/testenv"
@@ -116,5 +118,55 @@ func TestForceCheckMatchesPacemaker(t *testing.T) {
 			t.Errorf("%s: real rc=%d out=%q err=%q; ours rc=%d out=%q err=%q", step, rrc, rout, rerr, rc, out, errs)
 		}
 		// each step runs twice (real, then ours): start/stop are idempotent
+	}
+}
+
+func TestParseDuration(t *testing.T) {
+	for in, want := range map[string]time.Duration{"PT1H": time.Hour, "PT30M": 30 * time.Minute, "P1DT30M": 24*time.Hour + 30*time.Minute,
+		"P1W": 7 * 24 * time.Hour, "PT90S": 90 * time.Second, "P1M": 30 * 24 * time.Hour} {
+		got, err := ParseDuration(in)
+		if err != nil || got != want {
+			t.Errorf("%s: %v %v, want %v", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "P", "1H", "PT", "PTH", "P1H", "PT1", "P1DT", "PT1X"} {
+		if _, err := ParseDuration(bad); !errors.Is(err, ErrBadDuration) {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+func FuzzParseDuration(f *testing.F) {
+	for _, s := range []string{"PT1H", "P1DT30M", "P1W", "PT"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := ParseDuration(s)
+		if err == nil && d <= 0 && !strings.Contains(s, "0") {
+			t.Fatalf("%q: non-positive %v", s, d)
+		}
+	})
+}
+
+func TestLifetimeRule(t *testing.T) {
+	root, _ := cibdoc.Parse([]byte(`<cib><configuration><nodes><node id="1" uname="n1"/></nodes><constraints/></configuration></cib>`))
+	until := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
+	if err := Prefer(root, "r", "n1", until); err != nil {
+		t.Fatal(err)
+	}
+	if err := Prefer(root, "r", "n1", time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	cons := root.Child("configuration").Child("constraints")
+	if len(cons.Children) != 1 || cons.Children[0].Attr("node") != "n1" || cons.Children[0].Child("rule") != nil {
+		t.Fatalf("a plain move must replace the expiring one:\n%s", cons)
+	}
+	Ban(root, "r", "n1", until)
+	end := cons.FindID("cli-ban-r-on-n1-lifetime")
+	if end == nil || end.Attr("end") != "2030-01-02 03:04:05Z" {
+		t.Fatalf("ban rule:\n%s", cons)
+	}
+	if err := Prefer(root, "r", "nope", until); err == nil {
+		t.Fatal("move to an unknown node accepted")
 	}
 }

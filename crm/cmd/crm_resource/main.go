@@ -63,11 +63,10 @@ func (e *environment) run(args []string) int {
 	node := fs.StringP("node", "N", "", "node name")
 	quiet := fs.BoolP("quiet", "Q", false, "terse output")
 	fs.BoolP("force", "f", false, "accepted for compatibility")
-	lifetime := fs.StringP("lifetime", "u", "", "accepted; constraints do not expire yet")
+	lifetime := fs.StringP("lifetime", "u", "", "ISO 8601 duration after which --move/--ban expire")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
-	_ = lifetime // cli constraints are permanent until cleared
 	src, err := cibdoc.FromEnv(e.getenv)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "crm_resource: %v\n", err)
@@ -145,6 +144,16 @@ func (e *environment) run(args []string) int {
 		}
 		return exitOK
 	case *move, *ban:
+		var until time.Time
+		if *lifetime != "" {
+			d, err := ParseDuration(*lifetime)
+			if err != nil {
+				fmt.Fprintf(e.stderr, "crm_resource: %v\n", err)
+				return exitUsage
+			}
+			until = e.now.Add(d)
+			fmt.Fprintf(e.stdout, "Migration will take effect until: %s\n", until.UTC().Format("2006-01-02 15:04:05Z"))
+		}
 		target := *node
 		if *ban && target == "" || *move && target == "" {
 			nodes := runningOn(r)
@@ -152,7 +161,7 @@ func (e *environment) run(args []string) int {
 				fmt.Fprintf(e.stderr, "crm_resource: Resource '%s' not moved: active in %d locations.\nTo prevent '%s' from running on a specific location, specify a node.\n", *rsc, len(nodes), *rsc)
 				return exitError
 			}
-			lines, err := Ban(root, *rsc, nodes[0])
+			lines, err := Ban(root, *rsc, nodes[0], until)
 			if err != nil {
 				fmt.Fprintf(e.stderr, "crm_resource: %v\n", err)
 				return exitError
@@ -161,7 +170,7 @@ func (e *environment) run(args []string) int {
 				fmt.Fprintln(e.stdout, l)
 			}
 		} else if *ban {
-			lines, err := Ban(root, *rsc, target)
+			lines, err := Ban(root, *rsc, target, until)
 			if err != nil {
 				fmt.Fprintf(e.stderr, "crm_resource: %v\n", err)
 				return exitError
@@ -169,13 +178,21 @@ func (e *environment) run(args []string) int {
 			for _, l := range lines {
 				fmt.Fprintln(e.stdout, l)
 			}
-		} else if err := Prefer(root, *rsc, target); err != nil {
+		} else if err := Prefer(root, *rsc, target, until); err != nil {
 			fmt.Fprintf(e.stderr, "crm_resource: %v\n", err)
 			return exitError
 		}
 	case *clear:
-		for _, id := range Clear(root, *rsc, *node) {
+		ids := Clear(root, *rsc, *node)
+		for _, id := range ids {
 			fmt.Fprintf(e.stdout, "Removing constraint: %s\n", id)
+		}
+		if *node == "" {
+			// without a node every constraint goes in its own update, each
+			// moving the epoch
+			for i := 1; i < len(ids); i++ {
+				cibdoc.Bump(root, cibdoc.ConfigChange)
+			}
 		}
 	case *why:
 		for _, l := range Why(c, cl, r, *node, e.now) {
