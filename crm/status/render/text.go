@@ -232,7 +232,7 @@ func primitiveState(p *status.Resource, cl *status.Cluster, hideNodes bool) stri
 		s += " " + p.Nodes[0]
 	}
 	var flags []string
-	if len(p.Nodes) == 1 && cl != nil {
+	if len(p.Nodes) == 1 && cl != nil && !hideNodes {
 		if n := cl.Node(p.Nodes[0]); n != nil && n.Unclean {
 			flags = append(flags, "UNCLEAN")
 		}
