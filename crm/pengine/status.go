@@ -278,7 +278,7 @@ func (ws *workingSet) orphan(lr *cib.LRMResource, n *node) *resource {
 		cr.Type = "unknown"
 	}
 	r := &resource{id: lr.ID, baseID: lr.ID, kind: cib.Primitive, cfg: cr, class: cr.Class, provider: cr.Provider,
-		typ: cr.Type, allowed: map[*node]score.Score{}, provisional: true, actions: map[string]*action{},
+		typ: cr.Type, allowed: map[*node]score.Score{}, provisional: true,
 		instanceCount: map[*node]int{}, orphan: true}
 	_ = ws.initResource(r, nil)
 	if !ws.stopOrphans {
@@ -406,6 +406,12 @@ func (ws *workingSet) unpackLRMResource(n *node, lr *cib.LRMResource) {
 		ws.unpackOp(r, n, &ops[i], &fail, &lastFailure)
 	}
 	ws.processState(r, n, fail)
+	if r.role > RoleStopped && activeStartWithoutDigest(ops) {
+		if r.changedOn == nil {
+			r.changedOn = map[*node]bool{}
+		}
+		r.changedOn[n] = true
+	}
 	if tr := r.targetRole(); tr != RoleUnknown {
 		if r.nextRole == RoleUnknown || tr < r.nextRole {
 			r.nextRole = tr
@@ -618,7 +624,9 @@ func (ws *workingSet) opFailure(r *resource, n *node, task string, rc int, op *c
 			r.role = RoleUnpromoted
 		}
 	}
-	if isProbe && (rc == 5 || op.OpStatus == execNotInst) {
+	// A probe or stop that finds no agent means the resource cannot be
+	// running there.
+	if (isProbe || task == "stop") && (rc == 5 || op.OpStatus == execNotInst) {
 		r.role = RoleStopped
 	} else if r.role < RoleStarted {
 		r.setActive()
@@ -659,14 +667,14 @@ func (ws *workingSet) processState(r *resource, n *node, fail onFail) {
 		if !r.knownOn(n) {
 			r.runningOn = append(r.runningOn, n)
 		}
-		if !r.managed && n.maintenance {
-			_ = n
-		}
 		switch saved {
 		case failIgnore:
 		case failDemote:
 			// Recovered by demoting: no restart.
 			r.failed = true
+			if r.role == RolePromoted {
+				r.demoteRecover = true
+			}
 		default:
 			r.failed = true
 			if r.stopNodesFailed == nil {
@@ -719,4 +727,27 @@ func (ws *workingSet) ignoredFailure(r *resource, opKey string) bool {
 		return false
 	}
 	return ws.onFailFor(r, opKey[:i], ms) == failIgnore
+}
+
+// activeStartWithoutDigest reports whether the start (or promotion) that
+// made the resource active carries no parameter digest. Pacemaker then
+// cannot confirm the parameters are unchanged and restarts the resource.
+func activeStartWithoutDigest(ops []cib.LRMOp) bool {
+	last := -1
+	for i, op := range ops {
+		if op.IntervalMS != 0 || op.OpStatus != execDone {
+			continue
+		}
+		switch op.Operation {
+		case "start", "migrate_from":
+			if op.RC == 0 {
+				last = i
+			}
+		case "stop":
+			if op.RC == 0 {
+				last = -1
+			}
+		}
+	}
+	return last >= 0 && ops[last].OpDigest == ""
 }
