@@ -131,6 +131,9 @@ func diffLines(a, b []string) string {
 // TestCompareCorpus runs the real crm_mon and ours on the scheduler corpus
 // and compares the facts both report. HBGO_CRMMON_ALL=1 runs every case.
 func TestCompareCorpus(t *testing.T) {
+	if testing.Short() {
+		t.Skip("corpus comparison skipped in -short mode")
+	}
 	shared := testenv.SharedDir(t)
 	real := testenv.RequireProgram(t, "/usr/sbin/crm_mon")
 	cases, _ := filepath.Glob(filepath.Join(shared, "scheduler/cases/*/input.xml"))

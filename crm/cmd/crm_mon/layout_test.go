@@ -30,6 +30,9 @@ func dropVolatile(s string) string {
 // (see testdata/known-differences.txt for the facts that differ); the test
 // guards the share that does, so a layout regression fails it.
 func TestLayoutCorpus(t *testing.T) {
+	if testing.Short() {
+		t.Skip("corpus comparison skipped in -short mode")
+	}
 	shared := testenv.SharedDir(t)
 	real := testenv.RequireProgram(t, "/usr/sbin/crm_mon")
 	cases, _ := filepath.Glob(filepath.Join(shared, "scheduler/cases/*/input.xml"))

@@ -13,6 +13,9 @@ import (
 // testdata/known-differences.txt) also differ here, so the test guards
 // the identical share (measured: 91% of every sixth case).
 func TestListCorpus(t *testing.T) {
+	if testing.Short() {
+		t.Skip("corpus comparison skipped in -short mode")
+	}
 	shared := testenv.SharedDir(t)
 	prog := testenv.RequireProgram(t, "/usr/sbin/crm_resource")
 	cases, _ := filepath.Glob(filepath.Join(shared, "scheduler/cases/*/input.xml"))

@@ -63,6 +63,9 @@ func TestBrokenCIBs(t *testing.T) {
 // CIBs (every sixth case; HBGO_VERIFY_ALL=1 for all), except the cases
 // listed in testdata/known-differences.txt.
 func TestCorpusExitCodes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("corpus comparison skipped in -short mode")
+	}
 	shared := testenv.SharedDir(t)
 	real := testenv.RequireProgram(t, "/usr/sbin/crm_verify")
 	cases, _ := filepath.Glob(filepath.Join(shared, "scheduler/cases/*/input.xml"))
