@@ -58,7 +58,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
-	src, err := cibdoc.FromEnv(getenv)
+	src, err := cibdoc.FromEnv(getenv, nil)
 	if err != nil {
 		fmt.Fprintf(stderr, "cibadmin: %v\n", err)
 		return exitNoInput

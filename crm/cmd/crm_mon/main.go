@@ -49,7 +49,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer, no
 		src = cibdoc.FileSource{Path: *xmlFile}
 	} else {
 		var err error
-		if src, err = cibdoc.FromEnv(getenv); err != nil {
+		if src, err = cibdoc.FromEnv(getenv, nil); err != nil {
 			fmt.Fprintf(stderr, "crm_mon: %v\n", err)
 			return exitNoInput
 		}

@@ -67,7 +67,7 @@ func (e *environment) run(args []string) int {
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
-	src, err := cibdoc.FromEnv(e.getenv)
+	src, err := cibdoc.FromEnv(e.getenv, nil)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "crm_resource: %v\n", err)
 		return exitNoInput

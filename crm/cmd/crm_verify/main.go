@@ -39,7 +39,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		src = cibdoc.FileSource{Path: *xmlFile}
 	case *live:
 		var err error
-		if src, err = cibdoc.FromEnv(getenv); err != nil {
+		if src, err = cibdoc.FromEnv(getenv, nil); err != nil {
 			fmt.Fprintf(stderr, "crm_verify: %v\n", err)
 			return exitNoInput
 		}

@@ -86,7 +86,7 @@ func Run(tool Tool, args []string, getenv func(string) string, stdout, stderr io
 			ref.Node = h
 		}
 	}
-	src, err := cibdoc.FromEnv(getenv)
+	src, err := cibdoc.FromEnv(getenv, nil)
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
 		return ExitNoInput

@@ -151,3 +151,25 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// memSource is an in-memory Source standing in for a daemon client.
+type memSource struct{ root *Element }
+
+func (m *memSource) Load() (*Element, error) { return Parse([]byte(m.root.String())) }
+func (m *memSource) Store(r *Element) error  { m.root = r; return nil }
+
+func TestFromEnvPrefersFileThenLive(t *testing.T) {
+	live := &memSource{}
+	env := map[string]string{}
+	getenv := func(k string) string { return env[k] }
+	if _, err := FromEnv(getenv, nil); !errors.Is(err, ErrNoSource) {
+		t.Fatalf("no source: %v", err)
+	}
+	if src, err := FromEnv(getenv, live); err != nil || src != Source(live) {
+		t.Fatalf("live: %v %v", src, err)
+	}
+	env["CIB_file"] = "/x/cib.xml"
+	if src, err := FromEnv(getenv, live); err != nil || src != Source(FileSource{Path: "/x/cib.xml"}) {
+		t.Fatalf("file: %v %v", src, err)
+	}
+}

@@ -74,12 +74,16 @@ func (f FileSource) Store(root *Element) error {
 	return nil
 }
 
-// FromEnv returns the source named by the CIB_file environment variable
-// (looked up through getenv so tests need not touch the process
-// environment), or ErrNoSource.
-func FromEnv(getenv func(string) string) (Source, error) {
+// FromEnv returns the source a tool reads: the file named by the CIB_file
+// environment variable (looked up through getenv so tests need not touch
+// the process environment) when it is set, else live, the client of the
+// running daemon. With neither it returns ErrNoSource.
+func FromEnv(getenv func(string) string, live Source) (Source, error) {
 	if p := getenv("CIB_file"); p != "" {
 		return FileSource{Path: p}, nil
+	}
+	if live != nil {
+		return live, nil
 	}
 	return nil, ErrNoSource
 }
