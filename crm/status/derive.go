@@ -310,11 +310,25 @@ func (d *deriver) resource(r *cib.Resource, parents []*cib.Resource) []*Resource
 			nodes = append(nodes, h.node)
 		}
 		d.apply(p, states, nodes, false)
+		if v, _ := d.meta(chain, "multiple-active"); v == "block" && len(p.Nodes) > 1 {
+			p.Blocked, p.Managed = true, false
+		}
 		return []*Resource{p}
 	case cib.Group:
 		g := d.newContainer(r, chain, r.ID)
+		blocked := false
 		for _, c := range r.Children {
-			g.Children = append(g.Children, d.resource(c, chain)...)
+			rs := d.resource(c, chain)
+			for _, x := range rs {
+				blocked = blocked || x.Blocked
+			}
+			g.Children = append(g.Children, rs...)
+		}
+		if v, _ := d.meta(chain, "multiple-active"); v == "block" && blocked {
+			// a member active in several places blocks the whole group
+			for _, c := range g.Children {
+				c.Blocked, c.Managed = true, false
+			}
 		}
 		return []*Resource{g}
 	case cib.Clone, cib.Master:
@@ -586,7 +600,9 @@ func (d *deriver) orphans() {
 	sortStrings(ids)
 	for _, id := range ids {
 		hs := d.hist[id]
-		p := &Resource{Kind: cib.Primitive, ID: id, ConfigID: id, Role: Stopped, Orphan: true, Managed: !d.cl.Options.MaintenanceMode,
+		// with stop-orphan-resources=false the cluster leaves orphans alone
+		managed := !d.cl.Options.MaintenanceMode && cib.IsTrue(d.propDefault("stop-orphan-resources", "true"))
+		p := &Resource{Kind: cib.Primitive, ID: id, ConfigID: id, Role: Stopped, Orphan: true, Managed: managed,
 			Agent: agentOf(hs[0].lrm.Class, hs[0].lrm.Provider, hs[0].lrm.Type)}
 		var states []instanceState
 		var nodes []string
