@@ -1,0 +1,11 @@
+package main
+
+import (
+	"os"
+
+	"hbgo/crm/status/attrtool"
+)
+
+func main() {
+	os.Exit(attrtool.Run(attrtool.Attribute, os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
+}

@@ -1,0 +1,192 @@
+package attrtool
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"hbgo/crm/status/cibdoc"
+)
+
+// Tool selects which command's defaults apply.
+type Tool int
+
+// The two commands built on this package.
+const (
+	Attribute Tool = iota // crm_attribute
+	Standby               // crm_standby
+)
+
+// Exit codes as Pacemaker's tools use them.
+const (
+	ExitOK       = 0
+	ExitError    = 1
+	ExitUsage    = 64
+	ExitNoInput  = 66
+	ExitNotFound = 105 // "No such device or address"
+)
+
+// Run executes the tool with args and returns its exit code.
+func Run(tool Tool, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	prog := "crm_attribute"
+	if tool == Standby {
+		prog = "crm_standby"
+	}
+	fs := pflag.NewFlagSet(prog, pflag.ContinueOnError)
+	fs.SetOutput(stderr)
+	name := fs.StringP("name", "n", "", "attribute name")
+	value := fs.StringP("update", "v", "", "value to set")
+	query := fs.BoolP("query", "G", false, "query the current value")
+	del := fs.BoolP("delete", "D", false, "delete the attribute")
+	node := fs.StringP("node", "N", "", "node the attribute belongs to")
+	typ := fs.StringP("type", "t", "", "section: nodes, status, crm_config, rsc_defaults, op_defaults")
+	lifetime := fs.StringP("lifetime", "l", "", "reboot (status) or forever (nodes)")
+	quiet := fs.BoolP("quiet", "q", false, "print only the value")
+	setID := fs.StringP("set-name", "s", "", "nvset id")
+	def := fs.StringP("default", "d", "", "value to print when the attribute is unset")
+	if err := fs.Parse(args); err != nil {
+		return ExitUsage
+	}
+	if tool == Standby {
+		*name = "standby"
+	}
+	if *name == "" {
+		fmt.Fprintf(stderr, "%s: --name is required\n", prog)
+		return ExitUsage
+	}
+	update := fs.Changed("update")
+	if !update && !*del {
+		*query = true
+	}
+	ref := cibdoc.AttrRef{Name: *name, SetID: *setID, Node: *node}
+	switch {
+	case *typ != "":
+		ref.Scope = cibdoc.AttrScope(*typ)
+	case *lifetime == "reboot":
+		ref.Scope = cibdoc.ScopeStatus
+	case *lifetime == "forever":
+		ref.Scope = cibdoc.ScopeNodes
+	case tool == Standby && *query && !update:
+		// crm_standby looks at the transient value first, then the permanent one
+		ref.Scope = ""
+	case *node != "" || tool == Standby:
+		ref.Scope = cibdoc.ScopeNodes
+	default:
+		ref.Scope = cibdoc.ScopeCRMConfig
+	}
+	if *typ == "" && *lifetime == "reboot" {
+		ref.Scope = cibdoc.ScopeStatus
+	}
+	if (ref.Scope == cibdoc.ScopeNodes || ref.Scope == cibdoc.ScopeStatus || ref.Scope == "") && ref.Node == "" {
+		if h, err := os.Hostname(); err == nil {
+			ref.Node = h
+		}
+	}
+	src, err := cibdoc.FromEnv(getenv, nil)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
+		return ExitNoInput
+	}
+	root, err := src.Load()
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
+		return ExitNoInput
+	}
+	before := root.String()
+	fail := func(err error) int {
+		if errors.Is(err, cibdoc.ErrNoNode) {
+			fmt.Fprintf(stderr, "%s: Could not map name=%s to a UUID\n", prog, ref.Node)
+			return ExitNotFound
+		}
+		fmt.Fprintf(stderr, "%s: Error performing operation: %s\n", prog, describe(err))
+		if errors.Is(err, cibdoc.ErrNotFound) || errors.Is(err, cibdoc.ErrNoNode) {
+			return ExitNotFound
+		}
+		return ExitError
+	}
+	switch {
+	case *del:
+		deleted, err := cibdoc.DeleteAttr(root, ref)
+		if err != nil {
+			return fail(err)
+		}
+		if err := cibdoc.Commit(src, before, root, change(ref.Scope)); err != nil {
+			return fail(err)
+		}
+		for _, p := range deleted {
+			kind := "attribute"
+			if ref.Scope == cibdoc.ScopeCRMConfig {
+				kind = "option"
+			}
+			fmt.Fprintf(stdout, "Deleted %s %s: id=%s name=%s\n", ref.Scope, kind, p.Attr("id"), p.Attr("name"))
+		}
+		return ExitOK
+	case update:
+		if _, err := cibdoc.SetAttr(root, ref, *value); err != nil {
+			return fail(err)
+		}
+		if err := cibdoc.Commit(src, before, root, change(ref.Scope)); err != nil {
+			return fail(err)
+		}
+		return ExitOK
+	}
+	// query
+	scope := ref.Scope
+	var val string
+	if scope == "" {
+		// crm_standby without a lifetime reports the permanent setting,
+		// then the transient one, then "off"
+		scope = cibdoc.ScopeNodes
+		val, _, err = cibdoc.GetAttr(root, withScope(ref, cibdoc.ScopeNodes, cibdoc.ScopeNodes))
+		if errors.Is(err, cibdoc.ErrNotFound) {
+			scope = cibdoc.ScopeStatus
+			val, _, err = cibdoc.GetAttr(root, withScope(ref, cibdoc.ScopeStatus, cibdoc.ScopeStatus))
+			if errors.Is(err, cibdoc.ErrNotFound) {
+				val, err = "off", nil
+			}
+		}
+	} else {
+		val, _, err = cibdoc.GetAttr(root, ref)
+	}
+	if err != nil && errors.Is(err, cibdoc.ErrNotFound) && fs.Changed("default") {
+		val, err = *def, nil
+	}
+	if err != nil {
+		return fail(err)
+	}
+	if *quiet {
+		fmt.Fprintln(stdout, val)
+	} else {
+		fmt.Fprintf(stdout, "scope=%s  name=%s value=%s\n", scope, *name, val)
+	}
+	return ExitOK
+}
+
+// withScope fills in an empty scope.
+func withScope(ref cibdoc.AttrRef, scope, ifEmpty cibdoc.AttrScope) cibdoc.AttrRef {
+	if scope == "" {
+		scope = ifEmpty
+	}
+	ref.Scope = scope
+	return ref
+}
+
+func change(s cibdoc.AttrScope) cibdoc.Change {
+	if s == cibdoc.ScopeStatus {
+		return cibdoc.StatusChange
+	}
+	return cibdoc.ConfigChange
+}
+
+// describe maps errors to the messages Pacemaker prints.
+func describe(err error) string {
+	switch {
+	case errors.Is(err, cibdoc.ErrNotFound), errors.Is(err, cibdoc.ErrNoNode):
+		return "No such device or address"
+	}
+	return strings.TrimSpace(err.Error())
+}
