@@ -85,6 +85,8 @@ type Daemon struct {
 	stopping bool
 	exitAt   time.Time
 	exitNow  bool
+	ldValue  string
+	ldAt     time.Time
 	ipf      *ipfail.Machine
 	ipfPeer  string
 }

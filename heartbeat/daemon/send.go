@@ -25,11 +25,7 @@ func (d *Daemon) stamp(m *wire.Message, seq uint64, now time.Time) {
 	}
 	env := wire.Envelope{Src: d.opt.Node, SrcUUID: d.opt.UUID[:], Generation: d.opt.Gen}
 	if seq > 0 {
-		ld := loadAvg
-		if d.opt.LoadAvg != nil {
-			ld = d.opt.LoadAvg
-		}
-		env.Load = ld()
+		env.Load = d.load(now)
 	}
 	env.Stamp(m, seq, dest, now)
 }
@@ -115,4 +111,16 @@ func (d *Daemon) setLocalStatus(s membership.Status, now time.Time) {
 	}
 	d.localStatus = s
 	d.membershipEvents(d.mem.SetLocalStatus(s, now))
+}
+
+// load is the ld= field: /proc/loadavg, read at most once a second (the
+// kernel updates it every 5 s; reading it for every message is waste).
+func (d *Daemon) load(now time.Time) string {
+	if d.opt.LoadAvg != nil {
+		return d.opt.LoadAvg()
+	}
+	if d.ldValue == "" || now.Sub(d.ldAt) >= time.Second || now.Before(d.ldAt) {
+		d.ldValue, d.ldAt = loadAvg(), now
+	}
+	return d.ldValue
 }
