@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -91,15 +93,24 @@ func TestCasesWellFormed(t *testing.T) {
 	}
 }
 
-// runOurs runs run-ours.sh on caseDir with our binary and returns the
-// combined output and exit status.
-func runOurs(t *testing.T, caseDir, bin string) (string, int) {
-	t.Helper()
+// checkWorkers bounds how many run-ours.sh runs are in flight at once; a run
+// mostly waits for namespace set-up and process start-up, not for CPU.
+const checkWorkers = 6
+
+// ourResult is what one run of run-ours.sh gave.
+type ourResult struct {
+	out string // combined output
+	rc  int    // exit status of the checker
+	err error  // the run itself failed (set-up, timeout)
+}
+
+// runOurs runs run-ours.sh on caseDir with our binary.
+func runOurs(caseDir, bin string) ourResult {
 	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
 	defer cancel()
 	script, err := filepath.Abs("run-ours.sh")
 	if err != nil {
-		t.Fatal(err)
+		return ourResult{err: err}
 	}
 	var out bytes.Buffer
 	cmd := exec.CommandContext(ctx, script, caseDir, bin)
@@ -108,18 +119,48 @@ func runOurs(t *testing.T, caseDir, bin string) (string, int) {
 	var ee *exec.ExitError
 	switch {
 	case err == nil:
-		return out.String(), 0
+		return ourResult{out: out.String()}
 	case ctx.Err() != nil:
-		t.Fatalf("run-ours.sh %s timed out after %v; output:\n%s", caseDir, runTimeout, out.String())
+		return ourResult{out: out.String(), err: fmt.Errorf("run-ours.sh %s timed out after %v", caseDir, runTimeout)}
 	case errors.As(err, &ee) && ee.ExitCode() >= 0:
 		if ee.ExitCode() == 2 && strings.Contains(out.String(), "run-ours.sh:") {
-			t.Fatalf("run-ours.sh set-up failed:\n%s", out.String())
+			return ourResult{out: out.String(), err: errors.New("run-ours.sh set-up failed")}
 		}
-		return out.String(), ee.ExitCode()
+		return ourResult{out: out.String(), rc: ee.ExitCode()}
 	default:
-		t.Fatalf("run-ours.sh %s: %v; output:\n%s", caseDir, err, out.String())
+		return ourResult{out: out.String(), err: fmt.Errorf("run-ours.sh %s: %w", caseDir, err)}
 	}
-	return "", -1
+}
+
+// runOursAll runs run-ours.sh on every directory, checkWorkers at a time,
+// and returns the results in the order of dirs.
+func runOursAll(dirs []string, bin string) []ourResult {
+	results := make([]ourResult, len(dirs))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range checkWorkers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				results[i] = runOurs(dirs[i], bin)
+			}
+		}()
+	}
+	for i := range dirs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return results
+}
+
+// mustRun fails the test when the run itself went wrong.
+func (r ourResult) mustRun(t *testing.T) {
+	t.Helper()
+	if r.err != nil {
+		t.Fatalf("%v; output:\n%s", r.err, r.out)
+	}
 }
 
 func ourBinary(t *testing.T) string {
@@ -134,18 +175,23 @@ func ourBinary(t *testing.T) string {
 func TestAgreesWithRealDaemon(t *testing.T) {
 	cases := loadCases(t)
 	bin := ourBinary(t)
-	for _, c := range cases {
+	dirs := make([]string, len(cases))
+	for i, c := range cases {
+		abs, err := filepath.Abs(c.dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dirs[i] = abs
+	}
+	results := runOursAll(dirs, bin)
+	for i, c := range cases {
+		r := results[i]
 		t.Run(c.name, func(t *testing.T) {
-			t.Parallel()
-			dir, err := filepath.Abs(c.dir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			out, rc := runOurs(t, dir, bin)
-			if ok, reason := c.verdict.Agrees(rc); !ok {
+			r.mustRun(t)
+			if ok, reason := c.verdict.Agrees(r.rc); !ok {
 				realLog, _ := os.ReadFile(filepath.Join(c.dir, "real.log"))
 				t.Errorf("%s\nreal verdict: %v\nreal daemon's log:\n%s\nour output (exit %d):\n%s",
-					reason, c.verdict, indent(string(realLog)), rc, indent(out))
+					reason, c.verdict, indent(string(realLog)), r.rc, indent(r.out))
 			}
 		})
 	}
@@ -168,24 +214,29 @@ func TestCorpusAgreesWithRealDaemon(t *testing.T) {
 	}
 	pub := filepath.Join(testenv.SharedDir(t), "corpus", "public")
 	bin := ourBinary(t)
-	for _, s := range setups {
+	dirs := make([]string, len(setups))
+	for i, s := range setups {
+		dir := t.TempDir()
+		copyFile(t, filepath.Join(pub, s.HaCf), filepath.Join(dir, "ha.cf"))
+		if s.Authkeys != "" {
+			copyFile(t, filepath.Join(pub, s.Authkeys), filepath.Join(dir, "authkeys"))
+		} else {
+			// What hb-real-check.sh supplies when a setup has no authkeys.
+			writeFile(t, filepath.Join(dir, "authkeys"), "auth 1\n1 sha1 x\n")
+		}
+		if s.Haresources != "" {
+			copyFile(t, filepath.Join(pub, s.Haresources), filepath.Join(dir, "haresources"))
+		}
+		writeFile(t, filepath.Join(dir, "host"), s.Host+"\n")
+		dirs[i] = dir
+	}
+	results := runOursAll(dirs, bin)
+	for i, s := range setups {
+		r := results[i]
 		t.Run(strings.TrimSuffix(s.HaCf, ".ha.cf"), func(t *testing.T) {
-			t.Parallel()
-			dir := t.TempDir()
-			copyFile(t, filepath.Join(pub, s.HaCf), filepath.Join(dir, "ha.cf"))
-			if s.Authkeys != "" {
-				copyFile(t, filepath.Join(pub, s.Authkeys), filepath.Join(dir, "authkeys"))
-			} else {
-				// What hb-real-check.sh supplies when a setup has no authkeys.
-				writeFile(t, filepath.Join(dir, "authkeys"), "auth 1\n1 sha1 x\n")
-			}
-			if s.Haresources != "" {
-				copyFile(t, filepath.Join(pub, s.Haresources), filepath.Join(dir, "haresources"))
-			}
-			writeFile(t, filepath.Join(dir, "host"), s.Host+"\n")
-			out, rc := runOurs(t, dir, bin)
-			if ok, reason := s.Verdict.Agrees(rc); !ok {
-				t.Errorf("%s\nreal verdict: %v\nour output (exit %d):\n%s", reason, s.Verdict, rc, indent(out))
+			r.mustRun(t)
+			if ok, reason := s.Verdict.Agrees(r.rc); !ok {
+				t.Errorf("%s\nreal verdict: %v\nour output (exit %d):\n%s", reason, s.Verdict, r.rc, indent(r.out))
 			}
 		})
 	}
@@ -208,7 +259,9 @@ func TestRunOursHarness(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "mode"), "0400\n")
 	writeFile(t, filepath.Join(dir, "host"), "Alpha\n")
 
-	out, rc := runOurs(t, dir, fake)
+	r := runOurs(dir, fake)
+	r.mustRun(t)
+	out, rc := r.out, r.rc
 	if rc != 6 {
 		t.Errorf("exit status %d, want the checker's 6; output:\n%s", rc, out)
 	}
@@ -241,14 +294,22 @@ func TestRunOursHarness(t *testing.T) {
 		t.Errorf("namespace %s still exists after run-ours.sh (stat: %v)", ns, err)
 	}
 
-	// Accepting checker, haresources present, default mode.
-	writeFile(t, filepath.Join(dir, "ha.cf"), "# fake-rc 0\nbcast eth0\nnode alpha\n")
+	// Accepting checker, haresources present, default mode, and no host
+	// file: the node name is then the first node in ha.cf, as for the real
+	// daemon's harness.
+	writeFile(t, filepath.Join(dir, "ha.cf"), "# fake-rc 0\nbcast eth0\n# node gamma\n  node beta,alpha\nnode delta\n")
+	if err := os.Remove(filepath.Join(dir, "host")); err != nil {
+		t.Fatal(err)
+	}
 	writeFile(t, filepath.Join(dir, "haresources"), "alpha 198.51.100.10\n")
 	if err := os.Remove(filepath.Join(dir, "mode")); err != nil {
 		t.Fatal(err)
 	}
-	out, rc = runOurs(t, dir, fake)
-	if rc != 0 || !strings.Contains(out, "authkeys-mode=600") || !strings.Contains(out, "haresources=present") {
+	r = runOurs(dir, fake)
+	r.mustRun(t)
+	out, rc = r.out, r.rc
+	if rc != 0 || !strings.Contains(out, "authkeys-mode=600") || !strings.Contains(out, "haresources=present") ||
+		lineValue(out, "node-name=") != "beta" {
 		t.Errorf("exit %d, output:\n%s", rc, out)
 	}
 }

@@ -3310,4 +3310,16 @@ node $(for i in $(seq 1 97); do printf 'n%d ' "$i"; done)
 ping_group g1 198.51.100.250 198.51.100.251 198.51.100.252 198.51.100.253
 EOF
 
+########################################################################
+# 661-679 lookups in this machine's databases (users, groups, /etc/hosts)
+tv 661 respawn-user-daemon respawn 'daemon /bin/true'
+tv 662 respawn-user-nobody respawn 'nobody /bin/true'
+tv 663 apiauth-nobody-nogroup apiauth 'myclient uid=nobody gid=nogroup'
+tv 664 ping-hosts-file-name ping vm
+tv 665 ping-name-uppercase ping LOCALHOST
+tv 666 respawn-user-uppercase respawn 'HACLUSTER /usr/libexec/heartbeat/ipfail'
+tv 667 apiauth-gid-hacluster-user-name apiauth 'myclient gid=hacluster'
+media 668 ucast-target-hosts-file-name 'ucast eth0 vm'
+media 669 ucast-target-name-uppercase 'ucast eth0 LOCALHOST'
+
 echo "cases written under $out"
