@@ -128,6 +128,10 @@ func check(o options, stdout, stderr io.Writer, env hacf.Env) int {
 	}
 	node = strings.ToLower(node)
 	ld, probs := config.Load(o.configDir, node, env)
+	if os.Geteuid() != 0 {
+		// The verdict is about the files; the daemon itself must be root.
+		probs.Warnf(o.configDir, 0, "", "run heartbeat as root", "not running as root: 3.0.6 started by another user exits with status 4")
+	}
 	for _, p := range probs {
 		fmt.Fprintln(stdout, render(p))
 	}
