@@ -15,7 +15,7 @@
 #                                   cronly = old Mac CR line ends, bom = UTF-8 BOM first
 #   @BASE@                          expands to @LOG@ @AF@ @MEDIA@ @NODES@ lines
 #   @LOG@ @AF@ @MEDIA@ @NODES@      one standard line each (see below)
-#   <CR>                            a carriage return inside a line
+#   <CR> <VT> <FF> <NUL>            a CR, vertical tab, form feed, NUL byte
 # Without an authkeys section the file is "auth 1 / 1 sha1 secret"; without a
 # haresources section it is empty (an empty haresources is valid in 3.0.6).
 set -euo pipefail
@@ -57,7 +57,7 @@ mk() {
     $0 == "@AF@" { print AF > f; next }
     $0 == "@MEDIA@" { print MEDIA > f; next }
     $0 == "@NODES@" { print NODES > f; next }
-    { gsub(/<CR>/, "\r"); print > f }
+    { gsub(/<CR>/, "\r"); gsub(/<VT>/, "\v"); gsub(/<FF>/, "\f"); print > f }
   ')
   local file opt
   while read -r file opt; do
@@ -71,7 +71,11 @@ mk() {
       *) echo "mk $name: bad file option $opt" >&2; exit 2 ;;
     esac
   done <<< "$fixes"
-  [[ -s $dir/ha.cf || -f $dir/ha.cf ]] || { echo "mk $name: no ha.cf" >&2; exit 2; }
+  # awk cannot portably write NUL bytes: <NUL> becomes one here.
+  for file in ha.cf authkeys haresources; do
+    [[ -f $dir/$file ]] && grep -q '<NUL>' "$dir/$file" && sed -i 's/<NUL>/\x00/g' "$dir/$file"
+  done
+  [[ -f $dir/ha.cf ]] || { echo "mk $name: no ha.cf" >&2; exit 2; }
 }
 
 # A name longer than IFNAMSIZ-1 (15): neither harness can create it, so the
@@ -3321,5 +3325,76 @@ tv 666 respawn-user-uppercase respawn 'HACLUSTER /usr/libexec/heartbeat/ipfail'
 tv 667 apiauth-gid-hacluster-user-name apiauth 'myclient gid=hacluster'
 media 668 ucast-target-hosts-file-name 'ucast eth0 vm'
 media 669 ucast-target-name-uppercase 'ucast eth0 LOCALHOST'
+
+########################################################################
+# 670-699 control characters, rounding to zero, numeric boundaries
+tv 670 keepalive-vertical-tab-separator keepalive '<VT>2'
+mk 671-keepalive-form-feed-separator <<'EOF'
+--- ha.cf
+@BASE@
+keepalive<FF>2
+EOF
+mk 672-keepalive-vertical-tab-separator-only <<'EOF'
+--- ha.cf
+@BASE@
+keepalive<VT>2
+EOF
+mk 673-ha-cf-nul-inside-value <<'EOF'
+--- ha.cf
+@BASE@
+keepalive 2<NUL>x
+EOF
+mk 674-ha-cf-nul-before-bad-node <<'EOF'
+--- ha.cf
+@BASE@
+bcast eth0<NUL> nosuchiface
+EOF
+mk 675-haresources-nul-first <<'EOF'
+--- ha.cf
+@BASE@
+--- haresources
+<NUL>gamma 198.51.100.10
+EOF
+mk 676-haresources-nul-after-node <<'EOF'
+--- ha.cf
+@BASE@
+--- haresources
+alpha<NUL>gamma 198.51.100.10
+EOF
+mk 677-authkeys-nul-in-auth-line <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys
+auth<NUL> 1
+1 sha1 secret
+EOF
+mk 678-authkeys-nul-line-start <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys
+auth 1
+1 sha1 secret
+<NUL>garbage line
+EOF
+mk 679-ha-cf-nul-line-start <<'EOF'
+--- ha.cf
+@BASE@
+<NUL>frobnicate yes
+EOF
+tv 680 warntime-rounds-to-zero warntime 0.0004
+tv 681 warntime-400us warntime 400us
+tv 682 debug-256 debug 256
+tv 683 debug-255 debug 255
+tv 684 rtprio-1 rtprio 1
+tv 685 udpport-hex udpport 0x10
+tv 686 udpport-exponent udpport 1e3
+tv 687 baud-300 baud 300
+tv 688 baud-460800 baud 460800
+tv 689 baud-230400 baud 230400
+tv 690 deadtime-rounds-to-zero deadtime 0.0004
+tv 691 initdead-rounds-below-deadtime initdead 29.9996
+tv 692 hopfudge-plus hopfudge +3
+tv 693 debug-plus debug +3
+tv 694 udpport-plus udpport +694
 
 echo "cases written under $out"
