@@ -3397,4 +3397,63 @@ tv 692 hopfudge-plus hopfudge +3
 tv 693 debug-plus debug +3
 tv 694 udpport-plus udpport +694
 
+########################################################################
+# 695-719 vertical tab and form feed in other places
+cc() { # cc NNN slug "line" [FILE]: the line added to ha.cf (default) or as FILE
+  local file=${4:-ha.cf}
+  if [[ $file == ha.cf ]]; then
+    mk "$1-$2" <<EOF
+--- ha.cf
+@BASE@
+$3
+EOF
+  elif [[ $file == authkeys ]]; then
+    mk "$1-$2" <<EOF
+--- ha.cf
+@BASE@
+--- authkeys
+auth 1
+$3
+EOF
+  else
+    mk "$1-$2" <<EOF
+--- ha.cf
+@BASE@
+--- haresources
+$3
+EOF
+  fi
+}
+mk 695-node-list-vertical-tab <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+@MEDIA@
+node alpha<VT>beta
+EOF
+mk 696-node-list-form-feed <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+@MEDIA@
+node beta<FF>alpha
+EOF
+cc 697 authkeys-index-vertical-tab '1<VT>sha1 secret' authkeys
+cc 698 authkeys-key-form-feed '1 sha1<FF>secret' authkeys
+cc 699 haresources-vertical-tab-after-node 'alpha<VT>198.51.100.10' haresources
+cc 700 haresources-form-feed-then-unknown 'alpha<FF>gamma 198.51.100.10' haresources
+cc 701 auto-failback-vertical-tab-value 'auto_failback <VT>on'
+cc 702 keepalive-trailing-vertical-tab 'keepalive 2<VT>'
+cc 703 directive-leading-vertical-tab '<VT>keepalive 2'
+cc 704 directive-leading-form-feed '<FF>keepalive 2'
+cc 705 keepalive-trailing-form-feed 'keepalive 2<FF>'
+cc 706 ping-vertical-tab-between-hosts 'ping 198.51.100.253<VT>198.51.100.254'
+cc 707 stonith-host-form-feed-separators 'stonith_host<FF>*<FF>null<FF>alpha'
+cc 708 apiauth-form-feed-separator 'apiauth myclient<FF>uid=root'
+cc 709 respawn-form-feed-separator 'respawn hacluster<FF>/usr/libexec/heartbeat/ipfail'
+cc 710 authkeys-trailing-vertical-tab '1 sha1 secret<VT>' authkeys
+cc 711 haresources-leading-form-feed '<FF>gamma 198.51.100.10' haresources
+cc 712 node-trailing-form-feed-host 'node alpha<FF>'
+cc 713 logfacility-trailing-vertical-tab 'logfacility daemon<VT>'
+
 echo "cases written under $out"
