@@ -3456,4 +3456,23 @@ cc 711 haresources-leading-form-feed '<FF>gamma 198.51.100.10' haresources
 cc 712 node-trailing-form-feed-host 'node alpha<FF>'
 cc 713 logfacility-trailing-vertical-tab 'logfacility daemon<VT>'
 
+########################################################################
+# 720-739 commas in odd places
+cc 720 node-leading-comma 'node ,gamma'
+cc 721 node-double-comma 'node gamma,,delta'
+cc 722 keepalive-leading-comma 'keepalive ,2'
+cc 723 deadtime-trailing-comma 'deadtime 10,'
+cc 724 auto-failback-trailing-comma 'auto_failback on,'
+cc 725 logfacility-two-comma-values 'logfacility daemon,local9'
+cc 726 logfacility-comma-values-last-valid 'logfacility local9,daemon'
+cc 727 ping-comma-hosts 'ping 198.51.100.253,198.51.100.254'
+cc 728 respawn-comma-after-user 'respawn hacluster,/usr/libexec/heartbeat/ipfail'
+cc 729 stonith-host-comma-list 'stonith_host *,alpha null alpha'
+cc 730 apiauth-comma-after-client 'apiauth myclient,uid=root'
+cc 731 node-spaced-comma 'node gamma , delta'
+cc 732 directive-only-comma ','
+cc 733 directive-comma-glued 'keepalive,2'
+cc 734 msgfmt-comma-trailing 'msgfmt netstring,'
+cc 735 mcast-trailing-comma-loop 'mcast eth0 239.0.0.43 694 1 0,'
+
 echo "cases written under $out"
