@@ -3475,4 +3475,14 @@ cc 733 directive-comma-glued 'keepalive,2'
 cc 734 msgfmt-comma-trailing 'msgfmt netstring,'
 cc 735 mcast-trailing-comma-loop 'mcast eth0 239.0.0.43 694 1 0,'
 
+########################################################################
+# 740-749 other bytes next to values: SOH, DEL, no-break space
+cc 740 keepalive-soh-after-value $'keepalive 2\x01'
+cc 741 keepalive-del-after-value $'keepalive 2\x7f'
+cc 742 node-list-nbsp $'node gamma\xc2\xa0alpha'
+cc 743 keepalive-nbsp-after-value $'keepalive 2\xc2\xa0'
+cc 744 auto-failback-latin1-value $'auto_failback o\xf1'
+cc 745 haresources-nbsp-after-node $'alpha\xc2\xa0198.51.100.10' haresources
+cc 746 authkeys-nbsp-in-key $'1 sha1 se\xc2\xa0cret' authkeys
+
 echo "cases written under $out"
