@@ -40,9 +40,11 @@ func cutLine(num int, s string) (rawLine, bool) {
 
 // optionTokens splits an option directive's value into the tokens its
 // handler is called with, once each.
+// A form feed separates values too (verified: "node beta\falpha" declares
+// alpha); a vertical tab does not.
 func optionTokens(rest string) []string {
 	return strings.FieldsFunc(rest, func(r rune) bool {
-		return r == ',' || r == ' ' || r == '\t'
+		return r == ',' || r == ' ' || r == '\t' || r == '\f'
 	})
 }
 

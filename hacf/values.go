@@ -12,7 +12,7 @@ import (
 // is invalid. The result is rounded to the nearest millisecond. ok is false
 // for an invalid value or one beyond the range of a C long.
 func ParseMsec(s string) (ms int64, ok bool) {
-	s = strings.TrimLeft(s, " \t\n\r\f\v")
+	s = strings.TrimLeft(s, timeBlanks)
 	// The number is the longest run of digits and dots ("1..5" and "1.5.5"
 	// are accepted, as by atof, which then reads 1 and 1.5).
 	i := 0
@@ -23,7 +23,7 @@ func ParseMsec(s string) (ms int64, ok bool) {
 		return 0, false
 	}
 	num := s[:i]
-	unit := strings.TrimLeft(s[i:], " \t\n\r\f\v")
+	unit := strings.TrimLeft(s[i:], timeBlanks)
 	mult, div := 1000.0, 1.0
 	switch {
 	case unit == "":
@@ -62,6 +62,10 @@ func atof(s string) float64 {
 	}
 	return f
 }
+
+// timeBlanks are the blanks cl_get_msec skips; a vertical tab is not one
+// (verified: "keepalive 2\v" is refused).
+const timeBlanks = " \t\n\r\f"
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 

@@ -11,7 +11,7 @@ func TestParseMsec(t *testing.T) {
 		{"2", 2000, true}, {"0.5", 500, true}, {"1500ms", 1500, true}, {"200MS", 200, true},
 		{"2msec", 2, true}, {"900000usec", 900, true}, {"1499us", 1, true}, {"1500us", 2, true},
 		{"10", 10000, true}, {".5", 500, true}, {"1.", 1000, true}, {".", 0, true},
-		{"0.0001", 0, true}, {"1 ms", 1, true},
+		{"0.0001", 0, true}, {"1 ms", 1, true}, {"\v2", 0, false}, {"2\v", 0, false},
 		{"2s", 0, false}, {"1min", 0, false}, {"ms", 0, false}, {"+1", 0, false},
 		{"-1", 0, false}, {"", 0, false}, {"1.5.3", 1500, true}, {"1..5", 1000, true}, {"..5", 0, true}, {"abc", 0, false}, {"1m", 0, false},
 	} {
@@ -75,6 +75,9 @@ func TestCutLine(t *testing.T) {
 	if got := optionTokens("a,b  c,\t,d"); len(got) != 4 || got[3] != "d" {
 		t.Errorf("optionTokens = %q", got)
 	}
+	if got := optionTokens("beta\falpha\v"); len(got) != 2 || got[1] != "alpha\v" {
+		t.Errorf("optionTokens with form feed = %q", got)
+	}
 	if got := fields("eth0,x 1"); len(got) != 2 || got[0] != "eth0,x" {
 		t.Errorf("fields = %q", got)
 	}
@@ -95,7 +98,7 @@ func FuzzParseMsec(f *testing.F) {
 		if ms < 0 {
 			t.Fatalf("ParseMsec(%q) = %d", s, ms)
 		}
-		if len(s) > 0 && !isDigit(s[0]) && s[0] != '.' && s[0] != ' ' && s[0] != '\t' && s[0] != '\n' && s[0] != '\r' && s[0] != '\f' && s[0] != '\v' {
+		if len(s) > 0 && !isDigit(s[0]) && s[0] != '.' && s[0] != ' ' && s[0] != '\t' && s[0] != '\n' && s[0] != '\r' && s[0] != '\f' {
 			t.Fatalf("ParseMsec(%q) accepted a value not starting with a number", s)
 		}
 	})

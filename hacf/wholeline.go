@@ -2,6 +2,7 @@ package hacf
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -147,9 +148,9 @@ func (p *parser) apiauth(ln rawLine, rest string) {
 		return
 	}
 	if first, dup := p.apiClients[client]; dup {
-		hint := "keep one apiauth line per client (first on line " + itoa(first) + ")"
+		hint := "keep one apiauth line per client (first on line " + strconv.Itoa(first) + ")"
 		if first == p.pacemakerSeen {
-			hint = "pacemaker mode (line " + itoa(first) + ") already defines this client; remove the line"
+			hint = "pacemaker mode (line " + strconv.Itoa(first) + ") already defines this client; remove the line"
 		}
 		p.errorf(ln, hint, "Duplicate apiauth directive for API client %s", client)
 		return
@@ -214,18 +215,4 @@ func isNumber(s string) bool {
 		}
 	}
 	return true
-}
-
-func itoa(n int) string {
-	var b [20]byte
-	i := len(b)
-	if n == 0 {
-		return "0"
-	}
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	return string(b[i:])
 }

@@ -1,6 +1,8 @@
 package config
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -24,6 +26,20 @@ type Loaded struct {
 	HaCf      *hacf.Config
 	Keyring   *authkeys.Keyring
 	Resources []haresources.Group // nil in Pacemaker mode
+	// PermissionDenied is set when a file could not be opened for lack of
+	// privilege (EACCES/EPERM); 3.0.6 then exits with status 4, not 6.
+	PermissionDenied bool
+}
+
+// denied reports whether path exists but cannot be opened for lack of
+// privilege.
+func denied(path string) bool {
+	f, err := os.Open(path)
+	if err == nil {
+		f.Close()
+		return false
+	}
+	return errors.Is(err, fs.ErrPermission)
 }
 
 // Load reads dir as 3.0.6 does for node nodeName (uname -n; compared
@@ -41,6 +57,7 @@ func Load(dir, nodeName string, env hacf.Env) (*Loaded, problem.List) {
 	probs = append(probs, p...)
 	ld.HaCf = cf
 
+	ld.PermissionDenied = denied(filepath.Join(dir, HaCfName)) || denied(filepath.Join(dir, AuthkeysName))
 	ring, p := authkeys.Load(filepath.Join(dir, AuthkeysName))
 	probs = append(probs, p...)
 	ld.Keyring = ring
@@ -58,6 +75,7 @@ func Load(dir, nodeName string, env hacf.Env) (*Loaded, problem.List) {
 		}
 		return ld, probs
 	}
+	ld.PermissionDenied = ld.PermissionDenied || denied(hrPath)
 	groups, p := haresources.Load(hrPath)
 	probs = append(probs, p...)
 	if groups != nil || p.Err() == nil {

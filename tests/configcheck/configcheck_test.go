@@ -173,6 +173,7 @@ func ourBinary(t *testing.T) string {
 // TestAgreesWithRealDaemon runs our `heartbeat --check` on every recorded
 // case and compares accept/refuse with the real 3.0.6 verdict.
 func TestAgreesWithRealDaemon(t *testing.T) {
+	t.Parallel() // overlaps with the generator and corpus tests
 	cases := loadCases(t)
 	bin := ourBinary(t)
 	dirs := make([]string, len(cases))
@@ -201,6 +202,7 @@ func TestAgreesWithRealDaemon(t *testing.T) {
 // (ha.cf with the authkeys and haresources of the same repository), whose
 // real verdicts record.sh --corpus stored in testdata/corpus-verdicts.txt.
 func TestCorpusAgreesWithRealDaemon(t *testing.T) {
+	t.Parallel()
 	b, err := os.ReadFile(filepath.Join("testdata", "corpus-verdicts.txt"))
 	if err != nil {
 		t.Fatal(err)
@@ -358,6 +360,7 @@ func TestGeneratorReproducesCases(t *testing.T) {
 		t.Skip("regenerating all cases takes a while; skipping in -short mode")
 	}
 	testenv.RequireProgram(t, "bash")
+	t.Parallel()
 	out := t.TempDir()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()

@@ -15,7 +15,7 @@
 #                                   cronly = old Mac CR line ends, bom = UTF-8 BOM first
 #   @BASE@                          expands to @LOG@ @AF@ @MEDIA@ @NODES@ lines
 #   @LOG@ @AF@ @MEDIA@ @NODES@      one standard line each (see below)
-#   <CR>                            a carriage return inside a line
+#   <CR> <VT> <FF> <NUL>            a CR, vertical tab, form feed, NUL byte
 # Without an authkeys section the file is "auth 1 / 1 sha1 secret"; without a
 # haresources section it is empty (an empty haresources is valid in 3.0.6).
 set -euo pipefail
@@ -57,7 +57,7 @@ mk() {
     $0 == "@AF@" { print AF > f; next }
     $0 == "@MEDIA@" { print MEDIA > f; next }
     $0 == "@NODES@" { print NODES > f; next }
-    { gsub(/<CR>/, "\r"); print > f }
+    { gsub(/<CR>/, "\r"); gsub(/<VT>/, "\v"); gsub(/<FF>/, "\f"); print > f }
   ')
   local file opt
   while read -r file opt; do
@@ -71,7 +71,11 @@ mk() {
       *) echo "mk $name: bad file option $opt" >&2; exit 2 ;;
     esac
   done <<< "$fixes"
-  [[ -s $dir/ha.cf || -f $dir/ha.cf ]] || { echo "mk $name: no ha.cf" >&2; exit 2; }
+  # awk cannot portably write NUL bytes: <NUL> becomes one here.
+  for file in ha.cf authkeys haresources; do
+    [[ -f $dir/$file ]] && grep -q '<NUL>' "$dir/$file" && sed -i 's/<NUL>/\x00/g' "$dir/$file"
+  done
+  [[ -f $dir/ha.cf ]] || { echo "mk $name: no ha.cf" >&2; exit 2; }
 }
 
 # A name longer than IFNAMSIZ-1 (15): neither harness can create it, so the
@@ -3309,5 +3313,176 @@ mk 660-nodes-99-plus-ping-group <<EOF
 node $(for i in $(seq 1 97); do printf 'n%d ' "$i"; done)
 ping_group g1 198.51.100.250 198.51.100.251 198.51.100.252 198.51.100.253
 EOF
+
+########################################################################
+# 661-679 lookups in this machine's databases (users, groups, /etc/hosts)
+tv 661 respawn-user-daemon respawn 'daemon /bin/true'
+tv 662 respawn-user-nobody respawn 'nobody /bin/true'
+tv 663 apiauth-nobody-nogroup apiauth 'myclient uid=nobody gid=nogroup'
+tv 664 ping-hosts-file-name ping vm
+tv 665 ping-name-uppercase ping LOCALHOST
+tv 666 respawn-user-uppercase respawn 'HACLUSTER /usr/libexec/heartbeat/ipfail'
+tv 667 apiauth-gid-hacluster-user-name apiauth 'myclient gid=hacluster'
+media 668 ucast-target-hosts-file-name 'ucast eth0 vm'
+media 669 ucast-target-name-uppercase 'ucast eth0 LOCALHOST'
+
+########################################################################
+# 670-699 control characters, rounding to zero, numeric boundaries
+tv 670 keepalive-vertical-tab-separator keepalive '<VT>2'
+mk 671-keepalive-form-feed-separator <<'EOF'
+--- ha.cf
+@BASE@
+keepalive<FF>2
+EOF
+mk 672-keepalive-vertical-tab-separator-only <<'EOF'
+--- ha.cf
+@BASE@
+keepalive<VT>2
+EOF
+mk 673-ha-cf-nul-inside-value <<'EOF'
+--- ha.cf
+@BASE@
+keepalive 2<NUL>x
+EOF
+mk 674-ha-cf-nul-before-bad-node <<'EOF'
+--- ha.cf
+@BASE@
+bcast eth0<NUL> nosuchiface
+EOF
+mk 675-haresources-nul-first <<'EOF'
+--- ha.cf
+@BASE@
+--- haresources
+<NUL>gamma 198.51.100.10
+EOF
+mk 676-haresources-nul-after-node <<'EOF'
+--- ha.cf
+@BASE@
+--- haresources
+alpha<NUL>gamma 198.51.100.10
+EOF
+mk 677-authkeys-nul-in-auth-line <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys
+auth<NUL> 1
+1 sha1 secret
+EOF
+mk 678-authkeys-nul-line-start <<'EOF'
+--- ha.cf
+@BASE@
+--- authkeys
+auth 1
+1 sha1 secret
+<NUL>garbage line
+EOF
+mk 679-ha-cf-nul-line-start <<'EOF'
+--- ha.cf
+@BASE@
+<NUL>frobnicate yes
+EOF
+tv 680 warntime-rounds-to-zero warntime 0.0004
+tv 681 warntime-400us warntime 400us
+tv 682 debug-256 debug 256
+tv 683 debug-255 debug 255
+tv 684 rtprio-1 rtprio 1
+tv 685 udpport-hex udpport 0x10
+tv 686 udpport-exponent udpport 1e3
+tv 687 baud-300 baud 300
+tv 688 baud-460800 baud 460800
+tv 689 baud-230400 baud 230400
+tv 690 deadtime-rounds-to-zero deadtime 0.0004
+tv 691 initdead-rounds-below-deadtime initdead 29.9996
+tv 692 hopfudge-plus hopfudge +3
+tv 693 debug-plus debug +3
+tv 694 udpport-plus udpport +694
+
+########################################################################
+# 695-719 vertical tab and form feed in other places
+cc() { # cc NNN slug "line" [FILE]: the line added to ha.cf (default) or as FILE
+  local file=${4:-ha.cf}
+  if [[ $file == ha.cf ]]; then
+    mk "$1-$2" <<EOF
+--- ha.cf
+@BASE@
+$3
+EOF
+  elif [[ $file == authkeys ]]; then
+    mk "$1-$2" <<EOF
+--- ha.cf
+@BASE@
+--- authkeys
+auth 1
+$3
+EOF
+  else
+    mk "$1-$2" <<EOF
+--- ha.cf
+@BASE@
+--- haresources
+$3
+EOF
+  fi
+}
+mk 695-node-list-vertical-tab <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+@MEDIA@
+node alpha<VT>beta
+EOF
+mk 696-node-list-form-feed <<'EOF'
+--- ha.cf
+@LOG@
+@AF@
+@MEDIA@
+node beta<FF>alpha
+EOF
+cc 697 authkeys-index-vertical-tab '1<VT>sha1 secret' authkeys
+cc 698 authkeys-key-form-feed '1 sha1<FF>secret' authkeys
+cc 699 haresources-vertical-tab-after-node 'alpha<VT>198.51.100.10' haresources
+cc 700 haresources-form-feed-then-unknown 'alpha<FF>gamma 198.51.100.10' haresources
+cc 701 auto-failback-vertical-tab-value 'auto_failback <VT>on'
+cc 702 keepalive-trailing-vertical-tab 'keepalive 2<VT>'
+cc 703 directive-leading-vertical-tab '<VT>keepalive 2'
+cc 704 directive-leading-form-feed '<FF>keepalive 2'
+cc 705 keepalive-trailing-form-feed 'keepalive 2<FF>'
+cc 706 ping-vertical-tab-between-hosts 'ping 198.51.100.253<VT>198.51.100.254'
+cc 707 stonith-host-form-feed-separators 'stonith_host<FF>*<FF>null<FF>alpha'
+cc 708 apiauth-form-feed-separator 'apiauth myclient<FF>uid=root'
+cc 709 respawn-form-feed-separator 'respawn hacluster<FF>/usr/libexec/heartbeat/ipfail'
+cc 710 authkeys-trailing-vertical-tab '1 sha1 secret<VT>' authkeys
+cc 711 haresources-leading-form-feed '<FF>gamma 198.51.100.10' haresources
+cc 712 node-trailing-form-feed-host 'node alpha<FF>'
+cc 713 logfacility-trailing-vertical-tab 'logfacility daemon<VT>'
+
+########################################################################
+# 720-739 commas in odd places
+cc 720 node-leading-comma 'node ,gamma'
+cc 721 node-double-comma 'node gamma,,delta'
+cc 722 keepalive-leading-comma 'keepalive ,2'
+cc 723 deadtime-trailing-comma 'deadtime 10,'
+cc 724 auto-failback-trailing-comma 'auto_failback on,'
+cc 725 logfacility-two-comma-values 'logfacility daemon,local9'
+cc 726 logfacility-comma-values-last-valid 'logfacility local9,daemon'
+cc 727 ping-comma-hosts 'ping 198.51.100.253,198.51.100.254'
+cc 728 respawn-comma-after-user 'respawn hacluster,/usr/libexec/heartbeat/ipfail'
+cc 729 stonith-host-comma-list 'stonith_host *,alpha null alpha'
+cc 730 apiauth-comma-after-client 'apiauth myclient,uid=root'
+cc 731 node-spaced-comma 'node gamma , delta'
+cc 732 directive-only-comma ','
+cc 733 directive-comma-glued 'keepalive,2'
+cc 734 msgfmt-comma-trailing 'msgfmt netstring,'
+cc 735 mcast-trailing-comma-loop 'mcast eth0 239.0.0.43 694 1 0,'
+
+########################################################################
+# 740-749 other bytes next to values: SOH, DEL, no-break space
+cc 740 keepalive-soh-after-value $'keepalive 2\x01'
+cc 741 keepalive-del-after-value $'keepalive 2\x7f'
+cc 742 node-list-nbsp $'node gamma\xc2\xa0alpha'
+cc 743 keepalive-nbsp-after-value $'keepalive 2\xc2\xa0'
+cc 744 auto-failback-latin1-value $'auto_failback o\xf1'
+cc 745 haresources-nbsp-after-node $'alpha\xc2\xa0198.51.100.10' haresources
+cc 746 authkeys-nbsp-in-key $'1 sha1 se\xc2\xa0cret' authkeys
 
 echo "cases written under $out"

@@ -23,6 +23,7 @@ const (
 	exitOK            = 0
 	exitGeneric       = 1
 	exitUsage         = 2
+	exitNoPrivilege   = 4 // a config file could not be opened (EACCES), verified on 3.0.6
 	exitNotConfigured = 6
 )
 
@@ -51,7 +52,7 @@ func run(args []string, stdout, stderr io.Writer, env hacf.Env) int {
 	fs.StringVar(&o.runDir, "run-dir", "/var/run/heartbeat", "run-time directory")
 	fs.StringVar(&o.nodeName, "node-name", "", "local node name (default: uname -n, lower-cased)")
 	fs.BoolVarP(&o.foreground, "foreground", "f", false, "stay in the foreground")
-	fs.BoolVar(&o.check, "check", false, "check the configuration as 3.0.6 would at start-up, then exit (0 would start, 6 would refuse)")
+	fs.BoolVar(&o.check, "check", false, "check the configuration as 3.0.6 would at start-up, then exit (0 would start, 6 would refuse, 4 no permission)")
 	fs.CountVarP(&o.debug, "debug", "d", "increase the debug level (repeatable)")
 	fs.BoolVarP(&o.printDefaults, "defaults", "D", false, "print the table of default values and exit")
 	fs.BoolVarP(&o.kill, "kill", "k", false, "stop the running daemon")
@@ -107,7 +108,8 @@ func localNodeName() (string, error) {
 }
 
 // check prints every problem, one per line, then a verdict, and returns
-// 0 when 3.0.6 would start with this configuration and 6 when it would not.
+// 0 when 3.0.6 would start with this configuration and 6 when it would not
+// (4 when a file could not be opened for lack of privilege, as 3.0.6).
 func check(o options, stdout, stderr io.Writer, env hacf.Env) int {
 	node := o.nodeName
 	if node == "" {
@@ -119,13 +121,20 @@ func check(o options, stdout, stderr io.Writer, env hacf.Env) int {
 		node = n
 	}
 	node = strings.ToLower(node)
-	_, probs := config.Load(o.configDir, node, env)
+	ld, probs := config.Load(o.configDir, node, env)
+	if os.Geteuid() != 0 {
+		// The verdict is about the files; the daemon itself must be root.
+		probs.Warnf(o.configDir, 0, "", "run heartbeat as root", "not running as root: 3.0.6 started by another user exits with status 4")
+	}
 	for _, p := range probs {
 		fmt.Fprintln(stdout, render(p))
 	}
 	nerr, nwarn := len(probs.Errors()), len(probs.Warnings())
 	if nerr > 0 {
 		fmt.Fprintf(stdout, "FAILED: heartbeat 3.0.6 would refuse to start on node %s (%d error(s), %d warning(s))\n", node, nerr, nwarn)
+		if ld.PermissionDenied {
+			return exitNoPrivilege
+		}
 		return exitNotConfigured
 	}
 	fmt.Fprintf(stdout, "OK: heartbeat 3.0.6 would start on node %s (%d warning(s))\n", node, nwarn)
