@@ -46,7 +46,7 @@ func Parse(r io.Reader) (*CIB, error) {
 	if root.name != "cib" {
 		return nil, fmt.Errorf("line %d: <%s>: %w", root.line, root.name, ErrNotCIB)
 	}
-	p := &parser{ids: map[string]*element{}}
+	p := &parser{ids: map[string]*element{}, ruleBudget: maxRuleElements}
 	p.index(root)
 	return p.cib(root)
 }
@@ -54,7 +54,13 @@ func Parse(r io.Reader) (*CIB, error) {
 type parser struct {
 	ids   map[string]*element
 	depth int
+	// ruleBudget bounds how many rule elements id-ref expansion may
+	// produce, so shared or cyclic references cannot blow up.
+	ruleBudget int
 }
+
+// maxRuleElements is the total number of rules one document may expand to.
+const maxRuleElements = 100000
 
 // index records every element with an id so id-ref can be resolved.
 func (p *parser) index(e *element) {
@@ -231,6 +237,9 @@ func (p *parser) rule(e *element) (*Rule, error) {
 	if p.depth > 64 {
 		return nil, fmt.Errorf("line %d: rules nested too deeply: %w", e.line, ErrBadValue)
 	}
+	if p.ruleBudget--; p.ruleBudget < 0 {
+		return nil, fmt.Errorf("line %d: rule references expand to more than %d rules: %w", e.line, maxRuleElements, ErrBadValue)
+	}
 	r := &Rule{ID: e.attr("id"), ScoreAttribute: e.attr("score-attribute"), Role: e.attr("role")}
 	if s, ok := e.lookup("score"); ok {
 		r.Score, r.HasScore = score.MustParse(s), true
@@ -404,12 +413,7 @@ func (p *parser) constraints(cs *element, c *CIB) error {
 			co := Colocation{ID: id, Rsc: first(e, "rsc", "from"), WithRsc: first(e, "with-rsc", "to"),
 				RscRole: first(e, "rsc-role", "from_role"), WithRscRole: first(e, "with-rsc-role", "to_role"),
 				NodeAttribute: first(e, "node-attribute", "node_attribute"), Influence: e.attr("influence")}
-			s, ok := e.lookup("score")
-			if !ok {
-				s, ok = e.lookup("score-attribute")
-				_ = ok
-			}
-			co.Score = score.MustParse(s)
+			co.Score = score.MustParse(e.attr("score"))
 			co.Sets = p.sets(e)
 			if (co.Rsc == "" || co.WithRsc == "") && len(co.Sets) == 0 {
 				return fmt.Errorf("line %d: rsc_colocation %q needs rsc and with-rsc: %w", e.line, id, ErrMissing)

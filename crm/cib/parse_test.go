@@ -101,6 +101,7 @@ func TestParseErrors(t *testing.T) {
 		{"nvpair without name", wrap(`<crm_config><cluster_property_set id="s"><nvpair id="p" value="1"/></cluster_property_set></crm_config>`), ErrMissing},
 		{"bad epoch", `<cib epoch="x"><configuration/></cib>`, ErrBadValue},
 		{"op without operation", `<cib><configuration/><status><node_state id="n"><lrm><lrm_resources><lrm_resource id="a"><lrm_rsc_op id="x" call-id="1"/></lrm_resource></lrm_resources></lrm></node_state></status></cib>`, ErrMissing},
+		{"rule reference loop", wrap(`<constraints><rsc_location id="l" rsc="a"><rule id="r" score="1"><rule id-ref="r"/><rule id-ref="r"/></rule></rsc_location></constraints>`), ErrBadValue},
 		{"bad call-id", `<cib><configuration/><status><node_state id="n"><lrm><lrm_resources><lrm_resource id="a"><lrm_rsc_op id="x" operation="start" call-id="q"/></lrm_resource></lrm_resources></lrm></node_state></status></cib>`, ErrBadValue},
 	}
 	for _, c := range cases {

@@ -68,8 +68,6 @@ func parseTree(r io.Reader) (*element, error) {
 	var stack []*element
 	var root *element
 	for {
-		off := dec.InputOffset()
-		_ = off
 		tok, err := dec.Token()
 		if err == io.EOF {
 			break

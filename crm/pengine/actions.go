@@ -48,7 +48,9 @@ type ordering struct {
 func (ws *workingSet) newAction(r *resource, task string, n *node, optional bool) *action {
 	a := &action{rsc: r, task: task, node: n, optional: optional, runnable: n != nil}
 	if r != nil {
-		if n != nil && task != "stop" && task != "demote" && !n.available() {
+		// Like Pacemaker, runnability only asks whether the node is up
+		// and has joined; standby and the like only affect placement.
+		if n != nil && task != "stop" && task != "demote" && (!n.online || n.pending || n.unclean) {
 			a.runnable = false
 		}
 		if task == "stop" || task == "demote" {
@@ -59,12 +61,9 @@ func (ws *workingSet) newAction(r *resource, task string, n *node, optional bool
 					a.runnable = false
 				}
 			} else if n != nil && !n.online {
-				if ws.willFence(n) {
-					a.pseudo = true
-				} else {
-					// The node is down cleanly: nothing to do there.
-					a.pseudo = true
-				}
+				// The node is down (cleanly or about to be fenced): the
+				// stop needs no action there.
+				a.pseudo = true
 			}
 		} else if !ws.haveQuorum && a.runnable && r.meta["requires"] != "nothing" {
 			switch ws.noQuorumPolicy {
@@ -139,7 +138,7 @@ func (ws *workingSet) createActions() {
 				restartOn[n] = true
 			}
 			if r.role == RolePromoted {
-				ws.newAction(r, "demote", n, !(need || nextRole < RolePromoted) || !r.managed)
+				ws.newAction(r, "demote", n, !(need || nextRole < RolePromoted || r.demoteRecover) || !r.managed)
 			}
 			ws.newAction(r, "stop", n, !need || (!r.managed && (!r.blocked || ws.maintenanceMode)))
 		}
@@ -149,11 +148,8 @@ func (ws *workingSet) createActions() {
 			start.runnable = false
 		}
 		if next != nil && nextRole == RolePromoted {
-			promoteNeeded := r.role < RolePromoted || startNeeded
+			promoteNeeded := r.role < RolePromoted || startNeeded || r.demoteRecover
 			ws.newAction(r, "promote", next, !promoteNeeded || !r.managed)
-		} else if r.role == RolePromoted {
-			// No promotion planned; demote was created above when needed.
-			_ = start
 		}
 		switch {
 		case r.blocked:
@@ -361,6 +357,13 @@ func apply(r *resource, task string, f func(*action) bool) bool {
 }
 
 func setRequired(a *action) bool {
+	if a.optional && a.rsc != nil && !a.rsc.managed {
+		// An unmanaged resource's action that becomes necessary can never
+		// be carried out: whatever waits for it waits forever.
+		a.optional = false
+		a.runnable = false
+		return true
+	}
 	if a.optional {
 		a.optional = false
 		return true
@@ -467,7 +470,7 @@ func (ws *workingSet) applyOrdering(o *ordering) bool {
 	if o.flags&impliesFirst != 0 && tReq && !o.first.isClone() {
 		changed = apply(o.first, o.firstTask, setRequired) || changed
 	}
-	if o.flags&(impliesFirst|impliesThen) != 0 && fReq && !fRun {
+	if o.flags&(impliesFirst|impliesThen) != 0 && fReq && !fRun && !merelyUnmanaged(o.first) {
 		// What must happen first cannot: neither can what follows.
 		changed = apply(o.then, o.thenTask, setUnrunnable) || changed
 	}
@@ -583,4 +586,16 @@ func cleanActive(r *resource) int {
 		}
 	}
 	return n
+}
+
+// merelyUnmanaged reports whether every primitive below r is unmanaged
+// without being blocked: such resources are left alone, and constraints
+// do not wait for them.
+func merelyUnmanaged(r *resource) bool {
+	for _, p := range r.primitives() {
+		if p.managed || p.blocked {
+			return false
+		}
+	}
+	return true
 }

@@ -292,3 +292,5 @@ func TestScheduleNil(t *testing.T) {
 		t.Fatal("nil CIB accepted")
 	}
 }
+
+func stringsReader(s string) *strings.Reader { return strings.NewReader(s) }

@@ -39,8 +39,7 @@ func (ws *workingSet) setInstanceRoles(c *resource) {
 		}
 		chosen := inst.allocatedTo
 		if chosen == nil {
-			prio[inst] = inst.promotionScoreCache()
-			sortIdx[inst] = prio[inst]
+			prio[inst], sortIdx[inst] = score.NegInfinity, score.NegInfinity
 			continue
 		}
 		next := inst.nextRole
@@ -163,8 +162,6 @@ func (ws *workingSet) setInstanceRoles(c *resource) {
 	}
 }
 
-func (r *resource) promotionScoreCache() score.Score { return score.NegInfinity }
-
 func allocatedNodeForRole(r *resource, role Role) []*node {
 	var out []*node
 	if r.isClone() {
@@ -215,10 +212,9 @@ func (ws *workingSet) promotableOn(c, inst *resource, prio score.Score, promoted
 // setRole sets the next role of an instance and its members.
 func setRole(r *resource, role Role) {
 	if r.allocatedTo == nil && role != RoleStopped {
-		if r.kind != 0 {
-			for _, c := range r.children {
-				setRole(c, role)
-			}
+		// Stopped members stay stopped; only placed ones take the role.
+		for _, c := range r.children {
+			setRole(c, role)
 		}
 		return
 	}

@@ -1,7 +1,7 @@
 package pengine
 
 import (
-	"fmt"
+	"errors"
 	"sort"
 	"strconv"
 	"strings"
@@ -32,9 +32,9 @@ type Action struct {
 	Fence    string // reboot, off or on (fence only)
 }
 
-// Score is one allocation score, for crm_simulate -s: the scores a
+// AllocationScore is one allocation score, for crm_simulate -s: the scores a
 // resource had on each node when it was placed.
-type Score struct {
+type AllocationScore struct {
 	Stage          string // "pcmk__native_allocate" or "pcmk__clone_allocate"
 	Resource, Node string
 	Value          string
@@ -42,16 +42,23 @@ type Score struct {
 
 // Result is what Schedule computes.
 type Result struct {
-	Nodes     []NodeState
-	Resources []ResourceState
-	Actions   []Action
-	Scores    []Score
+	Nodes     []NodeState       // every configured node, after the transition
+	Resources []ResourceState   // active instances after the transition
+	Actions   []Action          // fencing, shutdowns, then resource actions
+	Scores    []AllocationScore // node scores at assignment time
 }
 
-// Schedule computes the transition for c at time now. It does not modify c.
+// ErrNilCIB is returned by Schedule when it is given no CIB.
+var ErrNilCIB = errors.New("schedule: nil CIB")
+
+// Schedule computes the transition for c at time now (the CIB's
+// execution-date, when present, takes precedence). It does not modify c.
+// Stages, in order: unpack nodes and history, apply locations, stickiness
+// and failure thresholds, assign resources, create actions, order them and
+// propagate which ones are required and runnable.
 func Schedule(c *cib.CIB, now time.Time) (*Result, error) {
 	if c == nil {
-		return nil, fmt.Errorf("schedule: nil CIB")
+		return nil, ErrNilCIB
 	}
 	if c.ExecutionDate != "" {
 		if secs, err := strconv.ParseInt(c.ExecutionDate, 10, 64); err == nil {
@@ -94,9 +101,6 @@ func (ws *workingSet) finishUnpack() {
 		if r.orphan && ws.stopOrphans {
 			r.nextRole = RoleStopped
 		}
-		if r.orphan && len(r.runningOn) == 0 {
-			continue
-		}
 	}
 	// A primitive active on more than one node is recovered as its
 	// multiple-active setting says.
@@ -116,17 +120,8 @@ func (ws *workingSet) finishUnpack() {
 			r.nextRole = RoleStopped
 		}
 	}
-	// Propagate target-role of groups and clones to their members.
-	for _, r := range ws.all {
-		if r.kind == cib.Primitive {
-			continue
-		}
-		if r.targetRole() == RoleStopped {
-			for _, p := range r.primitives() {
-				p.nextRole = RoleStopped
-			}
-		}
-	}
+	// (A group's or clone's target-role reaches its members through meta
+	// attribute inheritance, where a member's own setting wins.)
 	for _, r := range ws.all {
 		if r.kind != cib.Primitive && len(r.children) > 0 {
 			// A group is as active as its members.
@@ -141,9 +136,6 @@ func (ws *workingSet) finishUnpack() {
 				}
 			}
 		}
-		if r.blocked && r.parent != nil {
-			_ = r
-		}
 	}
 }
 
@@ -154,7 +146,7 @@ func (ws *workingSet) recordScores(stage string, r *resource) {
 		if !ok {
 			continue
 		}
-		ws.scores = append(ws.scores, Score{Stage: stage, Resource: r.id, Node: n.uname, Value: v.String()})
+		ws.scores = append(ws.scores, AllocationScore{Stage: stage, Resource: r.id, Node: n.uname, Value: v.String()})
 	}
 }
 
@@ -179,6 +171,9 @@ func (ws *workingSet) result() *Result {
 	for _, n := range ws.nodes {
 		st := NodeState{Name: n.uname}
 		if fenced[n] {
+			// Fencing takes the node down; its attributes stay.
+			st.Standby = n.standbyAttr || n.standbyOnFail
+			st.Maintenance = n.maintenance
 			res.Nodes = append(res.Nodes, st)
 			continue
 		}

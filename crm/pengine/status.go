@@ -278,7 +278,7 @@ func (ws *workingSet) orphan(lr *cib.LRMResource, n *node) *resource {
 		cr.Type = "unknown"
 	}
 	r := &resource{id: lr.ID, baseID: lr.ID, kind: cib.Primitive, cfg: cr, class: cr.Class, provider: cr.Provider,
-		typ: cr.Type, allowed: map[*node]score.Score{}, provisional: true, actions: map[string]*action{},
+		typ: cr.Type, allowed: map[*node]score.Score{}, provisional: true,
 		instanceCount: map[*node]int{}, orphan: true}
 	_ = ws.initResource(r, nil)
 	if !ws.stopOrphans {
@@ -618,7 +618,9 @@ func (ws *workingSet) opFailure(r *resource, n *node, task string, rc int, op *c
 			r.role = RoleUnpromoted
 		}
 	}
-	if isProbe && (rc == 5 || op.OpStatus == execNotInst) {
+	// A probe or stop that finds no agent means the resource cannot be
+	// running there.
+	if (isProbe || task == "stop") && (rc == 5 || op.OpStatus == execNotInst) {
 		r.role = RoleStopped
 	} else if r.role < RoleStarted {
 		r.setActive()
@@ -659,14 +661,14 @@ func (ws *workingSet) processState(r *resource, n *node, fail onFail) {
 		if !r.knownOn(n) {
 			r.runningOn = append(r.runningOn, n)
 		}
-		if !r.managed && n.maintenance {
-			_ = n
-		}
 		switch saved {
 		case failIgnore:
 		case failDemote:
 			// Recovered by demoting: no restart.
 			r.failed = true
+			if r.role == RolePromoted {
+				r.demoteRecover = true
+			}
 		default:
 			r.failed = true
 			if r.stopNodesFailed == nil {

@@ -103,6 +103,8 @@ func parseOnFail(s string) (onFail, bool) {
 	return failRecover, false
 }
 
+// resource is one resource of the working set: a primitive, a group, a
+// clone, or a clone instance (a primitive or group named "ID:N").
 type resource struct {
 	id       string // instance name as printed (":N" kept)
 	baseID   string // configured id
@@ -117,43 +119,43 @@ type resource struct {
 	priority      int
 	stickiness    score.Score
 	migThreshold  int
+	multiActive   string // multiple-active recovery
 	managed       bool
-	orphan        bool
+	orphan        bool // in the status section only
 	failed        bool
-	blocked       bool
-	failIgnored   bool
+	blocked       bool // failed in a way Pacemaker will not touch
+	failIgnored   bool // a failure was ignored (on-fail=ignore)
+	demoteRecover bool // promoted-role failure with on-fail=demote
 	unique        bool // globally unique (clone instances keep their number)
 	promotable    bool
 	cloneInstance bool
-	isFence       bool
 
-	role, nextRole Role
-	runningOn      []*node
-	allowed        map[*node]score.Score
-	provisional    bool
-	allocating     bool
-	merging        bool
-	allocatedTo    *node
+	// State from the history, and the assignment being computed.
+	role, nextRole  Role
+	runningOn       []*node
+	stopNodesFailed map[*node]bool   // nodes where it failed and needs recovery
+	historyName     map[*node]string // lrm_resource id it was found under
+	allowed         map[*node]score.Score
+	provisional     bool
+	allocating      bool
+	merging         bool
+	allocatedTo     *node
 
-	thisWith []*colocation // constraints where this resource is the dependent
-	withThis []*colocation // constraints where this resource is the primary
+	thisWith       []*colocation // constraints where this resource is the dependent
+	withThis       []*colocation // constraints where this resource is the primary
+	inheritedColoc bool          // clone colocations copied to this instance
 
-	// Clone settings.
+	// Clone settings and bookkeeping.
 	cloneMax, cloneNodeMax       int
 	promotedMax, promotedNodeMax int
 	interleave, ordered          bool
 	instanceCount                map[*node]int
-	promotionScore               score.Score
 	nextInstance                 int
+
+	// Group settings.
 	groupColocated, groupOrdered bool
-	stopNodesFailed              map[*node]bool
-	pendingPromote               bool
-	actions                      map[string]*action
-	inheritedColoc               bool
-	historyName                  map[*node]string // lrm_resource id the instance was found under
-	actionList                   []*action
-	multiActive                  string
-	targetRoleSet                bool
+
+	actionList []*action
 }
 
 func (r *resource) isClone() bool { return r.kind == cib.Clone || r.kind == cib.Master }

@@ -41,10 +41,9 @@ type workingSet struct {
 	colocations []*colocation
 	orders      []*ordering
 	actions     []*action
-	actionByKey map[string]*action
 
 	locations []locationRule
-	scores    []Score
+	scores    []AllocationScore
 }
 
 // locationRule is an unpacked rsc_location with the role it is limited to.
@@ -96,7 +95,7 @@ func nvsetsToMap(sets []cib.NVSet, ctx *cib.RuleContext, m map[string]string, ov
 }
 
 func newWorkingSet(c *cib.CIB, now time.Time) (*workingSet, error) {
-	ws := &workingSet{cib: c, now: now, byID: map[string]*resource{}, actionByKey: map[string]*action{}}
+	ws := &workingSet{cib: c, now: now, byID: map[string]*resource{}}
 	ctx := &cib.RuleContext{Now: now}
 	ws.opts = map[string]string{}
 	nvsetsToMap(c.CRMConfig, ctx, ws.opts, false)
@@ -236,7 +235,7 @@ func (ws *workingSet) unpackResource(cr *cib.Resource, parent *resource) (*resou
 	}
 	r := &resource{id: cr.ID, baseID: cr.ID, kind: cr.Kind, cfg: cr, parent: parent,
 		class: cr.Class, provider: cr.Provider, typ: cr.Type, allowed: map[*node]score.Score{},
-		provisional: true, role: RoleUnknown, nextRole: RoleUnknown, actions: map[string]*action{},
+		provisional: true, role: RoleUnknown, nextRole: RoleUnknown,
 		instanceCount: map[*node]int{}}
 	if err := ws.initResource(r, parent); err != nil {
 		return nil, err
@@ -333,7 +332,7 @@ func (ws *workingSet) newInstance(clone *resource, n int) (*resource, error) {
 func (ws *workingSet) instantiate(cr *cib.Resource, parent *resource, suffix string) (*resource, error) {
 	r := &resource{id: cr.ID + suffix, baseID: cr.ID, kind: cr.Kind, cfg: cr, parent: parent,
 		class: cr.Class, provider: cr.Provider, typ: cr.Type, allowed: map[*node]score.Score{},
-		provisional: true, role: RoleUnknown, nextRole: RoleUnknown, actions: map[string]*action{},
+		provisional: true, role: RoleUnknown, nextRole: RoleUnknown,
 		instanceCount: map[*node]int{}, cloneInstance: true}
 	if err := ws.initResource(r, parent); err != nil {
 		return nil, err
@@ -370,17 +369,10 @@ func (ws *workingSet) initResource(r *resource, parent *resource) error {
 		r.managed = false
 	}
 	r.multiActive = option(r.meta, "multiple-active", "stop_start")
-	if tr, ok := r.meta["target-role"]; ok {
-		if role := parseRole(tr); role != RoleUnknown {
-			r.targetRoleSet = true
-			_ = role
-		}
-	}
 	if r.parent == nil || !r.top().isClone() {
 		r.unique = true
 	}
 	if cr.Kind == cib.Primitive && cr.Class == "stonith" {
-		r.isFence = true
 		ws.haveStonithResource = true
 	}
 	if cr.Kind == cib.Primitive && cr.Type == "" {
