@@ -574,7 +574,7 @@ func (g *generator) planCloneStatus(t *top, hosts []*node) {
 func (g *generator) render() []byte {
 	var b strings.Builder
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...); b.WriteByte('\n') }
-	w(`<cib crm_feature_set="3.16.2" validate-with="pacemaker-3.9" epoch="10" num_updates="0" admin_epoch="0" have-quorum="%d" dc-uuid="1" execution-date="%d">`, btoi(g.quorum), ExecutionDate)
+	w(`<cib crm_feature_set="3.16.1" validate-with="pacemaker-3.9" epoch="10" num_updates="0" admin_epoch="0" have-quorum="%d" dc-uuid="1" execution-date="%d">`, btoi(g.quorum), ExecutionDate)
 	w(`  <configuration>`)
 	w(`    <crm_config>`)
 	w(`      <cluster_property_set id="cib-bootstrap-options">`)
@@ -732,8 +732,8 @@ func (g *generator) renderNodeState(w writer, n *node) {
 		w(`          <lrm_resource id="%s" class="%s"%s type="%s">`, in.lrmID, p.class, prov, p.agent)
 		op := func(id, task string, interval, rc, status, target int) {
 			key := fmt.Sprintf("%d:1:%d:aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee", call, target)
-			w(`            <lrm_rsc_op id="%s" operation_key="%s_%s_%d" operation="%s" crm-debug-origin="hbgo-gen" crm_feature_set="3.16.2" transition-key="%s" transition-magic="%d:%d;%s" call-id="%d" rc-code="%d" op-status="%d" interval="%d" last-rc-change="%d" exec-time="10" queue-time="0" on_node="%s"/>`,
-				id, in.lrmID, task, interval, task, key, status, rc, key, call, rc, status, interval, ExecutionDate-1000+call, n.name)
+			w(`            <lrm_rsc_op id="%s" operation_key="%s_%s_%d" operation="%s" crm-debug-origin="hbgo-gen" crm_feature_set="3.16.1" transition-key="%s" transition-magic="%d:%d;%s" call-id="%d" rc-code="%d" op-status="%d" interval="%d" last-rc-change="%d" exec-time="10" queue-time="0" op-digest="%s" on_node="%s"/>`,
+				id, in.lrmID, task, interval, task, key, status, rc, key, call, rc, status, interval, ExecutionDate-1000+call, digest(interval), n.name)
 			call++
 		}
 		last := in.lrmID + "_last_0"
@@ -796,8 +796,8 @@ func (g *generator) renderNodeState(w writer, n *node) {
 			}
 			w(`          <lrm_resource id="%s" class="%s"%s type="%s">`, lrmID, p.class, prov, p.agent)
 			key := fmt.Sprintf("%d:1:7:aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee", call)
-			w(`            <lrm_rsc_op id="%s_last_0" operation_key="%s_monitor_0" operation="monitor" crm-debug-origin="hbgo-gen" crm_feature_set="3.16.2" transition-key="%s" transition-magic="0:7;%s" call-id="%d" rc-code="7" op-status="0" interval="0" last-rc-change="%d" exec-time="10" queue-time="0" on_node="%s"/>`,
-				lrmID, lrmID, key, key, call, ExecutionDate-1000+call, n.name)
+			w(`            <lrm_rsc_op id="%s_last_0" operation_key="%s_monitor_0" operation="monitor" crm-debug-origin="hbgo-gen" crm_feature_set="3.16.1" transition-key="%s" transition-magic="0:7;%s" call-id="%d" rc-code="7" op-status="0" interval="0" last-rc-change="%d" exec-time="10" queue-time="0" op-digest="%s" on_node="%s"/>`,
+				lrmID, lrmID, key, key, call, ExecutionDate-1000+call, digest(0), n.name)
 			call++
 			w(`          </lrm_resource>`)
 		}
@@ -805,6 +805,17 @@ func (g *generator) renderNodeState(w writer, n *node) {
 	w(`        </lrm_resources>`)
 	w(`      </lrm>`)
 	w(`    </node_state>`)
+}
+
+// digest is the op-digest Pacemaker 2.1.5 records for an operation of a
+// generated resource: resources have no parameters, so it depends only on
+// whether the operation is the 10s recurring monitor. Without it Pacemaker
+// would see changed parameters and restart everything.
+func digest(intervalMS int) string {
+	if intervalMS == 10000 {
+		return "4811cef7f7f94e3a35a70be7916cb2fd"
+	}
+	return "f2317cad3d54cec5d7d7aa7d0bf35cf8"
 }
 
 func hasInstance(list []instance, p *prim) bool {
