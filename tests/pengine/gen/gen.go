@@ -9,7 +9,7 @@ import (
 // Version identifies the generator's output. Bump it whenever a change
 // alters the CIB produced for some seed, so cached oracle results made by an
 // older generator are recognised as stale.
-const Version = 1
+const Version = 2
 
 // ExecutionDate is the "now" (seconds since the epoch) written into every
 // generated CIB, and the time its history entries happened before.
@@ -482,7 +482,7 @@ func (g *generator) planConstraints() {
 			extra += ` symmetrical="false"`
 		}
 		if tb.kind == kindPromotable && g.chance(0.5) {
-			extra += ` first-action="promote"`
+			extra += ` first-action="promote" then-action="start"`
 		}
 		g.cons = append(g.cons, fmt.Sprintf(`<rsc_order id="%s" first="%s" then="%s"%s/>`, next("ord"), tb.id, ta.id, extra))
 	}
@@ -501,11 +501,18 @@ func (g *generator) hosts() []*node {
 	return out
 }
 
-func (g *generator) failure() string {
+func (g *generator) failure(p *prim) string {
 	if !g.chance(g.p.FailureRate) {
 		return ""
 	}
-	return g.pick("monitor", "monitor", "start", "stop", "probe")
+	f := g.pick("monitor", "monitor", "start", "stop", "probe")
+	if f == "monitor" && !p.monitor {
+		// A failed recurring monitor that is no longer configured is
+		// cleared by Pacemaker and leaves crm_simulate's own replay
+		// inconsistent; only configured monitors fail.
+		f = "start"
+	}
+	return f
 }
 
 func (g *generator) planStatus() {
@@ -522,7 +529,7 @@ func (g *generator) planStatus() {
 				active = 1 + g.r.Intn(len(t.members))
 			}
 			for _, p := range t.members[:active] {
-				g.insts = append(g.insts, instance{rsc: p, lrmID: p.id, node: nd, failure: g.failure()})
+				g.insts = append(g.insts, instance{rsc: p, lrmID: p.id, node: nd, failure: g.failure(p)})
 			}
 		default:
 			g.planCloneStatus(t, hosts)
@@ -560,7 +567,7 @@ func (g *generator) planCloneStatus(t *top, hosts []*node) {
 			if t.unique {
 				lrmID = fmt.Sprintf("%s:%d", p.id, count)
 			}
-			in := instance{rsc: p, lrmID: lrmID, node: hosts[i], failure: g.failure()}
+			in := instance{rsc: p, lrmID: lrmID, node: hosts[i], failure: g.failure(p)}
 			if t.kind == kindPromotable && promoted == 0 && g.chance(0.6) {
 				in.promoted = true
 				promoted++
