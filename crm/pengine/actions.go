@@ -128,7 +128,7 @@ func (ws *workingSet) createActions() {
 		}
 		restartOn := map[*node]bool{}
 		for _, n := range r.runningOn {
-			need := next == nil || n != next || r.failedOn(n) || multiply || nextRole == RoleStopped
+			need := next == nil || n != next || r.failedOn(n) || r.changedOn[n] || multiply || nextRole == RoleStopped
 			if stopUnexpected && n != next {
 				stop := ws.newAction(r, "stop", n, false)
 				stop.unexpected = true

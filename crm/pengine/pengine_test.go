@@ -68,7 +68,8 @@ func prim(id string, meta ...string) string {
 	return fmt.Sprintf(`<primitive id="%s" class="ocf" provider="heartbeat" type="Dummy">%s</primitive>`, id, m)
 }
 
-// lrm renders an lrm section; each op is "rsc:task:intervalMS:rc:targetRC".
+// lrm renders an lrm section; each op is "rsc:task:intervalMS:rc:targetRC",
+// optionally followed by ":nodigest" to leave out the parameter digest.
 func lrm(ops ...string) string {
 	byRsc := map[string][]string{}
 	var order []string
@@ -77,8 +78,12 @@ func lrm(ops ...string) string {
 		if _, ok := byRsc[p[0]]; !ok {
 			order = append(order, p[0])
 		}
-		byRsc[p[0]] = append(byRsc[p[0]], fmt.Sprintf(`<lrm_rsc_op id="%s_%s_%s" operation="%s" interval="%s" rc-code="%s" op-status="0" call-id="%d" transition-key="1:1:%s:x"/>`,
-			p[0], p[1], p[2], p[1], p[2], p[3], i+1, p[4]))
+		digest := ` op-digest="0123456789abcdef0123456789abcdef"`
+		if len(p) > 5 && p[5] == "nodigest" {
+			digest = ""
+		}
+		byRsc[p[0]] = append(byRsc[p[0]], fmt.Sprintf(`<lrm_rsc_op id="%s_%s_%s" operation="%s" interval="%s" rc-code="%s" op-status="0" call-id="%d" transition-key="1:1:%s:x"%s/>`,
+			p[0], p[1], p[2], p[1], p[2], p[3], i+1, p[4], digest))
 	}
 	var b strings.Builder
 	b.WriteString(`<lrm id="l"><lrm_resources>`)
@@ -294,3 +299,12 @@ func TestScheduleNil(t *testing.T) {
 }
 
 func stringsReader(s string) *strings.Reader { return strings.NewReader(s) }
+
+func TestStartWithoutDigestRestarts(t *testing.T) {
+	c := newCluster("n1")
+	c.resources = prim("a")
+	c.states["n1"] = lrm("a:start:0:0:0:nodigest")
+	expectLines(t, schedule(t, c), []string{"stop a n1", "start a n1", "rsc a n1 Started"}, nil)
+	c.states["n1"] = lrm("a:start:0:0:0")
+	expectLines(t, schedule(t, c), []string{"rsc a n1 Started"}, []string{"stop a n1"})
+}

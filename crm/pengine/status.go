@@ -406,6 +406,12 @@ func (ws *workingSet) unpackLRMResource(n *node, lr *cib.LRMResource) {
 		ws.unpackOp(r, n, &ops[i], &fail, &lastFailure)
 	}
 	ws.processState(r, n, fail)
+	if r.role > RoleStopped && activeStartWithoutDigest(ops) {
+		if r.changedOn == nil {
+			r.changedOn = map[*node]bool{}
+		}
+		r.changedOn[n] = true
+	}
 	if tr := r.targetRole(); tr != RoleUnknown {
 		if r.nextRole == RoleUnknown || tr < r.nextRole {
 			r.nextRole = tr
@@ -721,4 +727,27 @@ func (ws *workingSet) ignoredFailure(r *resource, opKey string) bool {
 		return false
 	}
 	return ws.onFailFor(r, opKey[:i], ms) == failIgnore
+}
+
+// activeStartWithoutDigest reports whether the start (or promotion) that
+// made the resource active carries no parameter digest. Pacemaker then
+// cannot confirm the parameters are unchanged and restarts the resource.
+func activeStartWithoutDigest(ops []cib.LRMOp) bool {
+	last := -1
+	for i, op := range ops {
+		if op.IntervalMS != 0 || op.OpStatus != execDone {
+			continue
+		}
+		switch op.Operation {
+		case "start", "migrate_from":
+			if op.RC == 0 {
+				last = i
+			}
+		case "stop":
+			if op.RC == 0 {
+				last = -1
+			}
+		}
+	}
+	return last >= 0 && ops[last].OpDigest == ""
 }

@@ -135,6 +135,7 @@ type resource struct {
 	runningOn       []*node
 	stopNodesFailed map[*node]bool   // nodes where it failed and needs recovery
 	historyName     map[*node]string // lrm_resource id it was found under
+	changedOn       map[*node]bool   // active start recorded without a parameter digest
 	allowed         map[*node]score.Score
 	provisional     bool
 	allocating      bool
