@@ -162,3 +162,19 @@ func TestVerifyRejects(t *testing.T) {
 	}
 	t.Logf("rejected as expected: %s", why)
 }
+
+var dumpCount = flag.Int("gen.dumpn", 0, "TestDump writes the CIBs of seeds 1..N to -gen.dump (no checks)")
+
+// TestDump writes generated CIBs for inspection: go test ./tests/pengine/gen
+// -run TestDump -args -gen.dump DIR -gen.dumpn N.
+func TestDump(t *testing.T) {
+	if *dumpDir == "" || *dumpCount == 0 {
+		t.Skip("needs -gen.dump DIR and -gen.dumpn N")
+	}
+	for seed := int64(1); seed <= int64(*dumpCount); seed++ {
+		path := filepath.Join(*dumpDir, fmt.Sprintf("%d.xml", seed))
+		if err := os.WriteFile(path, Generate(seed, SmallSize(seed), Mixed), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
