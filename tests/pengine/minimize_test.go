@@ -259,3 +259,24 @@ func TestTreeRoundTrip(t *testing.T) {
 		t.Fatal("too few simplifications found")
 	}
 }
+
+// FuzzParseTree: the minimiser's tree must never panic on input and must be
+// stable under write-then-parse.
+func FuzzParseTree(f *testing.F) {
+	f.Add(gen.Generate(3, gen.Size{Nodes: 2, Resources: 4}, gen.Mixed))
+	f.Add([]byte(`<cib><configuration a="&amp;&lt;"/></cib>`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		root, err := parseTree(data)
+		if err != nil || root == nil {
+			return
+		}
+		once := root.bytes()
+		again, err := parseTree(once)
+		if err != nil {
+			t.Fatalf("written tree does not parse: %v\n%s", err, once)
+		}
+		if !bytes.Equal(again.bytes(), once) {
+			t.Fatalf("tree not stable:\n%s\n%s", once, again.bytes())
+		}
+	})
+}
