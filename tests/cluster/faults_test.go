@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -226,4 +227,37 @@ func TestPacketLossRetransmission(t *testing.T) {
 	}
 	// Once the loss ends the gaps are filled: "No pkts missing".
 	waitLog(t, n2, "No pkts missing from n1!", 10*time.Second)
+}
+
+// TestPartitionWithStonithFencesFirst: the same split as above with a
+// STONITH device configured (cluster-glue's null type, which always
+// succeeds): each side resets the other before it takes the group over,
+// as 3.0.6 does ("node X now reset." comes before the acquisition).
+func TestPartitionWithStonithFencesFirst(t *testing.T) {
+	short(t)
+	t.Parallel()
+	l := netlab.New(t, 2)
+	s := netlab.Setup{Extra: "stonith_host * null n1 n2\n"}
+	n1, n2 := l.Configure("n1", s), l.Configure("n2", s)
+	dumpOnFailure(t, n1, n2)
+	n1.Start(t)
+	n2.Start(t)
+	netlab.Eventually(t, 30*time.Second, "n1 runs hbtest", func() bool { return l.Holder(t) == "n1" })
+	waitStatus(t, n2, "active", 10*time.Second, "nodestatus", "n1")
+	time.Sleep(5 * time.Second)
+
+	cut := time.Now()
+	l.Partition("n2", true)
+	waitLog(t, n2, "node n1 now reset.", 10*time.Second)
+	startedAfter(t, l, "hbtest", "n2", cut, 10*time.Second)
+	log := n2.HaLog()
+	reset := strings.Index(log, "node n1 now reset.")
+	take := strings.LastIndex(log, "Acquiring resource group: hbtest")
+	if reset < 0 || take < 0 || take < reset {
+		t.Fatalf("n2 acquired hbtest before fencing n1 (reset at %d, acquire at %d)", reset, take)
+	}
+	if strings.Contains(log, "No STONITH device configured") {
+		t.Error("n2 took over as if no STONITH device were configured")
+	}
+	l.Partition("n2", false)
 }
