@@ -114,7 +114,12 @@ func FuzzDecode(f *testing.F) {
 		if err != nil {
 			f.Fatal(err)
 		}
-		f.Add([]byte(w.String()))
+		w.Add(wire.FieldSrc, "n1")
+		raw, err := w.Encode(testRing)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(raw)
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		w, err := wire.Decode(b)
