@@ -1,6 +1,7 @@
 package haresources
 
 import (
+	"hbgo/internal/testenv"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,35 +13,6 @@ const daemonPath = "/etc/ha.d//haresources"
 
 // realNodes are the nodes of the ha.cf the cases were checked with.
 var realNodes = []string{"alpha", "beta"}
-
-type realVerdict struct {
-	accepted bool
-	msgs     []string
-}
-
-func readVerdict(t *testing.T, path string) realVerdict {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var v realVerdict
-	seen := false
-	for _, l := range strings.Split(string(b), "\n") {
-		switch {
-		case l == "VERDICT: ACCEPTED":
-			v.accepted, seen = true, true
-		case l == "VERDICT: REJECTED":
-			seen = true
-		case strings.HasPrefix(l, "MSG: "):
-			v.msgs = append(v.msgs, strings.TrimPrefix(l, "MSG: "))
-		}
-	}
-	if !seen {
-		t.Fatalf("%s: no verdict", path)
-	}
-	return v
-}
 
 // TestRealDaemonVerdicts replays every case recorded with the real daemon
 // (testdata/real/*.haresources with its .verdict, ha.cf nodes alpha and
@@ -54,7 +26,7 @@ func TestRealDaemonVerdicts(t *testing.T) {
 	for _, f := range files {
 		name := strings.TrimSuffix(filepath.Base(f), ".haresources")
 		t.Run(name, func(t *testing.T) {
-			want := readVerdict(t, strings.TrimSuffix(f, ".haresources")+".verdict")
+			want := testenv.ReadVerdict(t, strings.TrimSuffix(f, ".haresources")+".verdict")
 			in, err := os.Open(f)
 			if err != nil {
 				t.Fatal(err)
@@ -62,10 +34,10 @@ func TestRealDaemonVerdicts(t *testing.T) {
 			defer in.Close()
 			groups, probs := Parse(in, daemonPath)
 			probs = append(probs, CheckNodes(groups, realNodes, daemonPath)...)
-			if got := probs.Err() == nil; got != want.accepted {
-				t.Fatalf("accepted=%v, real daemon accepted=%v; problems:\n%v", got, want.accepted, probs)
+			if got := probs.Err() == nil; got != want.Accepted {
+				t.Fatalf("accepted=%v, real daemon accepted=%v; problems:\n%v", got, want.Accepted, probs)
 			}
-			for _, m := range want.msgs {
+			for _, m := range want.Msgs {
 				found := false
 				for _, p := range probs.Errors() {
 					if p.Msg == m {
@@ -94,7 +66,7 @@ func TestRealDaemonNodeCase(t *testing.T) {
 		t.Fatal("no cases")
 	}
 	for _, d := range dirs {
-		want := readVerdict(t, filepath.Join(d, "verdict"))
+		want := testenv.ReadVerdict(t, filepath.Join(d, "verdict"))
 		cf, err := os.ReadFile(filepath.Join(d, "ha.cf"))
 		if err != nil {
 			t.Fatal(err)
@@ -107,8 +79,8 @@ func TestRealDaemonNodeCase(t *testing.T) {
 		}
 		groups, probs := Load(filepath.Join(d, "haresources"))
 		probs = append(probs, CheckNodes(groups, nodes, "haresources")...)
-		if (probs.Err() == nil) != want.accepted {
-			t.Errorf("%s: %v, real daemon accepted=%v", d, probs, want.accepted)
+		if (probs.Err() == nil) != want.Accepted {
+			t.Errorf("%s: %v, real daemon accepted=%v", d, probs, want.Accepted)
 		}
 	}
 }
