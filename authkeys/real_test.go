@@ -1,11 +1,12 @@
 package authkeys
 
 import (
-	"hbgo/internal/testenv"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"hbgo/internal/testenv"
 )
 
 // daemonPath is the name the real daemon gives the file in its messages;

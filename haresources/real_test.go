@@ -1,11 +1,12 @@
 package haresources
 
 import (
-	"hbgo/internal/testenv"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"hbgo/internal/testenv"
 )
 
 // daemonPath is the name the real daemon gives the file in its messages.
