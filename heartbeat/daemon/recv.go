@@ -52,9 +52,16 @@ func (d *Daemon) handlePacket(p media.Packet) {
 		d.log.WithField("node", src).Infof("No pkts missing from %s!", src)
 	}
 	if res.Verdict == reliable.Duplicate {
-		d.touchLink(src, p.Medium, msg, now)
+		d.touchLink(src, p.Medium, msg, now, true)
 	}
 	if res.Verdict != reliable.Deliver {
+		return
+	}
+	if res.Stale && msg.Type() == "status" {
+		// A retransmitted old status: its link is alive, but the node's
+		// status and deadtime stay as the newer messages set them (a
+		// start-up dt must not come back after the node has settled).
+		d.touchLink(src, p.Medium, msg, now, false)
 		return
 	}
 	d.deliver(src, p.Medium, msg, res.Restart, now)
@@ -65,8 +72,10 @@ func (d *Daemon) handlePacket(p media.Packet) {
 // copies after the first are duplicates for reliable delivery, yet each
 // proves its own link alive (3.0.6 updates the link before dropping the
 // duplicate). Only a live peer's status counts, and its status is left as
-// it is, so a stale copy cannot change what the node is.
-func (d *Daemon) touchLink(src, medium string, msg *wire.Message, now time.Time) {
+// it is, so a stale copy cannot change what the node is; useDT says
+// whether its advertised deadtime is current (a copy of the newest status)
+// or not (an older status retransmitted).
+func (d *Daemon) touchLink(src, medium string, msg *wire.Message, now time.Time, useDT bool) {
 	if msg.Type() != "status" {
 		return
 	}
@@ -78,7 +87,7 @@ func (d *Daemon) touchLink(src, medium string, msg *wire.Message, now time.Time)
 		return
 	}
 	hb := membership.Heartbeat{Node: src, Medium: medium, At: now, Generation: st.Generation, DeadTime: st.DeadTime}
-	if dt, err := msg.Deadtime(); err == nil {
+	if dt, err := msg.Deadtime(); err == nil && useDT {
 		hb.DeadTime = time.Duration(dt) * time.Millisecond
 	}
 	ev, _ := d.mem.Heartbeat(hb)

@@ -87,6 +87,12 @@ type Result struct {
 	Healed bool
 	// Recovered: the message was one we had found missing.
 	Recovered bool
+	// Stale: a status message older than the newest status already
+	// accepted from its sender (a retransmitted one, typically). It is
+	// still delivered for sequencing, but what it says about the node
+	// (status, advertised deadtime) is out of date: 3.0.6 ignores such a
+	// status update.
+	Stale bool
 	// Lost is how many messages this one showed missing ("N lost
 	// packet(s) for [node] [last:seq]").
 	Lost uint64
@@ -277,8 +283,12 @@ func (e *Endpoint) Receive(now time.Time, m *wire.Message) Result {
 		p.generation = gen
 	}
 	res.Verdict = e.sequence(now, p, seq, keep, restart || res.Healed, m, &res)
-	if isStatus && res.Verdict == keep && seq > p.statusSeq {
-		p.statusSeq = seq
+	if isStatus && res.Verdict == keep {
+		if seq > p.statusSeq {
+			p.statusSeq = seq
+		} else {
+			res.Stale = true
+		}
 	}
 	return res
 }

@@ -430,3 +430,29 @@ func badGeneration(m *wire.Message) *wire.Message {
 	m.Set(wire.FieldGeneration, "xyz")
 	return m
 }
+
+// TestRetransmittedStatusIsStale: a status message recovered after newer
+// ones were accepted is delivered (it fills the gap) but marked Stale, so
+// the daemon does not let it overwrite the node's newer status or
+// advertised deadtime; a newer status, or a non-status message, is not.
+func TestRetransmittedStatusIsStale(t *testing.T) {
+	e := newTest()
+	for i, c := range []struct {
+		m         *wire.Message
+		verdict   Verdict
+		recovered bool
+		stale     bool
+	}{
+		{status("n2", 1, 5), Deliver, false, false},
+		{status("n2", 3, 5), Deliver, false, false}, // 2 missing
+		{status("n2", 2, 5), Deliver, true, true},   // 2 retransmitted after 3
+		{status("n2", 4, 5), Deliver, false, false},
+		{msg("ping", "n2", 6, 5), Deliver, false, false}, // 5 missing
+		{status("n2", 5, 5), Deliver, true, false},       // recovered, yet newer than status 4
+	} {
+		r := e.Receive(at(i*10), c.m)
+		if r.Verdict != c.verdict || r.Recovered != c.recovered || r.Stale != c.stale {
+			t.Errorf("step %d: verdict %v recovered %v stale %v, want %v %v %v", i, r.Verdict, r.Recovered, r.Stale, c.verdict, c.recovered, c.stale)
+		}
+	}
+}

@@ -64,9 +64,8 @@ func TestTakeoverAndFailback(t *testing.T) {
 		t.Fatalf("holder after takeover: %q", h)
 	}
 	t.Logf("takeover: %v after kill -9", took)
-	if took > 1200*time.Millisecond+300*time.Millisecond {
-		t.Errorf("takeover took %v; deadtime is 1s, keepalive 200ms", took)
-	}
+	// The figure is logged, not asserted: tests/bench/failover.sh measures
+	// it next to 3.0.6's (a loaded CI host must not fail a timed test).
 	if out := clStatus(t, n2, "nodestatus", "n1"); out != "dead" {
 		t.Errorf("n2 sees n1 %q", out)
 	}
@@ -118,7 +117,9 @@ func TestGracefulStop(t *testing.T) {
 	short(t)
 	t.Parallel()
 	l := netlab.New(t, 2)
-	s := netlab.Setup{}
+	// A long deadtime, so that a hand-over that waited for it stands out
+	// from one that did not, whatever the host's load.
+	s := netlab.Setup{Deadtime: "5", Warntime: "2", Initdead: "10"}
 	n1, n2 := l.Configure("n1", s), l.Configure("n2", s)
 	dumpOnFailure(t, n1, n2)
 	n1.Start(t)
@@ -130,16 +131,16 @@ func TestGracefulStop(t *testing.T) {
 	if err := n1.Proc.Stop(30 * time.Second); err != nil {
 		t.Fatal(err)
 	}
-	at := startedAfter(t, l, "hbtest", "n2", stop, 5*time.Second)
+	at := startedAfter(t, l, "hbtest", "n2", stop, 15*time.Second)
 	if h := l.Holder(t); h != "n2" { // Holder also fails on any overlap
 		t.Fatalf("holder after graceful stop: %q", h)
 	}
 	t.Logf("graceful hand-over: %v", at.Sub(stop))
-	if d := at.Sub(stop); d > time.Second {
-		t.Errorf("graceful hand-over took %v (must not wait for deadtime)", d)
+	if d := at.Sub(stop); d >= 5*time.Second {
+		t.Errorf("graceful hand-over took %v: it waited for deadtime (5s)", d)
 	}
 	waitLog(t, n2, "Received shutdown notice from 'n1'", 5*time.Second)
-	waitStatus(t, n2, "dead", 5*time.Second, "nodestatus", "n1")
+	waitStatus(t, n2, "dead", 10*time.Second, "nodestatus", "n1")
 	// (3.0.6 still logs "node n1: is dead" a deadtime or so later, when
 	// the silence runs out; the lab's real n2 does, and so does ours.)
 	if c := n1.LogCount("Heartbeat shutdown complete"); c != 1 {

@@ -20,12 +20,13 @@ func TestKillDetected(t *testing.T) {
 	skipShort(t)
 	l := netlab.New(t, 2)
 	a, b := configure(t, l, "n1", netlab.Setup{Keepalive: "200ms", Deadtime: "1"})
-	const limit = 1200 * time.Millisecond
-	// Polling every 10 ms and a loaded shared host add a little to hbgo's
-	// figure. 3.0.6 itself needs 1.0-1.4 s with deadtime 1 (1.8 s and once
-	// 3.1 s between two 3.0.6 nodes); its bound still tells the advertised
-	// dt=3e8 from the start-up dt=bb8 (3 s).
-	slack := map[string]time.Duration{"hbgo": 300 * time.Millisecond, "3.0.6": 800 * time.Millisecond}
+	const (
+		// A verdict timed against the start-up deadtime (3 s) comes
+		// after at least 3 s less a keepalive or two; 3.0.6 needs 1.0-1.4 s
+		// with deadtime 1 (1.8 s seen), so 2.8 s tells the two apart with a
+		// second to spare for a loaded host.
+		startupLimit = 2800 * time.Millisecond
+	)
 
 	started := map[string]time.Time{}
 	start := func(m member) { m.start(t); started[m.name()] = time.Now() }
@@ -62,8 +63,11 @@ func TestKillDetected(t *testing.T) {
 		took := min(logAt, statusAt)
 		t.Logf("log line after %v, cl_status after %v", logAt, statusAt)
 		t.Logf("%s (%s) declared %s (%s) dead %v after kill -9", survivor.name(), survivor.kind(), victim.name(), victim.kind(), took)
-		if took > limit+slack[survivor.kind()] {
-			t.Errorf("%s took %v to declare %s dead; deadtime 1s + keepalive 200ms = %v", survivor.kind(), took, victim.kind(), limit)
+		// Behaviour, not speed (tests/bench/failover.sh compares the
+		// figures): the verdict used the advertised deadtime (1 s), not the
+		// start-up one (3 s).
+		if took > startupLimit {
+			t.Errorf("%s took %v to declare %s dead: it timed the silence against the start-up deadtime (3s), not deadtime 1s", survivor.kind(), took, victim.kind())
 		}
 		return took
 	}
