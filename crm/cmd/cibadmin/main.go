@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"hbgo/crm/cibapi"
 	"hbgo/crm/status/cibdoc"
 )
 
@@ -55,10 +56,11 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	fs.BoolP("allow-create", "c", false, "accepted for compatibility")
 	fs.BoolP("sync-call", "s", false, "accepted for compatibility")
 	fs.BoolP("local", "l", false, "accepted for compatibility")
+	runDir := cibapi.RunDirFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
-	src, err := cibdoc.FromEnv(getenv, nil)
+	src, err := cibdoc.FromEnv(getenv, cibapi.Live(*runDir))
 	if err != nil {
 		fmt.Fprintf(stderr, "cibadmin: %v\n", err)
 		return exitNoInput
@@ -66,6 +68,9 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	root, err := src.Load()
 	if err != nil {
 		fmt.Fprintf(stderr, "cibadmin: %v\n", err)
+		if code, ok := cibapi.ExitCode(err); ok {
+			return code
+		}
 		return exitNoInput
 	}
 	before := root.String()
@@ -80,6 +85,9 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 			return exitExists
 		case errors.Is(err, errMalformed):
 			return exitMalformed
+		}
+		if code, ok := cibapi.ExitCode(err); ok {
+			return code
 		}
 		return exitError
 	}
