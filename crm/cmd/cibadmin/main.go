@@ -60,6 +60,11 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
+	if *erase && !*force {
+		// refused before touching the CIB, as Pacemaker's cibadmin does
+		fmt.Fprintln(stderr, "The supplied command is considered dangerous.  To prevent accidental destruction of the cluster, the --force flag is required in order to proceed.")
+		return exitUnsafe
+	}
 	src, err := cibdoc.FromEnv(getenv, cibapi.Live(*runDir))
 	if err != nil {
 		fmt.Fprintf(stderr, "cibadmin: %v\n", err)
@@ -118,10 +123,6 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		fmt.Fprint(stdout, Query(root, *scope).String())
 		return exitOK
 	case *erase:
-		if !*force {
-			fmt.Fprintln(stderr, "The supplied command is considered dangerous.  To prevent accidental destruction of the cluster, the --force flag is required in order to proceed.")
-			return exitUnsafe
-		}
 		if err := src.Store(Erase(root)); err != nil {
 			return callFailed(err)
 		}
