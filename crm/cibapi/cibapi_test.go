@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -430,4 +431,17 @@ func FuzzDecodeRequest(f *testing.F) {
 			t.Fatalf("re-decoding %q: %+v, %v; want %+v", out, again, err, req)
 		}
 	})
+}
+
+// TestPermissionDenied: a refused connect (a non-root user on the 0600
+// socket) is reported as such, not as a stopped daemon.
+func TestPermissionDenied(t *testing.T) {
+	c := Client{Path: SocketPath(shortDir(t))}
+	err := c.unreachable(&net.OpError{Op: "dial", Net: "unix", Err: os.NewSyscallError("connect", syscall.EACCES)})
+	if !errors.Is(err, ErrPermission) || errors.Is(err, ErrNotRunning) {
+		t.Fatalf("%v: want ErrPermission only", err)
+	}
+	if code, _ := ExitCode(err); code != ExitPermission {
+		t.Errorf("exit %d, want %d", code, ExitPermission)
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -105,14 +106,22 @@ func (c Client) call(req Request) (*Response, error) {
 	return &resp, nil
 }
 
-// unreachable explains a failed connection: heartbeat down, or up
-// without crm mode (its API socket in the same directory answers).
+// unreachable explains a failed connection: no permission, heartbeat
+// down, or heartbeat up without crm mode (its API socket in the same
+// directory answers).
 func (c Client) unreachable(err error) error {
+	cause := err
+	var se *os.SyscallError
+	if errors.As(err, &se) {
+		cause = se.Err
+	}
+	if errors.Is(err, os.ErrPermission) {
+		return fmt.Errorf("cannot reach the CIB at %s (%v): %w", c.Path, cause, ErrPermission)
+	}
 	apiSock := api.SocketPath(filepath.Dir(c.Path))
 	if conn, aerr := net.DialTimeout("unix", apiSock, time.Second); aerr == nil {
 		conn.Close()
-		return fmt.Errorf("cannot reach the CIB at %s: %w", c.Path, ErrCRMOff)
+		return fmt.Errorf("cannot reach the CIB at %s (%v): %w", c.Path, cause, ErrCRMOff)
 	}
-	return fmt.Errorf("cannot reach the CIB at %s: %w (nothing answers on %s or %s: %v)",
-		c.Path, ErrNotRunning, c.Path, apiSock, err)
+	return fmt.Errorf("cannot reach the CIB at %s (%v): %w (nothing answers on %s either)", c.Path, cause, ErrNotRunning, apiSock)
 }

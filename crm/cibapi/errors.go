@@ -17,6 +17,9 @@ var (
 	// ErrCRMOff means heartbeat answers on its API socket but nothing
 	// serves the CIB: the daemon runs without "crm on" in ha.cf.
 	ErrCRMOff = errors.New("heartbeat is running but crm mode is off (no CIB service; set \"crm on\" in ha.cf)")
+	// ErrPermission means the CIB socket exists but this user may not
+	// connect to it (it is root's only).
+	ErrPermission = errors.New("permission denied: only root may use the CIB socket")
 	// ErrNotCommitted means a replacement was not committed. It is the
 	// parent of ErrNoDC, ErrNoQuorum and ErrTimeout.
 	ErrNotCommitted = errors.New("CIB change not committed")
@@ -88,6 +91,7 @@ func errOf(code string) error {
 // Exit codes of Pacemaker's tools for the failures this package reports.
 const (
 	ExitError       = 1   // CRM_EX_ERROR
+	ExitPermission  = 4   // CRM_EX_INSUFFICIENT_PRIV
 	ExitUnavailable = 69  // CRM_EX_UNAVAILABLE: no DC to take the change
 	ExitProtocol    = 76  // CRM_EX_PROTOCOL
 	ExitDisconnect  = 102 // CRM_EX_DISCONNECT: not connected to the cluster
@@ -101,6 +105,8 @@ func ExitCode(err error) (int, bool) {
 	switch {
 	case errors.Is(err, ErrNotRunning), errors.Is(err, ErrCRMOff):
 		return ExitDisconnect, true
+	case errors.Is(err, ErrPermission):
+		return ExitPermission, true
 	case errors.Is(err, ErrNoQuorum):
 		return ExitQuorum, true
 	case errors.Is(err, ErrTimeout):
