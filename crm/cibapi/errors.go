@@ -32,6 +32,11 @@ var (
 	// ErrTimeout means the commit was not confirmed in time. The change
 	// may still be applied later; the caller cannot count on it.
 	ErrTimeout = &notCommitted{"no commit confirmed before the timeout (the change may still be applied later)"}
+	// ErrStale means the replacement is not newer than the CIB it would
+	// replace (by admin_epoch, epoch, num_updates): someone else changed
+	// the CIB after this client read it. Reading again and redoing the
+	// edit is safe.
+	ErrStale = errors.New("the CIB changed since it was read (update older than the current configuration)")
 	// ErrRejected means the daemon refused the request, for instance an
 	// invalid configuration.
 	ErrRejected = errors.New("the daemon refused the request")
@@ -63,6 +68,8 @@ func codeOf(err error) string {
 		return codeNotCommitted
 	case errors.Is(err, errBadRequest):
 		return codeBadRequest
+	case errors.Is(err, ErrStale):
+		return codeStale
 	case errors.Is(err, ErrRejected):
 		return codeRejected
 	}
@@ -82,6 +89,8 @@ func errOf(code string) error {
 		return ErrNotCommitted
 	case codeBadRequest:
 		return ErrBadRequest
+	case codeStale:
+		return ErrStale
 	case codeRejected, codeFailed:
 		return ErrRejected
 	}
@@ -95,6 +104,7 @@ const (
 	ExitUnavailable = 69  // CRM_EX_UNAVAILABLE: no DC to take the change
 	ExitProtocol    = 76  // CRM_EX_PROTOCOL
 	ExitDisconnect  = 102 // CRM_EX_DISCONNECT: not connected to the cluster
+	ExitOld         = 103 // CRM_EX_OLD: update older than the configuration
 	ExitQuorum      = 106 // CRM_EX_QUORUM
 	ExitTimeout     = 124 // CRM_EX_TIMEOUT
 )
@@ -113,6 +123,8 @@ func ExitCode(err error) (int, bool) {
 		return ExitTimeout, true
 	case errors.Is(err, ErrNoDC):
 		return ExitUnavailable, true
+	case errors.Is(err, ErrStale):
+		return ExitOld, true
 	case errors.Is(err, ErrNotCommitted), errors.Is(err, ErrRejected), errors.Is(err, ErrNoAnswer):
 		return ExitError, true
 	case errors.Is(err, ErrBadRequest):

@@ -10,8 +10,9 @@ import (
 )
 
 // FileBackend is a Backend over a CIB file: a single-node stand-in for
-// the daemon, for tests and for serving a CIB without a cluster. Every
-// replacement is committed at once by an atomic rename.
+// the daemon, for tests and for serving a CIB without a cluster. A
+// replacement newer than the file (CheckNewer) is committed at once by an
+// atomic rename; an older one is refused with ErrStale.
 type FileBackend struct {
 	Path string
 	mu   sync.Mutex
@@ -37,6 +38,13 @@ func (f *FileBackend) Replace(ctx context.Context, xml []byte) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if err := ctx.Err(); err != nil {
+		return err
+	}
+	current, err := os.ReadFile(f.Path)
+	if err != nil {
+		return fmt.Errorf("replace CIB: %w", err)
+	}
+	if err := CheckNewer(current, xml); err != nil {
 		return err
 	}
 	return cibdoc.FileSource{Path: f.Path}.Store(root)

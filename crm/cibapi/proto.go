@@ -47,6 +47,7 @@ const (
 	codeTimeout      = "timeout"
 	codeNotCommitted = "not-committed"
 	codeRejected     = "rejected"
+	codeStale        = "stale"
 	codeBadRequest   = "bad-request"
 	codeFailed       = "failed"
 )
