@@ -101,7 +101,11 @@ func (c Client) call(req Request) (*Response, error) {
 		return nil, fmt.Errorf("CIB socket %s: %w: undecodable answer: %v", c.Path, ErrNoAnswer, err)
 	}
 	if resp.Code != "" {
-		return nil, fmt.Errorf("CIB socket %s: %w (daemon: %s)", c.Path, errOf(resp.Code), resp.Error)
+		sentinel := errOf(resp.Code)
+		if resp.Error == "" || resp.Error == sentinel.Error() {
+			return nil, fmt.Errorf("CIB socket %s: %w", c.Path, sentinel)
+		}
+		return nil, fmt.Errorf("CIB socket %s: %w (daemon: %s)", c.Path, sentinel, resp.Error)
 	}
 	return &resp, nil
 }
