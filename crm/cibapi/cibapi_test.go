@@ -55,9 +55,16 @@ func (m *memBackend) current() string {
 
 // stuckBackend never commits: it waits for its context, as a daemon
 // waiting for a DC that never comes.
-type stuckBackend struct{ memBackend }
+// entered, when set, receives a value as each Replace starts waiting.
+type stuckBackend struct {
+	memBackend
+	entered chan struct{}
+}
 
 func (s *stuckBackend) Replace(ctx context.Context, xml []byte) error {
+	if s.entered != nil {
+		s.entered <- struct{}{}
+	}
 	<-ctx.Done()
 	return ctx.Err()
 }
@@ -191,7 +198,7 @@ func TestNotCommitted(t *testing.T) {
 // TestStuckBackendTimesOut checks that a commit that never comes ends
 // with ErrTimeout from the server before the client's own deadline.
 func TestStuckBackendTimesOut(t *testing.T) {
-	b := &stuckBackend{memBackend{xml: []byte(testCIB)}}
+	b := &stuckBackend{memBackend: memBackend{xml: []byte(testCIB)}}
 	c := Client{Path: serve(t, b), Timeout: 200 * time.Millisecond}
 	root, _ := cibdoc.Parse([]byte(testCIB))
 	err := c.Store(root)
@@ -443,5 +450,88 @@ func TestPermissionDenied(t *testing.T) {
 	}
 	if code, _ := ExitCode(err); code != ExitPermission {
 		t.Errorf("exit %d, want %d", code, ExitPermission)
+	}
+}
+
+// TestShutdownDuringCall: ending Serve's context while a replacement
+// waits for its commit cancels the call, answers "not committed" and
+// returns.
+func TestShutdownDuringCall(t *testing.T) {
+	b := &stuckBackend{memBackend: memBackend{xml: []byte(testCIB)}, entered: make(chan struct{}, 1)}
+	path := SocketPath(shortDir(t))
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- Serve(ctx, path, b, quietLog()) }()
+	c := Client{Path: path, Timeout: time.Minute}
+	for i := 0; ; i++ {
+		if _, err := c.Load(); err == nil {
+			break
+		}
+		if i > 2000 {
+			t.Fatal("socket never answered")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	stored := make(chan error, 1)
+	go func() {
+		root, _ := cibdoc.Parse([]byte(testCIB))
+		stored <- c.Store(root)
+	}()
+	<-b.entered
+	cancel()
+	select {
+	case err := <-served:
+		if err != nil {
+			t.Fatalf("Serve: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Serve did not return after its context ended")
+	}
+	err := <-stored
+	if err == nil {
+		t.Fatal("store reported committed")
+	}
+	if !errors.Is(err, ErrNotCommitted) || errors.Is(err, ErrTimeout) {
+		t.Errorf("store: %v, want not committed (shutdown)", err)
+	}
+}
+
+func TestTransientAcceptErrors(t *testing.T) {
+	for _, err := range []error{syscall.EMFILE, syscall.ENFILE, &net.OpError{Op: "accept", Err: os.NewSyscallError("accept", syscall.ECONNABORTED)}} {
+		if !transient(err) {
+			t.Errorf("%v not transient", err)
+		}
+	}
+	if transient(net.ErrClosed) || transient(syscall.EBADF) {
+		t.Error("a closed listener counted as transient")
+	}
+}
+
+// TestSilentDaemon: a daemon that accepts but never answers costs the
+// client its Timeout and no more, and is reported as a timeout.
+func TestSilentDaemon(t *testing.T) {
+	path := SocketPath(shortDir(t))
+	l, err := net.Listen("unix", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close() // held open, never answered
+		}
+	}()
+	c := Client{Path: path, Timeout: 100 * time.Millisecond}
+	start := time.Now()
+	_, err = c.Load()
+	if !errors.Is(err, ErrTimeout) || !strings.Contains(err.Error(), "no answer within") {
+		t.Fatalf("Load: %v, want a client-side timeout", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("Load took %v", d)
 	}
 }

@@ -64,7 +64,8 @@ func codeOf(err error) string {
 		return codeNoQuorum
 	case errors.Is(err, ErrTimeout), errors.Is(err, context.DeadlineExceeded):
 		return codeTimeout
-	case errors.Is(err, ErrNotCommitted):
+	case errors.Is(err, ErrNotCommitted), errors.Is(err, context.Canceled):
+		// canceled: the daemon is shutting down mid-call
 		return codeNotCommitted
 	case errors.Is(err, errBadRequest):
 		return codeBadRequest

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/sirupsen/logrus"
@@ -21,7 +22,9 @@ const SocketName = "hbgo-cib.sock"
 func SocketPath(runDir string) string { return filepath.Join(runDir, SocketName) }
 
 // Backend is the daemon's side of the channel. Serve calls it from one
-// goroutine per connection, so it must be safe for concurrent use.
+// goroutine per connection, so it must be safe for concurrent use, and
+// each call must return soon after its context ends: Serve waits for the
+// calls in progress before it returns.
 type Backend interface {
 	// Query returns this node's current CIB replica as XML.
 	Query(ctx context.Context) ([]byte, error)
@@ -75,8 +78,14 @@ func Serve(ctx context.Context, path string, b Backend, log *logrus.Entry) error
 				log.Info("CIB service stopped")
 				return nil
 			}
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() {
+			if transient(err) {
+				// out of descriptors or an aborted handshake: the
+				// service must outlive a burst of clients
+				log.WithError(err).Warn("CIB socket: accept")
+				select {
+				case <-time.After(acceptBackoff):
+				case <-ctx.Done():
+				}
 				continue
 			}
 			l.Close()
@@ -96,6 +105,19 @@ func Serve(ctx context.Context, path string, b Backend, log *logrus.Entry) error
 			serveConn(connCtx, c, b, log)
 		}()
 	}
+}
+
+// acceptBackoff is the pause after a transient accept failure.
+const acceptBackoff = 50 * time.Millisecond
+
+// transient reports whether an accept error passes by itself.
+func transient(err error) bool {
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return true
+	}
+	return errors.Is(err, syscall.EMFILE) || errors.Is(err, syscall.ENFILE) ||
+		errors.Is(err, syscall.ECONNABORTED) || errors.Is(err, syscall.EINTR)
 }
 
 // listen creates the socket, replacing a stale one.

@@ -19,11 +19,13 @@ import (
 )
 
 // memBackend is an in-memory daemon CIB that commits every replacement,
-// or refuses all of them with fail.
+// or refuses all of them with fail, or with stuck waits for a commit that
+// never comes.
 type memBackend struct {
 	mu       sync.Mutex
 	xml      []byte
 	fail     error
+	stuck    bool
 	replaces int
 }
 
@@ -33,7 +35,11 @@ func (m *memBackend) Query(context.Context) ([]byte, error) {
 	return m.xml, nil
 }
 
-func (m *memBackend) Replace(_ context.Context, xml []byte) error {
+func (m *memBackend) Replace(ctx context.Context, xml []byte) error {
+	if m.stuck {
+		<-ctx.Done()
+		return ctx.Err()
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.fail != nil {
@@ -214,5 +220,27 @@ func TestNoDaemon(t *testing.T) {
 	if rc := run([]string{"--run-dir", dir, "-E"}, func(string) string { return "" }, &out, &errb); rc != exitUnsafe ||
 		!strings.Contains(errb.String(), "--force flag is required") {
 		t.Errorf("erase without --force: exit %d, stderr %q", rc, errb.String())
+	}
+}
+
+// TestTimeoutOption: -t bounds the wait for a commit that never comes.
+func TestTimeoutOption(t *testing.T) {
+	start, err := os.ReadFile("testdata/live-cib.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := &memBackend{xml: start, stuck: true}
+	dir := serveDaemon(t, b)
+	var out, errb bytes.Buffer
+	begin := time.Now()
+	if rc := run([]string{"--run-dir", dir, "-t", "1", "-M", "-X", `<node id="1" uname="alpha" description="x"/>`},
+		func(string) string { return "" }, &out, &errb); rc != cibapi.ExitTimeout {
+		t.Errorf("exit %d, want %d: %s", rc, cibapi.ExitTimeout, errb.String())
+	}
+	if d := time.Since(begin); d > 5*time.Second {
+		t.Errorf("-t 1 waited %v", d)
+	}
+	if rc := run([]string{"--run-dir", dir, "-t", "0", "-Q"}, func(string) string { return "" }, &out, &errb); rc != exitUsage {
+		t.Errorf("-t 0: exit %d, want %d", rc, exitUsage)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -57,6 +58,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	fs.BoolP("sync-call", "s", false, "accepted for compatibility")
 	fs.BoolP("local", "l", false, "accepted for compatibility")
 	runDir := cibapi.RunDirFlag(fs)
+	timeout := fs.IntP("timeout", "t", int(cibapi.DefaultTimeout/time.Second), "seconds to wait for the daemon to answer (and commit)")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
@@ -65,7 +67,12 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		fmt.Fprintln(stderr, "The supplied command is considered dangerous.  To prevent accidental destruction of the cluster, the --force flag is required in order to proceed.")
 		return exitUnsafe
 	}
-	src, err := cibdoc.FromEnv(getenv, cibapi.Live(*runDir))
+	if *timeout <= 0 {
+		fmt.Fprintf(stderr, "cibadmin: --timeout must be positive, not %d\n", *timeout)
+		return exitUsage
+	}
+	live := cibapi.Client{Path: cibapi.SocketPath(*runDir), Timeout: time.Duration(*timeout) * time.Second}
+	src, err := cibdoc.FromEnv(getenv, live)
 	if err != nil {
 		fmt.Fprintf(stderr, "cibadmin: %v\n", err)
 		return exitNoInput
