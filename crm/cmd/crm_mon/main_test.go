@@ -31,7 +31,8 @@ func noEnv(string) string { return "" }
 // in testdata/golden (CIB_file=X.xml crm_mon ARGS > X.NAME.txt, TZ=UTC),
 // for a cluster with a standby, an offline node, a group, a clone, a
 // promotable clone and a failed action: with quorum, without quorum and
-// without a DC.
+// without a DC; and a degraded one (maintenance node, unmanaged resource,
+// disabled group, failed promotable instance).
 func TestGolden(t *testing.T) {
 	saved := time.Local
 	time.Local = time.UTC // the recordings were made in UTC
@@ -42,7 +43,7 @@ func TestGolden(t *testing.T) {
 		"by-node":             {"-1", "-n", "-r"},
 	}
 	cibs, _ := filepath.Glob("testdata/golden/*.xml")
-	if len(cibs) < 3 {
+	if len(cibs) < 4 {
 		t.Fatalf("golden CIBs missing: %v", cibs)
 	}
 	for _, path := range cibs {
