@@ -535,3 +535,13 @@ func TestSilentDaemon(t *testing.T) {
 		t.Errorf("Load took %v", d)
 	}
 }
+
+// TestRunDirCreated: Serve makes a missing run directory.
+func TestRunDirCreated(t *testing.T) {
+	dir := filepath.Join(shortDir(t), "run")
+	c := Client{Path: SocketPath(dir), Timeout: time.Second}
+	serveAt(t, c.Path, &memBackend{xml: []byte(testCIB)})
+	if _, err := c.Load(); err != nil {
+		t.Fatal(err)
+	}
+}

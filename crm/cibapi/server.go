@@ -120,8 +120,12 @@ func transient(err error) bool {
 		errors.Is(err, syscall.ECONNABORTED) || errors.Is(err, syscall.EINTR)
 }
 
-// listen creates the socket, replacing a stale one.
+// listen creates the socket (and its run directory), replacing a stale
+// one.
 func listen(path string) (*net.UnixListener, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return nil, fmt.Errorf("CIB socket %s: %w", path, err)
+	}
 	if st, err := os.Lstat(path); err == nil {
 		if st.Mode()&os.ModeSocket == 0 {
 			return nil, fmt.Errorf("CIB socket %s: exists and is not a socket", path)
