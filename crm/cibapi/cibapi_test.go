@@ -545,3 +545,27 @@ func TestRunDirCreated(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// FuzzDecodeAnswer: any answer yields either a success without a code or
+// an error a tool can classify (ExitCode knows it) that names the socket.
+func FuzzDecodeAnswer(f *testing.F) {
+	f.Add([]byte(`{"xml":"<cib/>"}`))
+	f.Add([]byte(`{"code":"no-quorum","error":"CIB change not committed: the partition has no quorum"}`))
+	f.Add([]byte(`{"code":"something-new","error":"x"}`))
+	f.Add([]byte(``))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		resp, err := decodeAnswer("/run/x.sock", data)
+		if err != nil {
+			if _, ok := ExitCode(err); !ok {
+				t.Fatalf("unclassified error %v", err)
+			}
+			if !strings.Contains(err.Error(), "/run/x.sock") {
+				t.Fatalf("error %v does not name the socket", err)
+			}
+			return
+		}
+		if resp.Code != "" {
+			t.Fatalf("success with code %q", resp.Code)
+		}
+	})
+}

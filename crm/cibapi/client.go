@@ -90,22 +90,28 @@ func (c Client) call(req Request) (*Response, error) {
 		}
 		return nil, fmt.Errorf("CIB socket %s: %w: %v", c.Path, ErrNoAnswer, err)
 	}
+	return decodeAnswer(c.Path, answer)
+}
+
+// decodeAnswer turns the daemon's answer into a Response, or into an
+// error naming the socket and wrapping the sentinel of its code.
+func decodeAnswer(path string, answer []byte) (*Response, error) {
 	if len(answer) == 0 {
-		return nil, fmt.Errorf("CIB socket %s: %w: connection closed", c.Path, ErrNoAnswer)
+		return nil, fmt.Errorf("CIB socket %s: %w: connection closed", path, ErrNoAnswer)
 	}
 	if len(answer) > MaxMessage {
-		return nil, fmt.Errorf("CIB socket %s: answer exceeds %d bytes", c.Path, MaxMessage)
+		return nil, fmt.Errorf("CIB socket %s: %w: answer exceeds %d bytes", path, ErrNoAnswer, MaxMessage)
 	}
 	var resp Response
 	if err := decodeResponse(answer, &resp); err != nil {
-		return nil, fmt.Errorf("CIB socket %s: %w: undecodable answer: %v", c.Path, ErrNoAnswer, err)
+		return nil, fmt.Errorf("CIB socket %s: %w: undecodable answer: %v", path, ErrNoAnswer, err)
 	}
 	if resp.Code != "" {
 		sentinel := errOf(resp.Code)
 		if resp.Error == "" || resp.Error == sentinel.Error() {
-			return nil, fmt.Errorf("CIB socket %s: %w", c.Path, sentinel)
+			return nil, fmt.Errorf("CIB socket %s: %w", path, sentinel)
 		}
-		return nil, fmt.Errorf("CIB socket %s: %w (daemon: %s)", c.Path, sentinel, resp.Error)
+		return nil, fmt.Errorf("CIB socket %s: %w (daemon: %s)", path, sentinel, resp.Error)
 	}
 	return &resp, nil
 }

@@ -193,3 +193,34 @@ func serveAt(t *testing.T, path string, b Backend) {
 		time.Sleep(time.Millisecond)
 	}
 }
+
+// TestTwoDaemons: two nodes on one host, each with its own run
+// directory: --run-dir picks which CIB a tool reads and edits.
+func TestTwoDaemons(t *testing.T) {
+	testenv.Bin(t, "crm_attribute")
+	data, err := os.ReadFile("testdata/cib.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dirs, cibs []string
+	for i := 0; i < 2; i++ {
+		dir := shortDir(t)
+		cib := filepath.Join(dir, "cib.xml")
+		if err := os.WriteFile(cib, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		serveAt(t, SocketPath(dir), &FileBackend{Path: cib})
+		dirs, cibs = append(dirs, dir), append(cibs, cib)
+	}
+	if out, rc := tool(t, "crm_attribute", "--run-dir", dirs[1], "-n", "node-two-only", "-v", "yes"); rc != 0 {
+		t.Fatalf("exit %d: %s", rc, out)
+	}
+	one, _ := os.ReadFile(cibs[0])
+	two, _ := os.ReadFile(cibs[1])
+	if strings.Contains(string(one), "node-two-only") || !strings.Contains(string(two), "node-two-only") {
+		t.Errorf("the edit went to the wrong daemon")
+	}
+	if out, rc := tool(t, "crm_attribute", "--run-dir", dirs[0], "-n", "node-two-only", "-G", "-q"); rc == 0 {
+		t.Errorf("first daemon knows the second's attribute: %s", out)
+	}
+}
