@@ -41,7 +41,8 @@ const (
 	// DefaultCallTimeout bounds a backend call when the client names no
 	// timeout; MaxCallTimeout bounds it whatever the client asks.
 	DefaultCallTimeout = 30 * time.Second
-	MaxCallTimeout     = 10 * time.Minute
+	// MaxCallTimeout caps any timeout a client asks for.
+	MaxCallTimeout = 10 * time.Minute
 	// maxConns bounds connections served at once; more wait in the
 	// listen backlog.
 	maxConns = 32

@@ -33,6 +33,7 @@ func (v Version) Less(w Version) bool {
 	return v.NumUpdates < w.NumUpdates
 }
 
+// String renders v as admin_epoch.epoch.num_updates.
 func (v Version) String() string {
 	return fmt.Sprintf("%d.%d.%d", v.AdminEpoch, v.Epoch, v.NumUpdates)
 }
