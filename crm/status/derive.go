@@ -451,6 +451,7 @@ func (d *deriver) clone(r *cib.Resource, chain []*cib.Resource) *Resource {
 			max = n
 		}
 	}
+	cl.CloneMax = max
 	child := r.Children[0]
 	members := []*cib.Resource{child}
 	if child.Kind == cib.Group {

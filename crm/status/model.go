@@ -97,6 +97,8 @@ type Resource struct {
 	Managed, Disabled, Orphan, Blocked bool
 	Failed, FailureIgnored             bool
 	Unique, Promotable                 bool // clones
+	// CloneMax is a clone's clone-max: how many instances it may run.
+	CloneMax int
 	// Pending is the task of an operation still in flight, if any.
 	Pending string
 }

@@ -6,9 +6,11 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"time"
 
 	"github.com/spf13/pflag"
 
+	"hbgo/crm/cibapi"
 	"hbgo/crm/status/cibdoc"
 )
 
@@ -55,10 +57,22 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	fs.BoolP("allow-create", "c", false, "accepted for compatibility")
 	fs.BoolP("sync-call", "s", false, "accepted for compatibility")
 	fs.BoolP("local", "l", false, "accepted for compatibility")
+	runDir := cibapi.RunDirFlag(fs)
+	timeout := fs.IntP("timeout", "t", int(cibapi.DefaultTimeout/time.Second), "seconds to wait for the daemon to answer (and commit)")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
-	src, err := cibdoc.FromEnv(getenv, nil)
+	if *erase && !*force {
+		// refused before touching the CIB, as Pacemaker's cibadmin does
+		fmt.Fprintln(stderr, "The supplied command is considered dangerous.  To prevent accidental destruction of the cluster, the --force flag is required in order to proceed.")
+		return exitUnsafe
+	}
+	if *timeout <= 0 {
+		fmt.Fprintf(stderr, "cibadmin: --timeout must be positive, not %d\n", *timeout)
+		return exitUsage
+	}
+	live := cibapi.Client{Path: cibapi.SocketPath(*runDir), Timeout: time.Duration(*timeout) * time.Second}
+	src, err := cibdoc.FromEnv(getenv, live)
 	if err != nil {
 		fmt.Fprintf(stderr, "cibadmin: %v\n", err)
 		return exitNoInput
@@ -66,6 +80,9 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	root, err := src.Load()
 	if err != nil {
 		fmt.Fprintf(stderr, "cibadmin: %v\n", err)
+		if code, ok := cibapi.ExitCode(err); ok {
+			return code
+		}
 		return exitNoInput
 	}
 	before := root.String()
@@ -80,6 +97,9 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 			return exitExists
 		case errors.Is(err, errMalformed):
 			return exitMalformed
+		}
+		if code, ok := cibapi.ExitCode(err); ok {
+			return code
 		}
 		return exitError
 	}
@@ -110,10 +130,6 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		fmt.Fprint(stdout, Query(root, *scope).String())
 		return exitOK
 	case *erase:
-		if !*force {
-			fmt.Fprintln(stderr, "The supplied command is considered dangerous.  To prevent accidental destruction of the cluster, the --force flag is required in order to proceed.")
-			return exitUnsafe
-		}
 		if err := src.Store(Erase(root)); err != nil {
 			return callFailed(err)
 		}

@@ -353,7 +353,11 @@ func cloneLines(r *status.Resource, cl *status.Cluster, o Options, indent string
 		return out
 	}
 	// Anonymous instances in a plain state collapse into one line per role.
+	// Only those count as active when deciding whether to list the nodes
+	// without an instance, as Pacemaker does: an instance shown on its own
+	// line (failed, unmanaged, ...) leaves room for a Stopped list.
 	byRole := map[status.Role][]string{}
+	summarised := 0
 	running := map[string]bool{}
 	for _, c := range r.Children {
 		if !c.Active() {
@@ -362,12 +366,14 @@ func cloneLines(r *status.Resource, cl *status.Cluster, o Options, indent string
 		if c.Kind == cib.Primitive && !c.Failed && c.Managed && c.Pending == "" && len(c.Nodes) == 1 {
 			byRole[c.Role] = append(byRole[c.Role], c.Nodes[0])
 			running[c.Nodes[0]] = true
+			summarised++
 			continue
 		}
 		if c.Kind == cib.Group && plainGroup(c) {
 			n := c.Children[0].Nodes[0]
 			byRole[c.Children[0].Role] = append(byRole[c.Children[0].Role], n)
 			running[n] = true
+			summarised++
 			continue
 		}
 		for _, p := range c.Primitives() {
@@ -390,7 +396,7 @@ func cloneLines(r *status.Resource, cl *status.Cluster, o Options, indent string
 				stopped = append(stopped, n.Name)
 			}
 		}
-		if len(stopped) > 0 && hasStopped(r) {
+		if len(stopped) > 0 && r.CloneMax > summarised {
 			label := "Stopped"
 			if r.Disabled {
 				label = "Stopped (disabled)"
@@ -417,15 +423,6 @@ func plainGroup(g *status.Resource) bool {
 		}
 	}
 	return true
-}
-
-func hasStopped(r *status.Resource) bool {
-	for _, c := range r.Children {
-		if !c.Active() {
-			return true
-		}
-	}
-	return false
 }
 
 func splitInstance(id string) (string, string) {
