@@ -1,0 +1,348 @@
+package crmd_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/sirupsen/logrus"
+
+	"hbgo/authkeys"
+	"hbgo/crm/crmd"
+	"hbgo/hacf"
+	"hbgo/heartbeat/clock"
+	"hbgo/heartbeat/daemon"
+	"hbgo/heartbeat/media"
+	"hbgo/heartbeat/media/memnet"
+	"hbgo/heartbeat/wire"
+	"hbgo/resourced"
+	"hbgo/resourced/ocf"
+)
+
+// world is where every resource of the test cluster runs. A start of a
+// resource already running elsewhere fails the test: the cluster must
+// never run a primitive twice.
+type world struct {
+	t       *testing.T
+	mu      sync.Mutex
+	running map[string]string // resource -> node
+	history []string
+}
+
+func (w *world) runner(node string) resourced.Runner {
+	return resourced.RunnerFunc(func(_ context.Context, op resourced.Op) resourced.Result {
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		ok := resourced.Result{Status: resourced.StatusDone, RC: ocf.Success}
+		switch op.Action {
+		case resourced.ActionStart:
+			w.history = append(w.history, node+" start "+op.Resource)
+			if other, ok := w.running[op.Resource]; ok && other != node {
+				w.t.Errorf("%s starts %s while %s runs it\n%s", node, op.Resource, other, strings.Join(w.history, "\n"))
+			}
+			w.running[op.Resource] = node
+		case resourced.ActionStop:
+			w.history = append(w.history, node+" stop "+op.Resource)
+			if w.running[op.Resource] == node {
+				delete(w.running, op.Resource)
+			}
+		case resourced.ActionMonitor, resourced.ActionStatus:
+			if w.running[op.Resource] != node {
+				return resourced.Result{Status: resourced.StatusDone, RC: ocf.NotRunning}
+			}
+		}
+		return ok
+	})
+}
+
+func (w *world) where(rsc string) string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.running[rsc]
+}
+
+// lose forgets what ran on a crashed node.
+func (w *world) lose(node string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for r, n := range w.running {
+		if n == node {
+			delete(w.running, r)
+		}
+	}
+}
+
+const clusterCf = `keepalive 200ms
+deadtime 1
+warntime 500ms
+initdead 2
+bcast eth0
+crm on
+node n1 n2 n3
+`
+
+type member struct {
+	d      *daemon.Daemon
+	cancel context.CancelFunc
+	done   chan error
+}
+
+type cluster struct {
+	t     *testing.T
+	hub   *memnet.Hub
+	w     *world
+	dirs  map[string]string
+	nodes map[string]*member
+	gen   uint64
+}
+
+func newCluster(t *testing.T) *cluster {
+	c := &cluster{t: t, hub: memnet.NewHub(clock.Real(), 7), w: &world{t: t, running: map[string]string{}},
+		dirs: map[string]string{}, nodes: map[string]*member{}}
+	cibXML, err := os.ReadFile(filepath.Join("testdata", "web-group.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []string{"n1", "n2", "n3"} {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "cib.xml"), cibXML, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		c.dirs[n] = dir
+	}
+	return c
+}
+
+func (c *cluster) start(name string) {
+	t := c.t
+	t.Helper()
+	env := &hacf.FakeEnv{Ifaces: map[string]hacf.FakeIface{"eth0": {IPv4: true, Broadcast: true}},
+		Files: map[string]bool{}, Users: map[string]bool{"hacluster": true}}
+	for _, d := range []string{"ccm", "cib", "stonithd", "lrmd", "attrd", "crmd"} {
+		env.Files[hacf.PacemakerDaemonDir+"/"+d] = true
+	}
+	cfg, probs := hacf.Parse(strings.NewReader(clusterCf), hacf.Options{NodeName: name, Env: env})
+	if err := probs.Err(); err != nil {
+		t.Fatal(err)
+	}
+	ring, probs := authkeys.Parse(strings.NewReader("auth 1\n1 sha1 test-secret\n"), "authkeys")
+	if err := probs.Err(); err != nil {
+		t.Fatal(err)
+	}
+	l := logrus.New()
+	l.SetOutput(io.Discard)
+	if testing.Verbose() {
+		l.SetOutput(logWriter{t})
+		l.SetLevel(logrus.InfoLevel)
+	}
+	log := logrus.NewEntry(l).WithField("self", name)
+	c.gen++
+	var uuid [16]byte
+	copy(uuid[:], name)
+	gen := c.gen
+	d, err := daemon.New(daemon.Options{Node: name, Config: cfg, Keyring: ring, Media: []media.Medium{c.hub.Join(name, "eth0")},
+		Clock: clock.Real(), Log: log, UUID: uuid, Gen: gen, Version: "test",
+		LoadAvg: func() string { return "0.00 0.00 0.00 1/1 1" },
+		CRM: func(send func(*wire.Message)) (*crmd.Runtime, error) {
+			return crmd.New(crmd.Config{Controller: crmd.ControllerConfig(cfg, name), CIBDir: c.dirs[name], Send: send,
+				Manager: resourced.ManagerConfig{Runner: c.w.runner(name)}, Instance: fmt.Sprint(gen), Log: log}, time.Now())
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := &member{d: d, done: make(chan error, 1)}
+	ctx, cancel := context.WithCancel(context.Background())
+	m.cancel = cancel
+	go func() { m.done <- d.Run(ctx) }()
+	c.nodes[name] = m
+}
+
+// crash stops a node abruptly: no goodbye, its resources vanish with it.
+func (c *cluster) crash(name string) {
+	m := c.nodes[name]
+	m.cancel()
+	<-m.done
+	for _, md := range []string{"eth0"} {
+		c.hub.FailEndpoint(name, md)
+	}
+	delete(c.nodes, name)
+	c.w.lose(name)
+}
+
+// dcs returns the DC each live node believes in.
+func (c *cluster) dcs() map[string]string {
+	out := map[string]string{}
+	for name, m := range c.nodes {
+		_ = m.d.WithCRM(func(r *crmd.Runtime) { out[name] = r.Membership().DC })
+	}
+	return out
+}
+
+// agreedDC returns the DC when every live node names the same one.
+func (c *cluster) agreedDC() string {
+	dc := ""
+	for _, d := range c.dcs() {
+		if d == "" || (dc != "" && d != dc) {
+			return ""
+		}
+		dc = d
+	}
+	return dc
+}
+
+func (c *cluster) groupOn() string {
+	ip, site := c.w.where("ip"), c.w.where("site")
+	if ip != site {
+		return ""
+	}
+	return ip
+}
+
+// waitFor polls cond every 50 ms of (bubble) time for up to limit.
+func (c *cluster) waitFor(what string, limit time.Duration, cond func() bool) time.Duration {
+	c.t.Helper()
+	t0 := time.Now()
+	for !cond() {
+		if time.Since(t0) > limit {
+			c.w.mu.Lock()
+			h := strings.Join(c.w.history, "\n")
+			c.w.mu.Unlock()
+			c.t.Fatalf("%s: not within %s (DCs %v, running %v)\n%s", what, limit, c.dcs(), c.running(), h)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return time.Since(t0)
+}
+
+func (c *cluster) running() []string {
+	c.w.mu.Lock()
+	defer c.w.mu.Unlock()
+	var out []string
+	for r, n := range c.w.running {
+		out = append(out, r+"@"+n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (c *cluster) stopAll() {
+	for name := range c.nodes {
+		c.crash(name)
+	}
+}
+
+type logWriter struct{ t *testing.T }
+
+func (w logWriter) Write(p []byte) (int, error) {
+	w.t.Logf("%s", strings.TrimRight(string(p), "\n"))
+	return len(p), nil
+}
+
+// settle lets the heartbeat startup period pass (peers advertise
+// deadtime + 2 s for the first 5 s), so death detection takes deadtime.
+func settle() { time.Sleep(6 * time.Second) }
+
+// idleDC waits until the agreed DC has nothing left to do.
+func (c *cluster) idleDC(limit time.Duration) {
+	c.t.Helper()
+	c.waitFor("DC idle", limit, func() bool {
+		dc := c.agreedDC()
+		if dc == "" {
+			return false
+		}
+		idle := false
+		_ = c.nodes[dc].d.WithCRM(func(r *crmd.Runtime) { idle = r.Idle() })
+		return idle
+	})
+}
+
+// TestThreeNodes: a DC is elected, the group starts on its preferred node
+// and its replicas record it, the group moves when its node dies, a dead
+// DC is replaced, and the node left alone (no quorum) starts nothing.
+func TestThreeNodes(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		c := newCluster(t)
+		defer c.stopAll()
+		for _, n := range []string{"n1", "n2", "n3"} {
+			c.start(n)
+		}
+		c.waitFor("DC elected", 15*time.Second, func() bool { return c.agreedDC() == "n1" })
+		c.waitFor("group on its preferred node n2", 15*time.Second, func() bool { return c.groupOn() == "n2" })
+		settle()
+		c.idleDC(15 * time.Second)
+		_ = c.nodes["n3"].d.WithCRM(func(r *crmd.Runtime) {
+			x := string(r.CIB().Bytes())
+			for _, want := range []string{`dc-uuid="n1"`, `have-quorum="1"`, `uname="n2"`, `operation_key="ip_start_0"`,
+				`operation_key="site_monitor_1000"`, `crmd="online"`} {
+				if !strings.Contains(x, want) {
+					t.Errorf("n3's CIB lacks %s:\n%s", want, x)
+				}
+			}
+		})
+
+		c.crash("n2")
+		took := c.waitFor("group moved off the dead n2", 15*time.Second, func() bool { g := c.groupOn(); return g == "n1" || g == "n3" })
+		t.Logf("group moved to %s %s after n2 died (deadtime 1s; target deadtime + 1s)", c.groupOn(), took)
+		c.idleDC(15 * time.Second)
+
+		c.crash("n1")
+		took = c.waitFor("n3 is DC", 15*time.Second, func() bool { return c.agreedDC() == "n3" })
+		t.Logf("n3 became DC %s after n1 died (target deadtime + 300ms)", took)
+		c.idleDC(15 * time.Second)
+		time.Sleep(3 * time.Second)
+		if r := c.running(); len(r) != 0 {
+			t.Errorf("a node without quorum runs %v", r)
+		}
+		_ = c.nodes["n3"].d.WithCRM(func(r *crmd.Runtime) {
+			if x := string(r.CIB().Bytes()); !strings.Contains(x, `have-quorum="0"`) || !strings.Contains(x, `dc-uuid="n3"`) {
+				t.Errorf("n3's CIB does not record its lone DC role without quorum:\n%s", x)
+			}
+		})
+	})
+}
+
+// TestDCDeathAndNoQuorumStop: the DC's death elects the next node while
+// the group stays where it runs; when the group's node is then left alone
+// it stops the group (no-quorum-policy stop by default).
+func TestDCDeathAndNoQuorumStop(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		c := newCluster(t)
+		defer c.stopAll()
+		for _, n := range []string{"n1", "n2", "n3"} {
+			c.start(n)
+		}
+		c.waitFor("group on n2", 15*time.Second, func() bool { return c.groupOn() == "n2" && c.agreedDC() == "n1" })
+		settle()
+		c.idleDC(15 * time.Second)
+		c.crash("n1")
+		took := c.waitFor("n2 is DC", 15*time.Second, func() bool { return c.agreedDC() == "n2" })
+		t.Logf("n2 became DC %s after DC n1 died", took)
+		c.idleDC(15 * time.Second)
+		if g := c.groupOn(); g != "n2" {
+			t.Fatalf("group moved to %q on a DC change", g)
+		}
+		c.w.mu.Lock()
+		h := strings.Join(c.w.history, "\n")
+		c.w.mu.Unlock()
+		if strings.Contains(h, "stop") {
+			t.Errorf("a DC change stopped resources:\n%s", h)
+		}
+
+		c.crash("n3")
+		c.waitFor("group stopped on n2 without quorum", 15*time.Second, func() bool { return len(c.running()) == 0 })
+		c.w.mu.Lock()
+		h = strings.Join(c.w.history, "\n")
+		c.w.mu.Unlock()
+		if !strings.Contains(h, "n2 stop site") || !strings.Contains(h, "n2 stop ip") {
+			t.Errorf("the group was not stopped by n2:\n%s", h)
+		}
+	})
+}
