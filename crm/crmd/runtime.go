@@ -123,7 +123,9 @@ func New(cfg Config, now time.Time) (*Runtime, error) {
 		mc.Log = sub("lrmd")
 	}
 	r.lrm = lrmproxy.NewNode(lrmproxy.NodeConfig{Self: r.self, Manager: mc, Send: r.sendAsync,
-		OnLocalEvent: func(ev resourced.Event) { r.post(func(now time.Time) error { r.recurringEvent(now, r.self, ev); return nil }) },
+		OnLocalEvent: func(ev resourced.Event) {
+			r.post(func(now time.Time) error { r.recurringEvent(now, r.self, ev); return nil })
+		},
 		Log: sub("lrmd")})
 	local := &tengine.LRMExecutor{Managers: map[string]*resourced.Manager{r.self: r.lrm.Manager()}}
 	if cfg.Fencer != nil {
