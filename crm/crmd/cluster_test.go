@@ -346,3 +346,59 @@ func TestDCDeathAndNoQuorumStop(t *testing.T) {
 		}
 	})
 }
+
+// setStandby edits node's standby attribute (nodes section, as crm_standby
+// does) through the tools' backend of via, and waits for the commit.
+func (c *cluster) setStandby(via, node, value string) {
+	c.t.Helper()
+	var b crmd.Backend
+	_ = c.nodes[via].d.WithCRM(func(r *crmd.Runtime) { b = r.Backend() })
+	x, err := b.Query(context.Background())
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	doc := string(x)
+	// The node entry the DC wrote: <node id="n2" uname="n2" type="normal"/>.
+	old := `<node id="` + node + `" uname="` + node + `" type="normal"/>`
+	if i := strings.Index(doc, `<node id="`+node+`" uname="`+node+`" type="normal">`); i >= 0 {
+		j := strings.Index(doc[i:], "</node>") + i + len("</node>")
+		old = doc[i:j]
+	}
+	if !strings.Contains(doc, old) {
+		c.t.Fatalf("no node entry for %s in\n%s", node, doc)
+	}
+	set := `<node id="` + node + `" uname="` + node + `" type="normal"><instance_attributes id="nodes-` + node +
+		`"><nvpair id="nodes-` + node + `-standby" name="standby" value="` + value + `"/></instance_attributes></node>`
+	if err := b.Replace(context.Background(), []byte(strings.Replace(doc, old, set, 1))); err != nil {
+		c.t.Fatalf("standby %s=%s: %v", node, value, err)
+	}
+}
+
+// TestStandbyAndStickiness: a standby node gives the group away; back
+// online it gets it back only if its preference beats the stickiness.
+func TestStandbyAndStickiness(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		c := newCluster(t)
+		defer c.stopAll()
+		for _, n := range []string{"n1", "n2", "n3"} {
+			c.start(n)
+		}
+		c.waitFor("group on n2", 15*time.Second, func() bool { return c.groupOn() == "n2" && c.agreedDC() == "n1" })
+		settle()
+		c.idleDC(15 * time.Second)
+
+		c.setStandby("n3", "n2", "on")
+		took := c.waitFor("group off standby n2", 15*time.Second, func() bool { g := c.groupOn(); return g == "n1" || g == "n3" })
+		holder := c.groupOn()
+		t.Logf("standby n2: group moved to %s in %s", holder, took)
+		c.idleDC(15 * time.Second)
+
+		// Stickiness 200 per member beats the preference 100 for n2.
+		c.setStandby("n1", "n2", "off")
+		c.idleDC(15 * time.Second)
+		time.Sleep(3 * time.Second)
+		if g := c.groupOn(); g != holder {
+			t.Fatalf("group went from %s to %q although stickiness beats the preference", holder, g)
+		}
+	})
+}
