@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strconv"
 	"time"
@@ -53,8 +54,11 @@ var ServeCIB func(ctx context.Context, runDir string, b crmd.Backend, log *logru
 // resource executor, fencing with the ha.cf STONITH devices.
 func crmRuntime(o options, node string, cfg *hacf.Config, gen uint64, agentPrefix []string, log *logrus.Entry,
 	rt **crmd.Runtime) (func(func(*wire.Message)) (*crmd.Runtime, error), error) {
+	// HA_RSCTMP in our environment chooses where agents keep their state
+	// (as it does for the agents themselves); several nodes on one host
+	// (test namespaces) need one each.
 	exec := resourced.NewExecutor(resourced.Config{ConfigDir: o.configDir, Log: log.WithField("subsys", "lrmd"),
-		CommandPrefix: agentPrefix})
+		CommandPrefix: agentPrefix, StateDir: os.Getenv("HA_RSCTMP")})
 	var fencer crmd.Fencer
 	f, err := service.OpenFencer(context.Background(), cfg, log.WithField("subsys", "stonithd"))
 	if err != nil {
