@@ -402,3 +402,41 @@ func TestStandbyAndStickiness(t *testing.T) {
 		}
 	})
 }
+
+// TestGracefulShutdownMovesResourcesFirst: a node stopped with SIGTERM
+// has the DC move its group away before it leaves.
+func TestGracefulShutdownMovesResourcesFirst(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		c := newCluster(t)
+		defer c.stopAll()
+		for _, n := range []string{"n1", "n2", "n3"} {
+			c.start(n)
+		}
+		c.waitFor("group on n2", 15*time.Second, func() bool { return c.groupOn() == "n2" && c.agreedDC() == "n1" })
+		settle()
+		c.idleDC(15 * time.Second)
+
+		m := c.nodes["n2"]
+		m.d.Shutdown()
+		select {
+		case err := <-m.done:
+			if err != nil {
+				t.Fatalf("n2 exited with %v", err)
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatal("n2 did not finish its shutdown")
+		}
+		m.cancel()
+		delete(c.nodes, "n2")
+		// Its group runs elsewhere already, moved by stop then start.
+		if g := c.groupOn(); g != "n1" && g != "n3" {
+			t.Fatalf("group on %q after n2 left (running %v)", g, c.running())
+		}
+		c.w.mu.Lock()
+		h := strings.Join(c.w.history, "\n")
+		c.w.mu.Unlock()
+		if !strings.Contains(h, "n2 stop ip") {
+			t.Errorf("n2 did not stop its resources:\n%s", h)
+		}
+	})
+}

@@ -98,7 +98,7 @@ func (r *Runtime) kick(now time.Time) (again bool, err error) {
 	if s == nil {
 		return false, nil
 	}
-	mem := r.drv.Machine().Membership()
+	mem := r.effective(r.drv.Machine().Membership())
 	if ops := MembershipOps(s.Doc, r.cfg.Controller.Nodes, mem); len(ops) > 0 {
 		if r.tr != nil && r.tr.inst != mem.Instance {
 			r.abort("membership changed")
@@ -224,6 +224,9 @@ func (r *Runtime) transitionResult(now time.Time, tr *transition, res tengine.Re
 			return []string{a.Node}, ch
 		})
 	case res.OK && (a.Task == graph.TaskShutdown || (a.Task == graph.TaskFence && a.FenceAction != "on")):
+		if a.Task == graph.TaskShutdown {
+			r.shutDown[a.Node] = true
+		}
 		r.enqueueStatus("node "+a.Node+" down", func(st *tengine.Status, _ *attrd.Store, _ *cib.CIB) ([]string, []attrd.Change) {
 			st.NodeDown(a.Node, a.NodeUUID)
 			return []string{a.Node}, nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -85,6 +86,10 @@ type Runtime struct {
 	// queue holds work that must wait for our own writes to commit
 	// (status writes, ProbeDone after a probe's results).
 	queue []func(now time.Time) error
+	// leaving is set by Shutdown; shutdownFailed when its request failed.
+	leaving, shutdownFailed bool
+	// shutDown (DC) holds the members whose shutdown was carried out.
+	shutDown map[string]bool
 }
 
 // New builds the runtime and loads the CIB from cfg.CIBDir; now is the
@@ -106,7 +111,7 @@ func New(cfg Config, now time.Time) (*Runtime, error) {
 		}
 	}
 	r := &Runtime{cfg: cfg, self: cfg.Controller.Node, work: make(chan Work, 256), closed: make(chan struct{}),
-		waiters: map[string]func(controller.CommitDone){}}
+		waiters: map[string]func(controller.CommitDone){}, shutDown: map[string]bool{}}
 	sub := func(s string) *logrus.Entry { return cfg.Log.WithField("subsys", s) }
 	r.log, r.logCIB, r.logPE, r.logTE, r.logAtt = sub("crmd"), sub("cib"), sub("pengine"), sub("tengine"), sub("attrd")
 	doc := controller.LoadCIB(cfg.CIBDir, r.logCIB)
@@ -228,6 +233,9 @@ func (r *Runtime) Deliver(now time.Time, w *wire.Message) error {
 			r.log.WithError(err).Debug("dropping LRM message")
 		}
 	case lrmproxy.IsLRM(t):
+		if r.refuseWhileLeaving(w) {
+			return nil
+		}
 		if err := r.lrm.Deliver(w); err != nil {
 			r.log.WithError(err).Debug("dropping LRM message")
 		}
@@ -282,6 +290,11 @@ func (r *Runtime) after(now time.Time) error {
 func (r *Runtime) membershipChanged(mem controller.Membership) {
 	old := r.mem
 	r.mem = mem
+	for n := range r.shutDown {
+		if !slices.Contains(mem.Members, n) {
+			delete(r.shutDown, n)
+		}
+	}
 	r.lrm.SetDC(mem.DC)
 	if old.DC == r.self && mem.DC != r.self {
 		r.log.WithField("node", r.self).Warn("no longer the DC: stopping the transition engine")

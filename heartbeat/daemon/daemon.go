@@ -97,7 +97,14 @@ type Daemon struct {
 	ipfPeer  string
 	crm      *crmd.Runtime
 	crmErr   error // fatal error of the crm runtime (CIB write failed)
+	// crmLeaveBy bounds a crm-mode shutdown: shutdone goes out then even
+	// if the DC has not confirmed that our resources are gone.
+	crmLeaveBy time.Time
 }
+
+// CRMShutdownLimit bounds how long a crm-mode shutdown waits for the DC
+// to move the node's resources away.
+const CRMShutdownLimit = 5 * time.Minute
 
 type fenceResult struct{ node, result string }
 
@@ -276,6 +283,14 @@ func (d *Daemon) beginShutdown() {
 		return
 	}
 	d.stopping = true
+	if d.crm != nil {
+		// crm mode: the DC moves our resources away first; onTime sends
+		// shutdone once it has (or the time limit passed).
+		d.log.Info("Heartbeat shutdown in progress: waiting for the DC to move our resources away.")
+		d.crmLeaveBy = d.clk.Now().Add(CRMShutdownLimit)
+		d.crmCheck(d.crm.Shutdown(d.clk.Now()))
+		return
+	}
 	if d.opt.Resource == nil {
 		d.log.Info("Heartbeat shutdown in progress.")
 		// Without resources, shutdone goes out at once.
@@ -309,6 +324,7 @@ func (d *Daemon) nextWake(now time.Time) time.Duration {
 	t := d.fo.NextDeadline()
 	consider(t, !t.IsZero())
 	consider(d.exitAt, !d.exitAt.IsZero())
+	consider(d.crmLeaveBy, d.stopping && d.crm != nil && d.exitAt.IsZero())
 	if d.ipf != nil {
 		t := d.ipf.NextDeadline()
 		consider(t, !t.IsZero())
@@ -346,6 +362,15 @@ func (d *Daemon) onTime(now time.Time) {
 	d.applyFailover(d.fo.Tick(now))
 	if d.ipf != nil {
 		d.applyIPFail(d.ipf.Tick(d.ipfailView(now)))
+	}
+	if d.crm != nil && d.stopping && d.exitAt.IsZero() {
+		if done := d.crm.ShutdownDone(); done || !now.Before(d.crmLeaveBy) {
+			if !done {
+				d.log.Warn("the DC did not confirm our shutdown in time; leaving anyway")
+			}
+			d.sendCluster(failover.Outgoing{Type: failover.TShutdone, Fields: []failover.Field{{Name: failover.FStatus, Value: "dead"}}})
+			d.exitAt = now.Add(failover.FinalShutdownDelay)
+		}
 	}
 	if !d.exitAt.IsZero() && !now.Before(d.exitAt) {
 		d.exitNow = true
