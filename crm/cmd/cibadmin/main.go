@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"hbgo/crm/cibapi"
 	"hbgo/crm/status/cibdoc"
 )
 
@@ -55,10 +56,16 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	fs.BoolP("allow-create", "c", false, "accepted for compatibility")
 	fs.BoolP("sync-call", "s", false, "accepted for compatibility")
 	fs.BoolP("local", "l", false, "accepted for compatibility")
+	runDir := cibapi.RunDirFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
-	src, err := cibdoc.FromEnv(getenv, nil)
+	if *erase && !*force {
+		// refused before touching the CIB, as Pacemaker's cibadmin does
+		fmt.Fprintln(stderr, "The supplied command is considered dangerous.  To prevent accidental destruction of the cluster, the --force flag is required in order to proceed.")
+		return exitUnsafe
+	}
+	src, err := cibdoc.FromEnv(getenv, cibapi.Live(*runDir))
 	if err != nil {
 		fmt.Fprintf(stderr, "cibadmin: %v\n", err)
 		return exitNoInput
@@ -66,6 +73,9 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	root, err := src.Load()
 	if err != nil {
 		fmt.Fprintf(stderr, "cibadmin: %v\n", err)
+		if code, ok := cibapi.ExitCode(err); ok {
+			return code
+		}
 		return exitNoInput
 	}
 	before := root.String()
@@ -80,6 +90,9 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 			return exitExists
 		case errors.Is(err, errMalformed):
 			return exitMalformed
+		}
+		if code, ok := cibapi.ExitCode(err); ok {
+			return code
 		}
 		return exitError
 	}
@@ -110,10 +123,6 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		fmt.Fprint(stdout, Query(root, *scope).String())
 		return exitOK
 	case *erase:
-		if !*force {
-			fmt.Fprintln(stderr, "The supplied command is considered dangerous.  To prevent accidental destruction of the cluster, the --force flag is required in order to proceed.")
-			return exitUnsafe
-		}
 		if err := src.Store(Erase(root)); err != nil {
 			return callFailed(err)
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"hbgo/crm/cib"
+	"hbgo/crm/cibapi"
 	"hbgo/crm/status"
 	"hbgo/crm/status/cibdoc"
 	"hbgo/crm/status/render"
@@ -64,10 +65,11 @@ func (e *environment) run(args []string) int {
 	quiet := fs.BoolP("quiet", "Q", false, "terse output")
 	fs.BoolP("force", "f", false, "accepted for compatibility")
 	lifetime := fs.StringP("lifetime", "u", "", "ISO 8601 duration after which --move/--ban expire")
+	runDir := cibapi.RunDirFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
-	src, err := cibdoc.FromEnv(e.getenv, nil)
+	src, err := cibdoc.FromEnv(e.getenv, cibapi.Live(*runDir))
 	if err != nil {
 		fmt.Fprintf(e.stderr, "crm_resource: %v\n", err)
 		return exitNoInput
@@ -75,7 +77,7 @@ func (e *environment) run(args []string) int {
 	root, err := src.Load()
 	if err != nil {
 		fmt.Fprintf(e.stderr, "crm_resource: %v\n", err)
-		return exitNoInput
+		return storeExit(err, exitNoInput)
 	}
 	c, err := cib.Parse(strings.NewReader(root.String()))
 	if err != nil {
@@ -117,7 +119,7 @@ func (e *environment) run(args []string) int {
 		}
 		if err := cibdoc.Commit(src, before, root, cibdoc.StatusChange); err != nil {
 			fmt.Fprintf(e.stderr, "crm_resource: %v\n", err)
-			return exitError
+			return storeExit(err, exitError)
 		}
 		for _, l := range lines {
 			fmt.Fprintln(e.stdout, l)
@@ -222,9 +224,18 @@ func (e *environment) run(args []string) int {
 	}
 	if err := cibdoc.Commit(src, before, root, cibdoc.ConfigChange); err != nil {
 		fmt.Fprintf(e.stderr, "crm_resource: %v\n", err)
-		return exitError
+		return storeExit(err, exitError)
 	}
 	return exitOK
+}
+
+// storeExit is the exit code for a failed load or store: the daemon
+// channel's own code (not running, no quorum, ...) or def.
+func storeExit(err error, def int) int {
+	if code, ok := cibapi.ExitCode(err); ok {
+		return code
+	}
+	return def
 }
 
 // runningOn lists the nodes any primitive of r is active on, once each.

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"hbgo/crm/cib"
+	"hbgo/crm/cibapi"
 	"hbgo/crm/status/cibdoc"
 )
 
@@ -30,6 +31,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	live := fs.BoolP("live-check", "L", false, "check the CIB of the running cluster (CIB_file when set)")
 	xmlFile := fs.StringP("xml-file", "x", "", "check the CIB in FILE")
 	verbose := fs.CountP("verbose", "V", "more detail")
+	runDir := cibapi.RunDirFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
@@ -39,7 +41,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		src = cibdoc.FileSource{Path: *xmlFile}
 	case *live:
 		var err error
-		if src, err = cibdoc.FromEnv(getenv, nil); err != nil {
+		if src, err = cibdoc.FromEnv(getenv, cibapi.Live(*runDir)); err != nil {
 			fmt.Fprintf(stderr, "crm_verify: %v\n", err)
 			return exitNoInput
 		}
@@ -48,6 +50,13 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		return exitUsage
 	}
 	errs, findings := check(src)
+	if len(errs) == 1 {
+		// the live CIB could not be read at all: no verdict on it
+		if code, ok := cibapi.ExitCode(errs[0]); ok {
+			fmt.Fprintf(stderr, "crm_verify: %v\n", errs[0])
+			return code
+		}
+	}
 	if len(errs) > 0 {
 		for _, e := range errs {
 			fmt.Fprintf(stderr, "error: %v\n", e)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"hbgo/crm/cibapi"
 	"hbgo/crm/status/cibdoc"
 )
 
@@ -48,6 +49,7 @@ func Run(tool Tool, args []string, getenv func(string) string, stdout, stderr io
 	quiet := fs.BoolP("quiet", "q", false, "print only the value")
 	setID := fs.StringP("set-name", "s", "", "nvset id")
 	def := fs.StringP("default", "d", "", "value to print when the attribute is unset")
+	runDir := cibapi.RunDirFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		return ExitUsage
 	}
@@ -86,7 +88,7 @@ func Run(tool Tool, args []string, getenv func(string) string, stdout, stderr io
 			ref.Node = h
 		}
 	}
-	src, err := cibdoc.FromEnv(getenv, nil)
+	src, err := cibdoc.FromEnv(getenv, cibapi.Live(*runDir))
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
 		return ExitNoInput
@@ -94,6 +96,9 @@ func Run(tool Tool, args []string, getenv func(string) string, stdout, stderr io
 	root, err := src.Load()
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
+		if code, ok := cibapi.ExitCode(err); ok {
+			return code
+		}
 		return ExitNoInput
 	}
 	before := root.String()
@@ -103,6 +108,9 @@ func Run(tool Tool, args []string, getenv func(string) string, stdout, stderr io
 			return ExitNotFound
 		}
 		fmt.Fprintf(stderr, "%s: Error performing operation: %s\n", prog, describe(err))
+		if code, ok := cibapi.ExitCode(err); ok {
+			return code
+		}
 		if errors.Is(err, cibdoc.ErrNotFound) || errors.Is(err, cibdoc.ErrNoNode) {
 			return ExitNotFound
 		}
