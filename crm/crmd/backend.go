@@ -6,13 +6,10 @@ import (
 	"fmt"
 	"time"
 
+	"hbgo/crm/cibapi"
 	"hbgo/crm/cibstore"
 	"hbgo/crm/controller"
 )
-
-// ErrStale means a replacement CIB was based on an older configuration
-// than the current one (another change came in between): read it again.
-var ErrStale = errors.New("CIB changed since it was read")
 
 // Backend serves the tools' CIB socket (package cibapi) from a Runtime:
 // each call is handed to the daemon's loop and answered from there.
@@ -37,12 +34,11 @@ func (b Backend) Query(ctx context.Context) ([]byte, error) {
 	}
 }
 
-// Replace makes the CIB equal to x (an edited Query result): the
-// difference to the current replica goes to the DC as one request, and
-// Replace returns nil once it is committed. A document whose configuration
-// is older than the current one is refused (ErrStale); when only the
-// status moved on since it was read, its status edits are dropped and its
-// configuration edits applied.
+// Replace makes the CIB equal to x (an edited Query result whose version
+// the tool bumped): the difference to the current replica goes to the DC
+// as one request, and Replace returns nil once it is committed. Errors
+// wrap cibapi's sentinels: ErrStale (see ReplaceOps), ErrNoDC,
+// ErrTimeout, ErrRejected.
 func (b Backend) Replace(ctx context.Context, x []byte) error {
 	nd, err := cibstore.Parse(x)
 	if err != nil {
@@ -56,7 +52,20 @@ func (b Backend) Replace(ctx context.Context, x []byte) error {
 			res <- err
 			return nil
 		}
-		_, err = b.r.request(now, "tool replace", ops, func(cd controller.CommitDone) { res <- cd.Err })
+		if b.r.Membership().DC == "" {
+			res <- cibapi.ErrNoDC
+			return nil
+		}
+		_, err = b.r.request(now, "tool replace", ops, func(cd controller.CommitDone) {
+			switch {
+			case cd.Err == nil:
+				res <- nil
+			case errors.Is(cd.Err, controller.ErrRequestTimeout):
+				res <- fmt.Errorf("%w: %v", cibapi.ErrTimeout, cd.Err)
+			default:
+				res <- fmt.Errorf("%w: %v", cibapi.ErrRejected, cd.Err)
+			}
+		})
 		return err
 	})
 	if err != nil {
@@ -72,15 +81,22 @@ func (b Backend) Replace(ctx context.Context, x []byte) error {
 	}
 }
 
-// ReplaceOps returns the changes that turn cur into nd, as Replace
-// applies them (see there).
+// ReplaceOps returns the changes that turn cur into nd. As with cibapi's
+// tools, nd must be newer than cur (the tool bumped the version of the
+// copy it read), else someone changed the CIB after the tool read it and
+// the replacement would undo that (cibapi.ErrStale). A replacement with a
+// newer configuration (epoch) may carry a status older than cur's (the
+// status changes all the time): its status edits are dropped and only its
+// configuration edits applied. One with the same configuration version
+// but newer num_updates was read from the current status and applies
+// whole.
 func ReplaceOps(cur, nd *cibstore.Doc) ([]cibstore.Op, error) {
 	cv, nv := cur.Version(), nd.Version()
-	if nv.AdminEpoch < cv.AdminEpoch || (nv.AdminEpoch == cv.AdminEpoch && nv.Epoch < cv.Epoch) {
-		return nil, fmt.Errorf("%w: have %s, update based on %s", ErrStale, cv, nv)
+	if !nv.Newer(cv) {
+		return nil, fmt.Errorf("%w: replacement is version %s, the CIB is at %s", cibapi.ErrStale, nv, cv)
 	}
 	ops := cibstore.Diff(cur, nd)
-	if nv == cv {
+	if nv.AdminEpoch == cv.AdminEpoch && nv.Epoch == cv.Epoch {
 		return ops, nil
 	}
 	kept := ops[:0]
@@ -102,3 +118,5 @@ func (b Backend) call(ctx context.Context, fn func(time.Time) error) error {
 		return ErrClosed
 	}
 }
+
+var _ cibapi.Backend = Backend{}

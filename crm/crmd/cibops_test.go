@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"hbgo/crm/attrd"
+	"hbgo/crm/cibapi"
 	"hbgo/crm/cibstore"
 	"hbgo/crm/controller"
 	"hbgo/crm/tengine"
@@ -101,12 +102,16 @@ func TestStatusOpsKeepsAndChangesTransientAttributes(t *testing.T) {
 func TestReplaceOps(t *testing.T) {
 	cur := mustDoc(t, `<cib admin_epoch="0" epoch="3" num_updates="5"><configuration><crm_config/><nodes/><resources/><constraints/></configuration><status><node_state id="a" uname="a"/></status></cib>`)
 	older := mustDoc(t, `<cib admin_epoch="0" epoch="2" num_updates="9"><configuration><crm_config/><nodes/><resources/><constraints/></configuration><status/></cib>`)
-	if _, err := ReplaceOps(cur, older); !errors.Is(err, ErrStale) {
+	if _, err := ReplaceOps(cur, older); !errors.Is(err, cibapi.ErrStale) {
 		t.Fatalf("older configuration: err %v, want ErrStale", err)
 	}
-	// Read at num_updates 4: the status edit (dropping node_state a) is
-	// stale and dropped, the configuration edit applies.
-	edited := mustDoc(t, `<cib admin_epoch="0" epoch="3" num_updates="4"><configuration><crm_config/><nodes><node id="b" uname="b"/></nodes><resources/><constraints/></configuration><status/></cib>`)
+	if _, err := ReplaceOps(cur, cur); !errors.Is(err, cibapi.ErrStale) {
+		t.Fatalf("same version: err %v, want ErrStale", err)
+	}
+	// A configuration edit read at 3.3 (bumped to 4.0) while the status
+	// moved on to 3.5: the stale status (no node_state a) is not applied,
+	// the configuration edit is.
+	edited := mustDoc(t, `<cib admin_epoch="0" epoch="4" num_updates="0"><configuration><crm_config/><nodes><node id="b" uname="b"/></nodes><resources/><constraints/></configuration><status/></cib>`)
 	ops, err := ReplaceOps(cur, edited)
 	if err != nil {
 		t.Fatal(err)
@@ -114,5 +119,14 @@ func TestReplaceOps(t *testing.T) {
 	got := apply(t, cur, ops)
 	if !strings.Contains(got, `<node id="b" uname="b"/>`) || !strings.Contains(got, `<node_state id="a" uname="a"/>`) {
 		t.Fatalf("got\n%s", got)
+	}
+	// A status edit on the current status applies whole.
+	status := mustDoc(t, `<cib admin_epoch="0" epoch="3" num_updates="6"><configuration><crm_config/><nodes/><resources/><constraints/></configuration><status><node_state id="a" uname="a" x="1"/></status></cib>`)
+	ops, err = ReplaceOps(cur, status)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := apply(t, cur, ops); !strings.Contains(got, `x="1"`) {
+		t.Fatalf("status edit lost:\n%s", got)
 	}
 }

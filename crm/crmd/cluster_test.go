@@ -16,6 +16,7 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"hbgo/authkeys"
+	"hbgo/crm/cibstore"
 	"hbgo/crm/crmd"
 	"hbgo/hacf"
 	"hbgo/heartbeat/clock"
@@ -369,7 +370,14 @@ func (c *cluster) setStandby(via, node, value string) {
 	}
 	set := `<node id="` + node + `" uname="` + node + `" type="normal"><instance_attributes id="nodes-` + node +
 		`"><nvpair id="nodes-` + node + `-standby" name="standby" value="` + value + `"/></instance_attributes></node>`
-	if err := b.Replace(context.Background(), []byte(strings.Replace(doc, old, set, 1))); err != nil {
+	nd, err := cibstore.Parse([]byte(strings.Replace(doc, old, set, 1)))
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	// Bump the configuration version, as the tools do.
+	v := nd.Version()
+	nd = nd.WithVersion(cibstore.Version{AdminEpoch: v.AdminEpoch, Epoch: v.Epoch + 1})
+	if err := b.Replace(context.Background(), nd.Bytes()); err != nil {
 		c.t.Fatalf("standby %s=%s: %v", node, value, err)
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/sirupsen/logrus"
 
+	"hbgo/crm/cibapi"
 	"hbgo/crm/crmd"
 	"hbgo/crm/tengine"
 	"hbgo/hacf"
@@ -42,12 +43,11 @@ func loadConfig(dir, node string, env hacf.Env) (*config.Loaded, problem.List) {
 	return config.Load(dir, node, builtinCRMEnv{env})
 }
 
-// ServeCIB serves the tools' CIB socket (package cibapi) in the run
-// directory until ctx ends. Until that package is part of the build it is
-// nil and the socket is not offered; the lead sets it to
-//
-//	func(ctx, runDir, b, log) error { return cibapi.Serve(ctx, cibapi.SocketPath(runDir), b, log) }
-var ServeCIB func(ctx context.Context, runDir string, b crmd.Backend, log *logrus.Entry) error
+// ServeCIB serves the tools' CIB socket (cibadmin, crm_mon, crm_standby
+// ...) in the run directory until ctx ends.
+func ServeCIB(ctx context.Context, runDir string, b crmd.Backend, log *logrus.Entry) error {
+	return cibapi.Serve(ctx, cibapi.SocketPath(runDir), b, log)
+}
 
 // crmRuntime returns the daemon's constructor of the crm runtime for
 // `crm on`: the CIB under <state dir>/crm, agents run by the local

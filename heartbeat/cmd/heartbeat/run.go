@@ -246,7 +246,7 @@ func runForeground(o options, node string, loaded *config.Loaded, stderr io.Writ
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go func() { _ = api.Serve(ctx, l, d) }()
-	if crmRT != nil && ServeCIB != nil {
+	if crmRT != nil {
 		b := crmRT.Backend()
 		go func() {
 			if err := ServeCIB(ctx, o.runDir, b, log.WithField("subsys", "cib")); err != nil && ctx.Err() == nil {
