@@ -204,3 +204,49 @@ func TestGroupPlacementAndFailover(t *testing.T) {
 		t.Errorf("n3 without quorum runs ip %v site %v", ip, site)
 	}
 }
+
+// TestStandbyOnlineStickiness covers (d): crm_standby moves the group off
+// its node; back online, the node does not get the group back because
+// the group's stickiness (200 per member) beats its preference (100).
+// crm_mon, through the same CIB socket, names the DC.
+func TestStandbyOnlineStickiness(t *testing.T) {
+	l := newLab(t)
+	testenv.Bin(t, "crm_standby")
+	alive := []string{"n1", "n2", "n3"}
+	for _, n := range alive {
+		l.start(t, n)
+	}
+	defer func() {
+		if t.Failed() {
+			l.dump(t)
+		}
+	}()
+	netlab.Eventually(t, 30*time.Second, "group on n2", func() bool { return l.groupOn(alive) == "n2" })
+	if _, err := os.Stat(testenv.Bin(t, "crm_mon")); err == nil {
+		var out string
+		netlab.Eventually(t, 15*time.Second, "crm_mon names the DC", func() bool {
+			out, _ = l.nodes["n3"].Tool(t, "crm_mon", "-1")
+			return strings.Contains(out, "n1") && strings.Contains(strings.ToLower(out), "current dc")
+		})
+		t.Logf("crm_mon -1 on n3:\n%s", out)
+	}
+
+	t0 := time.Now()
+	if out, err := l.nodes["n3"].Tool(t, "crm_standby", "-N", "n2", "-v", "on"); err != nil {
+		t.Fatalf("crm_standby on: %v\n%s", err, out)
+	}
+	netlab.Eventually(t, 15*time.Second, "group off standby n2", func() bool { g := l.groupOn(alive); return g == "n1" || g == "n3" })
+	holder := l.groupOn(alive)
+	t.Logf("(d) standby n2: group on %s after %s", holder, time.Since(t0).Round(time.Millisecond))
+
+	if out, err := l.nodes["n1"].Tool(t, "crm_standby", "-N", "n2", "-v", "off"); err != nil {
+		t.Fatalf("crm_standby off: %v\n%s", err, out)
+	}
+	time.Sleep(5 * time.Second)
+	if g := l.groupOn(alive); g != holder {
+		t.Fatalf("(d) online n2: group went from %s to %q although stickiness beats the preference", holder, g)
+	}
+	if ip, site := l.holders(alive); len(ip) != 1 || len(site) != 1 {
+		t.Fatalf("group not exclusive: ip on %v, site on %v", ip, site)
+	}
+}
