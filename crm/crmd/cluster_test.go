@@ -448,3 +448,38 @@ func TestGracefulShutdownMovesResourcesFirst(t *testing.T) {
 		}
 	})
 }
+
+// TestMonitorFailureRecovers: a resource that dies under its monitor is
+// recovered (stopped and started again), and its fail count is recorded
+// in the replicas.
+func TestMonitorFailureRecovers(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		c := newCluster(t)
+		defer c.stopAll()
+		for _, n := range []string{"n1", "n2", "n3"} {
+			c.start(n)
+		}
+		c.waitFor("group on n2", 15*time.Second, func() bool { return c.groupOn() == "n2" && c.agreedDC() == "n1" })
+		settle()
+		c.idleDC(15 * time.Second)
+
+		c.w.mu.Lock()
+		delete(c.w.running, "site") // it died by itself
+		starts := strings.Count(strings.Join(c.w.history, "\n"), "start site")
+		c.w.mu.Unlock()
+		c.waitFor("site restarted", 15*time.Second, func() bool {
+			c.w.mu.Lock()
+			defer c.w.mu.Unlock()
+			return c.w.running["site"] != "" && strings.Count(strings.Join(c.w.history, "\n"), "start site") > starts
+		})
+		c.idleDC(15 * time.Second)
+		if g := c.groupOn(); g != "n2" {
+			t.Errorf("group on %q after recovery, want n2", g)
+		}
+		_ = c.nodes["n3"].d.WithCRM(func(r *crmd.Runtime) {
+			if x := string(r.CIB().Bytes()); !strings.Contains(x, `name="fail-count-site#monitor_1000" value="1"`) {
+				t.Errorf("no fail count in n3's CIB:\n%s", x)
+			}
+		})
+	})
+}

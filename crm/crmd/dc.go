@@ -295,7 +295,7 @@ func (r *Runtime) recurringEvent(now time.Time, node string, ev resourced.Event)
 			return nil, nil
 		}
 		if !f {
-			log.Infof("%s recovered (rc %d)", op.OperationKey, op.RC)
+			log.Debugf("%s: rc %d", op.OperationKey, op.RC)
 			return []string{node}, nil
 		}
 		log.Warnf("%s failed: rc %d %s", op.OperationKey, op.RC, op.ExitReason)
@@ -305,6 +305,9 @@ func (r *Runtime) recurringEvent(now time.Time, node string, ev resourced.Event)
 		}
 		ch := att.RecordFailure(attrd.Failure{Node: node, Resource: ev.Op.Resource, Operation: ev.Op.Action,
 			IntervalMS: int(ev.Op.Interval.Milliseconds()), RC: op.RC, TargetRC: target, At: ev.At, StartFailureIsFatal: startFailureIsFatal(c)})
+		for _, x := range ch {
+			r.logAtt.WithField("node", x.Node).Infof("fail count: %s", x)
+		}
 		r.abort("monitor of " + ev.Op.Resource + " on " + node + " failed")
 		return []string{node}, ch
 	})
