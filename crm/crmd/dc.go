@@ -3,6 +3,7 @@ package crmd
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -79,6 +80,16 @@ func (r *Runtime) stopTransition(reason string) {
 	r.tr.cancel()
 }
 
+// syncKey identifies a (document, membership) pair MembershipOps found
+// in agreement.
+type syncKey struct {
+	doc     *cibstore.Doc // documents are immutable: same pointer, same content
+	inst    uint64
+	dc      string
+	quorum  bool
+	members string
+}
+
 // kick decides what the DC does with the newest schedule: first make the
 // CIB agree with the membership, abort a transition made for an older
 // membership or configuration, then run the policy engine once the
@@ -99,7 +110,16 @@ func (r *Runtime) kick(now time.Time) (again bool, err error) {
 		return false, nil
 	}
 	mem := r.effective(r.drv.Machine().Membership())
-	if ops := MembershipOps(s.Doc, r.cfg.Controller.Nodes, mem); len(ops) > 0 {
+	key := syncKey{s.Doc, mem.Instance, mem.DC, mem.Quorum, strings.Join(mem.Members, " ")}
+	var ops []cibstore.Op
+	if key != r.synced {
+		ops = MembershipOps(s.Doc, r.cfg.Controller.Nodes, mem)
+	}
+	if len(ops) == 0 {
+		// Remember a document that already says it all: kick runs on
+		// every packet while a transition is under way.
+		r.synced = key
+	} else {
 		if r.tr != nil && r.tr.inst != mem.Instance {
 			r.abort("membership changed")
 		}

@@ -90,6 +90,8 @@ type Runtime struct {
 	leaving, shutdownFailed bool
 	// shutDown (DC) holds the members whose shutdown was carried out.
 	shutDown map[string]bool
+	// synced is the last document and membership found in agreement.
+	synced syncKey
 }
 
 // New builds the runtime and loads the CIB from cfg.CIBDir; now is the
