@@ -103,12 +103,16 @@ type cluster struct {
 	dirs  map[string]string
 	nodes map[string]*member
 	gen   uint64
+	// fencer is every node's fencing device (nil: none).
+	fencer crmd.Fencer
 }
 
-func newCluster(t *testing.T) *cluster {
+func newCluster(t *testing.T) *cluster { return newClusterWith(t, "web-group.xml") }
+
+func newClusterWith(t *testing.T, cibFile string) *cluster {
 	c := &cluster{t: t, hub: memnet.NewHub(clock.Real(), 7), w: &world{t: t, running: map[string]string{}},
 		dirs: map[string]string{}, nodes: map[string]*member{}}
-	cibXML, err := os.ReadFile(filepath.Join("testdata", "web-group.xml"))
+	cibXML, err := os.ReadFile(filepath.Join("testdata", cibFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +158,7 @@ func (c *cluster) start(name string) {
 		LoadAvg: func() string { return "0.00 0.00 0.00 1/1 1" },
 		CRM: func(send func(*wire.Message)) (*crmd.Runtime, error) {
 			return crmd.New(crmd.Config{Controller: crmd.ControllerConfig(cfg, name), CIBDir: c.dirs[name], Send: send,
-				Manager: resourced.ManagerConfig{Runner: c.w.runner(name)}, Instance: fmt.Sprint(gen), Log: log}, time.Now())
+				Manager: resourced.ManagerConfig{Runner: c.w.runner(name)}, Fencer: c.fencer, Instance: fmt.Sprint(gen), Log: log}, time.Now())
 		}})
 	if err != nil {
 		t.Fatal(err)
@@ -479,6 +483,60 @@ func TestMonitorFailureRecovers(t *testing.T) {
 		_ = c.nodes["n3"].d.WithCRM(func(r *crmd.Runtime) {
 			if x := string(r.CIB().Bytes()); !strings.Contains(x, `name="fail-count-site#monitor_1000" value="1"`) {
 				t.Errorf("no fail count in n3's CIB:\n%s", x)
+			}
+		})
+	})
+}
+
+// fakeFencer records fencing requests; fencing a node makes sure nothing
+// runs there any more.
+type fakeFencer struct {
+	w      *world
+	mu     sync.Mutex
+	fenced []string
+}
+
+func (f *fakeFencer) Fence(_ context.Context, node, action string) error {
+	f.mu.Lock()
+	f.fenced = append(f.fenced, node+" "+action)
+	f.mu.Unlock()
+	f.w.lose(node)
+	return nil
+}
+
+func (f *fakeFencer) calls() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.fenced...)
+}
+
+// TestFencingBeforeRecovery: with stonith enabled, the dead holder is
+// fenced by the DC before its group is started elsewhere.
+func TestFencingBeforeRecovery(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		c := newClusterWith(t, "web-group-fencing.xml")
+		f := &fakeFencer{w: c.w}
+		c.fencer = f
+		defer c.stopAll()
+		for _, n := range []string{"n1", "n2", "n3"} {
+			c.start(n)
+		}
+		c.waitFor("group on n2", 15*time.Second, func() bool { return c.groupOn() == "n2" && c.agreedDC() == "n1" })
+		settle()
+		c.idleDC(15 * time.Second)
+		if got := f.calls(); len(got) != 0 {
+			t.Fatalf("fenced at start-up: %v", got)
+		}
+		c.crash("n2")
+		c.waitFor("group moved off the dead n2", 15*time.Second, func() bool { g := c.groupOn(); return g == "n1" || g == "n3" })
+		if got := f.calls(); len(got) != 1 || got[0] != "n2 reboot" {
+			t.Fatalf("fencing calls %v, want [n2 reboot]", got)
+		}
+		c.idleDC(15 * time.Second)
+		_ = c.nodes["n1"].d.WithCRM(func(r *crmd.Runtime) {
+			x := string(r.CIB().Bytes())
+			if !strings.Contains(x, `uname="n2" in_ccm="false" crmd="offline" join="down" expected="down"`) {
+				t.Errorf("n2 not recorded as down after fencing:\n%s", x)
 			}
 		})
 	})
