@@ -153,6 +153,7 @@ func (c *cluster) start(name string) {
 	var uuid [16]byte
 	copy(uuid[:], name)
 	gen := c.gen
+	c.hub.RestoreEndpoint(name, "eth0") // after a crash
 	d, err := daemon.New(daemon.Options{Node: name, Config: cfg, Keyring: ring, Media: []media.Medium{c.hub.Join(name, "eth0")},
 		Clock: clock.Real(), Log: log, UUID: uuid, Gen: gen, Version: "test",
 		LoadAvg: func() string { return "0.00 0.00 0.00 1/1 1" },
@@ -537,6 +538,45 @@ func TestFencingBeforeRecovery(t *testing.T) {
 			x := string(r.CIB().Bytes())
 			if !strings.Contains(x, `uname="n2" in_ccm="false" crmd="offline" join="down" expected="down"`) {
 				t.Errorf("n2 not recorded as down after fencing:\n%s", x)
+			}
+		})
+	})
+}
+
+// TestRestartedNodeRejoins: a crashed node that comes back is probed,
+// shown online again, and does not take the group back (stickiness).
+func TestRestartedNodeRejoins(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		c := newCluster(t)
+		defer c.stopAll()
+		for _, n := range []string{"n1", "n2", "n3"} {
+			c.start(n)
+		}
+		c.waitFor("group on n2", 15*time.Second, func() bool { return c.groupOn() == "n2" && c.agreedDC() == "n1" })
+		settle()
+		c.idleDC(15 * time.Second)
+		c.crash("n2")
+		c.waitFor("group moved", 15*time.Second, func() bool { g := c.groupOn(); return g == "n1" || g == "n3" })
+		holder := c.groupOn()
+		c.idleDC(15 * time.Second)
+
+		c.start("n2")
+		c.waitFor("n2 back in the CRM membership", 15*time.Second, func() bool {
+			in := false
+			_ = c.nodes["n1"].d.WithCRM(func(r *crmd.Runtime) {
+				in = len(r.Membership().Members) == 3 && strings.Contains(string(r.CIB().Bytes()),
+					`uname="n2" in_ccm="true" crmd="online" join="member" expected="member"`)
+			})
+			return in
+		})
+		settle()
+		c.idleDC(15 * time.Second)
+		if g := c.groupOn(); g != holder {
+			t.Fatalf("group went from %s to %q when n2 came back", holder, g)
+		}
+		_ = c.nodes["n2"].d.WithCRM(func(r *crmd.Runtime) {
+			if dc := r.Membership().DC; dc != "n1" {
+				t.Errorf("n2 sees DC %q, want n1", dc)
 			}
 		})
 	})

@@ -26,6 +26,10 @@ const abortedReason = "transition aborted before this action started"
 
 var errAborted = errors.New(abortedReason)
 
+// RetryPause is how long the DC waits before running the policy engine
+// again after a transition that did not complete.
+const RetryPause = 500 * time.Millisecond
+
 // transition is the DC's running transition.
 type transition struct {
 	id     int
@@ -147,7 +151,7 @@ func (r *Runtime) kick(now time.Time) (again bool, err error) {
 		}
 		return false, nil
 	}
-	if r.outstanding > 0 || len(r.queue) > 0 {
+	if r.outstanding > 0 || len(r.queue) > 0 || now.Before(r.notBefore) {
 		return false, nil
 	}
 	r.pending = nil
@@ -190,14 +194,14 @@ func (r *Runtime) startTransition(now time.Time, s controller.Schedule) {
 		}}
 	go func() {
 		rep, err := drv.Run(ctx, g)
-		r.post(func(now time.Time) error { r.transitionDone(tr, rep, err); return nil })
+		r.post(func(now time.Time) error { r.transitionDone(now, tr, rep, err); return nil })
 	}()
 }
 
 // uuid is the last part of our transition keys.
 func (r *Runtime) uuid() string { return r.self + "-" + r.cfg.Instance }
 
-func (r *Runtime) transitionDone(tr *transition, rep tengine.Report, err error) {
+func (r *Runtime) transitionDone(now time.Time, tr *transition, rep tengine.Report, err error) {
 	tr.cancel()
 	if r.tr == tr {
 		r.tr = nil
@@ -209,9 +213,11 @@ func (r *Runtime) transitionDone(tr *transition, rep tengine.Report, err error) 
 	}
 	log.WithField("outcome", rep.Outcome.String()).Infof("transition %d finished: %s %s", tr.id, rep.Outcome, rep.Reason)
 	if rep.Outcome != tengine.Complete && r.pending == nil && r.IsDC() {
-		// Run the policy engine again on what happened.
+		// Run the policy engine again on what happened, after a pause so
+		// that an action failing at once cannot spin the DC.
 		s := controller.Schedule{Doc: r.CIB(), Membership: r.drv.Machine().Membership()}
 		r.pending = &s
+		r.notBefore = now.Add(RetryPause)
 	}
 }
 

@@ -92,6 +92,8 @@ type Runtime struct {
 	shutDown map[string]bool
 	// synced is the last document and membership found in agreement.
 	synced syncKey
+	// notBefore delays the next transition after one that failed.
+	notBefore time.Time
 }
 
 // New builds the runtime and loads the CIB from cfg.CIBDir; now is the
@@ -121,7 +123,7 @@ func New(cfg Config, now time.Time) (*Runtime, error) {
 	if err != nil {
 		return nil, err
 	}
-	r.drv = controller.NewDriver(m, cfg.CIBDir, effects{r}, r.logCIB)
+	r.drv = controller.NewDriver(m, cfg.CIBDir, effects{r}, r.log)
 	mc := cfg.Manager
 	if mc.Clock == nil {
 		mc.Clock = cfg.Clock
