@@ -171,7 +171,7 @@ func TestGroupPlacementAndFailover(t *testing.T) {
 		l.start(t, n)
 	}
 	defer func() {
-		if t.Failed() {
+		if t.Failed() || os.Getenv("HBGO_CRM_DUMP") != "" {
 			l.dump(t)
 		}
 	}()
@@ -217,7 +217,7 @@ func TestStandbyOnlineStickiness(t *testing.T) {
 		l.start(t, n)
 	}
 	defer func() {
-		if t.Failed() {
+		if t.Failed() || os.Getenv("HBGO_CRM_DUMP") != "" {
 			l.dump(t)
 		}
 	}()
