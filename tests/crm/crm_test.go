@@ -249,4 +249,17 @@ func TestStandbyOnlineStickiness(t *testing.T) {
 	if ip, site := l.holders(alive); len(ip) != 1 || len(site) != 1 {
 		t.Fatalf("group not exclusive: ip on %v, site on %v", ip, site)
 	}
+
+	// A graceful stop (SIGTERM) of the holder: the DC moves the group away
+	// before the daemon leaves, so it never runs twice nor stays behind.
+	t0 = time.Now()
+	if err := l.nodes[holder].Proc.Stop(60 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	rest := without(alive, holder)
+	if ip, site := l.holders([]string{holder}); len(ip)+len(site) != 0 {
+		t.Fatalf("%s left with ip %v site %v still running", holder, ip, site)
+	}
+	netlab.Eventually(t, 15*time.Second, "group on a remaining node", func() bool { return l.groupOn(rest) != "" })
+	t.Logf("(e) SIGTERM of %s: it left after %s, the group runs on %s", holder, time.Since(t0).Round(time.Millisecond), l.groupOn(rest))
 }
