@@ -368,8 +368,8 @@ func (r *Runtime) probe(node string) {
 			results = append(results, done{a, res, [2]time.Time{start, r.cfg.Clock.Now()}})
 		}
 		r.post(func(now time.Time) error {
+			var execs []tengine.Execution
 			for _, d := range results {
-				d := d
 				if d.res.Status != tengine.OpDone {
 					log.WithField("resource", d.a.Resource).Warnf("probe failed: %s", d.res.ExitReason)
 					continue
@@ -377,12 +377,16 @@ func (r *Runtime) probe(node string) {
 				if d.res.RC != 7 {
 					log.WithField("resource", d.a.Resource).Infof("probe: %s is active on %s (rc %d)", d.a.Resource, node, d.res.RC)
 				}
-				r.enqueueStatus("probe of "+d.a.Resource+" on "+node, func(st *tengine.Status, _ *attrd.Store, _ *cib.CIB) ([]string, []attrd.Change) {
-					st.Record(tengine.Execution{Action: d.a, Result: d.res, TransitionID: -1, UUID: r.uuid(),
-						Queued: d.at[0].UnixMilli(), Started: d.at[0].UnixMilli(), Finished: d.at[1].UnixMilli()})
-					return []string{node}, nil
-				})
+				execs = append(execs, tengine.Execution{Action: d.a, Result: d.res, TransitionID: -1, UUID: r.uuid(),
+					Queued: d.at[0].UnixMilli(), Started: d.at[0].UnixMilli(), Finished: d.at[1].UnixMilli()})
 			}
+			// One write for the whole probe of the node.
+			r.enqueueStatus("probe of "+node, func(st *tengine.Status, _ *attrd.Store, _ *cib.CIB) ([]string, []attrd.Change) {
+				for _, e := range execs {
+					st.Record(e)
+				}
+				return []string{node}, nil
+			})
 			r.queue = append(r.queue, func(now time.Time) error { return r.drv.ProbeDone(now, node) })
 			return nil
 		})

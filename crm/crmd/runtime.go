@@ -281,8 +281,8 @@ func (r *Runtime) after(now time.Time) error {
 		r.membershipChanged(mem)
 	}
 	// Our own writes (membership, results) produce more actions; a few
-	// rounds settle them.
-	for range 8 {
+	// rounds settle them (the rest waits for the next call).
+	for range 32 {
 		again, err := r.kick(now)
 		if err != nil || !again {
 			return err
