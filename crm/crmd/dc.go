@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -359,14 +360,21 @@ func (r *Runtime) probe(node string) {
 			res tengine.OpResult
 			at  [2]time.Time
 		}
-		results := make([]done, 0, len(acts))
-		for _, a := range acts {
-			ctx, cancel := context.WithTimeout(context.Background(), time.Duration(a.TimeoutMS)*time.Millisecond+lrmproxyMargin)
-			start := r.cfg.Clock.Now()
-			res := exec.RunOp(ctx, node, a)
-			cancel()
-			results = append(results, done{a, res, [2]time.Time{start, r.cfg.Clock.Now()}})
+		// In parallel: the node's resource manager bounds its own workers.
+		results := make([]done, len(acts))
+		var wg sync.WaitGroup
+		for i, a := range acts {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				ctx, cancel := context.WithTimeout(context.Background(), time.Duration(a.TimeoutMS)*time.Millisecond+lrmproxyMargin)
+				defer cancel()
+				start := r.cfg.Clock.Now()
+				res := exec.RunOp(ctx, node, a)
+				results[i] = done{a, res, [2]time.Time{start, r.cfg.Clock.Now()}}
+			}()
 		}
+		wg.Wait()
 		r.post(func(now time.Time) error {
 			var execs []tengine.Execution
 			for _, d := range results {
