@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"hbgo/crm/attrd"
 	"hbgo/crm/cibapi"
@@ -128,5 +129,21 @@ func TestReplaceOps(t *testing.T) {
 	}
 	if got := apply(t, cur, ops); !strings.Contains(got, `x="1"`) {
 		t.Fatalf("status edit lost:\n%s", got)
+	}
+}
+
+func TestReadRecheck(t *testing.T) {
+	for _, tc := range []struct {
+		crm  string
+		want time.Duration
+	}{
+		{"", DefaultRecheckInterval},
+		{`<cluster_property_set id="o"><nvpair id="r" name="cluster-recheck-interval" value="2min"/></cluster_property_set>`, 2 * time.Minute},
+		{`<cluster_property_set id="o"><nvpair id="r" name="cluster-recheck-interval" value="0"/></cluster_property_set>`, time.Duration(1<<63 - 1)},
+	} {
+		d := mustDoc(t, strings.Replace(strings.Replace(baseCIB, "%s", tc.crm, 1), "%s", "", 1))
+		if got := readRecheck(d.Root()); got != tc.want {
+			t.Errorf("%q: got %v, want %v", tc.crm, got, tc.want)
+		}
 	}
 }

@@ -581,3 +581,26 @@ func TestRestartedNodeRejoins(t *testing.T) {
 		})
 	})
 }
+
+// TestRecheckInterval: an idle DC runs the policy engine again every
+// cluster-recheck-interval.
+func TestRecheckInterval(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		c := newClusterWith(t, "web-group-recheck.xml")
+		defer c.stopAll()
+		for _, n := range []string{"n1", "n2", "n3"} {
+			c.start(n)
+		}
+		c.waitFor("group on n2", 15*time.Second, func() bool { return c.groupOn() == "n2" && c.agreedDC() == "n1" })
+		c.idleDC(15 * time.Second)
+		tid := func() (id int) {
+			_ = c.nodes["n1"].d.WithCRM(func(r *crmd.Runtime) { id = r.TransitionID() })
+			return id
+		}
+		before := tid()
+		time.Sleep(11 * time.Second)
+		if got := tid(); got < before+2 {
+			t.Fatalf("transition id %d -> %d in 11 s with a 5 s recheck interval", before, got)
+		}
+	})
+}

@@ -112,7 +112,14 @@ func (r *Runtime) kick(now time.Time) (again bool, err error) {
 	}
 	s := r.pending
 	if s == nil {
-		return false, nil
+		if r.tr != nil || r.lastRun.IsZero() || now.Sub(r.lastRun) < r.recheckInterval() {
+			return false, nil
+		}
+		// Time-based rules and failure timeouts change the outcome without
+		// any event: look again every cluster-recheck-interval.
+		r.logPE.Debug("cluster-recheck-interval passed: scheduling again")
+		s = &controller.Schedule{Doc: r.CIB(), Membership: r.drv.Machine().Membership()}
+		r.pending = s
 	}
 	mem := r.effective(r.drv.Machine().Membership())
 	key := syncKey{s.Doc, mem.Instance, mem.DC, mem.Quorum, strings.Join(mem.Members, " ")}
@@ -156,8 +163,43 @@ func (r *Runtime) kick(now time.Time) (again bool, err error) {
 		return false, nil
 	}
 	r.pending = nil
+	r.lastRun = now
 	r.startTransition(now, *s)
 	return false, nil
+}
+
+// DefaultRecheckInterval is cluster-recheck-interval's default.
+const DefaultRecheckInterval = 15 * time.Minute
+
+// recheckInterval reads cluster-recheck-interval from the CIB (0 turns
+// the periodic run off).
+func (r *Runtime) recheckInterval() time.Duration {
+	doc := r.CIB()
+	if doc == r.recheckDoc {
+		return r.recheck
+	}
+	r.recheckDoc, r.recheck = doc, readRecheck(doc.Root())
+	return r.recheck
+}
+
+func readRecheck(root *cibstore.Node) time.Duration {
+	cc := section(root, cibstore.SectionConfiguration, "crm_config")
+	if cc != nil {
+		for _, set := range cc.Children {
+			for _, p := range set.Children {
+				if n, _ := p.Attr("name"); p.Name == "nvpair" && n == "cluster-recheck-interval" {
+					v, _ := p.Attr("value")
+					if ms, ok := cib.ParseIntervalMS(v); ok {
+						if ms == 0 {
+							return time.Duration(1<<63 - 1)
+						}
+						return time.Duration(ms) * time.Millisecond
+					}
+				}
+			}
+		}
+	}
+	return DefaultRecheckInterval
 }
 
 // startTransition runs the policy engine on s and, when there is work,

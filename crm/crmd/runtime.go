@@ -94,6 +94,11 @@ type Runtime struct {
 	synced syncKey
 	// notBefore delays the next transition after one that failed.
 	notBefore time.Time
+	// lastRun is when the policy engine last ran (cluster-recheck-interval).
+	lastRun time.Time
+	// recheck is cluster-recheck-interval as read from recheckDoc.
+	recheck    time.Duration
+	recheckDoc *cibstore.Doc
 }
 
 // New builds the runtime and loads the CIB from cfg.CIBDir; now is the
