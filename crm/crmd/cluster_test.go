@@ -604,3 +604,48 @@ func TestRecheckInterval(t *testing.T) {
 		}
 	})
 }
+
+// TestPartitionAndHeal: cut off from the others, the DC loses quorum and
+// the majority elects its own DC and keeps the group; healed, the cluster
+// has one DC again and the group never ran twice.
+func TestPartitionAndHeal(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		c := newCluster(t)
+		defer c.stopAll()
+		for _, n := range []string{"n1", "n2", "n3"} {
+			c.start(n)
+		}
+		c.waitFor("group on n2", 15*time.Second, func() bool { return c.groupOn() == "n2" && c.agreedDC() == "n1" })
+		settle()
+		c.idleDC(15 * time.Second)
+
+		c.hub.Partition([]string{"n1"}, []string{"n2", "n3"})
+		c.waitFor("two DCs", 15*time.Second, func() bool {
+			d := c.dcs()
+			return d["n1"] == "n1" && d["n2"] == "n2" && d["n3"] == "n2"
+		})
+		c.waitFor("n1 without quorum", 15*time.Second, func() bool {
+			q := true
+			_ = c.nodes["n1"].d.WithCRM(func(r *crmd.Runtime) { q = r.Membership().Quorum })
+			return !q
+		})
+		time.Sleep(3 * time.Second)
+		if g := c.groupOn(); g != "n2" {
+			t.Fatalf("group on %q during the partition, want n2", g)
+		}
+
+		c.hub.Heal()
+		c.waitFor("one DC again", 20*time.Second, func() bool { return c.agreedDC() == "n1" })
+		c.idleDC(15 * time.Second)
+		time.Sleep(3 * time.Second)
+		if g := c.groupOn(); g != "n2" {
+			t.Fatalf("group on %q after healing, want n2 (running %v)", g, c.running())
+		}
+		_ = c.nodes["n3"].d.WithCRM(func(r *crmd.Runtime) {
+			x := string(r.CIB().Bytes())
+			if strings.Count(x, `in_ccm="true" crmd="online" join="member" expected="member"`) != 3 || !strings.Contains(x, `dc-uuid="n1"`) {
+				t.Errorf("n3's CIB after healing:\n%s", x)
+			}
+		})
+	})
+}
