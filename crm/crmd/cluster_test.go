@@ -680,3 +680,23 @@ func TestPartitionAndHeal(t *testing.T) {
 		})
 	})
 }
+
+// TestStandbyWithoutStickinessReturns: without stickiness the group goes
+// back to its preferred node once that node is online again.
+func TestStandbyWithoutStickinessReturns(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		c := newClusterWith(t, "web-group-nosticky.xml")
+		defer c.stopAll()
+		for _, n := range []string{"n1", "n2", "n3"} {
+			c.start(n)
+		}
+		c.waitFor("group on n2", 15*time.Second, func() bool { return c.groupOn() == "n2" && c.agreedDC() == "n1" })
+		settle()
+		c.idleDC(15 * time.Second)
+		c.setStandby("n3", "n2", "on")
+		c.waitFor("group off standby n2", 15*time.Second, func() bool { g := c.groupOn(); return g == "n1" || g == "n3" })
+		c.idleDC(15 * time.Second)
+		c.setStandby("n3", "n2", "off")
+		c.waitFor("group back on n2", 15*time.Second, func() bool { return c.groupOn() == "n2" })
+	})
+}
