@@ -11,6 +11,7 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"hbgo/authkeys"
+	"hbgo/crm/crmd"
 	"hbgo/hacf"
 	"hbgo/heartbeat/api"
 	"hbgo/heartbeat/clock"
@@ -20,6 +21,7 @@ import (
 	"hbgo/heartbeat/membership"
 	"hbgo/heartbeat/reliable"
 	"hbgo/heartbeat/rscmgr"
+	"hbgo/heartbeat/wire"
 )
 
 // Fencer resets a node with the configured STONITH device.
@@ -53,6 +55,10 @@ type Options struct {
 	// IPFail enables the built-in ipfail policy (two nodes, ping nodes,
 	// auto_failback on or off).
 	IPFail bool
+	// CRM, set with `crm on`, builds the crm-mode runtime given the
+	// daemon's reliable sender; Resource must then be nil (haresources is
+	// not used in crm mode).
+	CRM func(send func(*wire.Message)) (*crmd.Runtime, error)
 }
 
 // Daemon is one running node.
@@ -89,7 +95,16 @@ type Daemon struct {
 	ldAt     time.Time
 	ipf      *ipfail.Machine
 	ipfPeer  string
+	crm      *crmd.Runtime
+	crmErr   error // fatal error of the crm runtime (CIB write failed)
+	// crmLeaveBy bounds a crm-mode shutdown: shutdone goes out then even
+	// if the DC has not confirmed that our resources are gone.
+	crmLeaveBy time.Time
 }
+
+// CRMShutdownLimit bounds how long a crm-mode shutdown waits for the DC
+// to move the node's resources away.
+const CRMShutdownLimit = 5 * time.Minute
 
 type fenceResult struct{ node, result string }
 
@@ -149,6 +164,14 @@ func New(opt Options) (*Daemon, error) {
 	d.fo = failover.New(failover.Config{Node: opt.Node, Nodes: mcfg.Nodes, Mode: mode, Groups: opt.Groups,
 		Stonith: opt.Fencer != nil})
 	d.localStatus = membership.StatusInit
+	if opt.CRM != nil {
+		if opt.Resource != nil {
+			return nil, fmt.Errorf("%w: crm mode and the v1 resource manager exclude each other", ErrConfig)
+		}
+		if d.crm, err = opt.CRM(d.sendReliable); err != nil {
+			return nil, fmt.Errorf("%w: crm: %v", ErrConfig, err)
+		}
+	}
 	if opt.IPFail && opt.Resource != nil && mode != failover.Legacy {
 		for _, n := range mcfg.Nodes {
 			if n != opt.Node {
@@ -171,6 +194,11 @@ func (d *Daemon) Run(ctx context.Context) error {
 	defer close(d.exited)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	var crmWork <-chan crmd.Work
+	if d.crm != nil {
+		defer d.crm.Close()
+		crmWork = d.crm.Work()
+	}
 	for _, m := range append(append([]media.Medium{}, d.opt.Media...), d.opt.Ping...) {
 		go d.pump(ctx, m)
 	}
@@ -192,6 +220,10 @@ func (d *Daemon) Run(ctx context.Context) error {
 			d.log.Infof("%s Heartbeat shutdown complete.", d.opt.Node)
 			return nil
 		}
+		if d.crmErr != nil {
+			d.log.WithError(d.crmErr).Error("crm: fatal error, exiting")
+			return d.crmErr
+		}
 		timer.Reset(d.nextWake(now))
 		select {
 		case <-ctx.Done():
@@ -209,6 +241,8 @@ func (d *Daemon) Run(ctx context.Context) error {
 			close(c.done)
 		case <-d.stopReq:
 			d.beginShutdown()
+		case w := <-crmWork:
+			d.crmCheck(d.crm.Do(d.clk.Now(), w))
 		}
 	}
 }
@@ -249,6 +283,14 @@ func (d *Daemon) beginShutdown() {
 		return
 	}
 	d.stopping = true
+	if d.crm != nil {
+		// crm mode: the DC moves our resources away first; onTime sends
+		// shutdone once it has (or the time limit passed).
+		d.log.Info("Heartbeat shutdown in progress: waiting for the DC to move our resources away.")
+		d.crmLeaveBy = d.clk.Now().Add(CRMShutdownLimit)
+		d.crmCheck(d.crm.Shutdown(d.clk.Now()))
+		return
+	}
 	if d.opt.Resource == nil {
 		d.log.Info("Heartbeat shutdown in progress.")
 		// Without resources, shutdone goes out at once.
@@ -260,6 +302,13 @@ func (d *Daemon) beginShutdown() {
 }
 
 func (d *Daemon) finished() bool { return d.exitNow }
+
+// crmCheck keeps the first fatal error of the crm runtime; Run stops on it.
+func (d *Daemon) crmCheck(err error) {
+	if err != nil && d.crmErr == nil {
+		d.crmErr = err
+	}
+}
 
 // nextWake is how long the loop may sleep: until the next status message
 // or the earliest deadline of a state machine.
@@ -275,6 +324,7 @@ func (d *Daemon) nextWake(now time.Time) time.Duration {
 	t := d.fo.NextDeadline()
 	consider(t, !t.IsZero())
 	consider(d.exitAt, !d.exitAt.IsZero())
+	consider(d.crmLeaveBy, d.stopping && d.crm != nil && d.exitAt.IsZero())
 	if d.ipf != nil {
 		t := d.ipf.NextDeadline()
 		consider(t, !t.IsZero())
@@ -298,6 +348,9 @@ func (d *Daemon) onTime(now time.Time) {
 			d.nextStatus = now.Add(d.cfg.Keepalive)
 		}
 		d.sendPings(now)
+		if d.crm != nil {
+			d.crmCheck(d.crm.Tick(now))
+		}
 	}
 	d.membershipEvents(d.mem.Tick(now))
 	for _, m := range d.rel.Tick(now) {
@@ -309,6 +362,15 @@ func (d *Daemon) onTime(now time.Time) {
 	d.applyFailover(d.fo.Tick(now))
 	if d.ipf != nil {
 		d.applyIPFail(d.ipf.Tick(d.ipfailView(now)))
+	}
+	if d.crm != nil && d.stopping && d.exitAt.IsZero() {
+		if done := d.crm.ShutdownDone(); done || !now.Before(d.crmLeaveBy) {
+			if !done {
+				d.log.Warn("the DC did not confirm our shutdown in time; leaving anyway")
+			}
+			d.sendCluster(failover.Outgoing{Type: failover.TShutdone, Fields: []failover.Field{{Name: failover.FStatus, Value: "dead"}}})
+			d.exitAt = now.Add(failover.FinalShutdownDelay)
+		}
 	}
 	if !d.exitAt.IsZero() && !now.Before(d.exitAt) {
 		d.exitNow = true
@@ -367,4 +429,13 @@ func loadAvg() string {
 		return "0.00 0.00 0.00 1/1 1"
 	}
 	return strings.TrimSpace(string(b))
+}
+
+// WithCRM runs fn with the crm runtime on the loop goroutine (status
+// queries of tests and tools); it returns an error without crm mode.
+func (d *Daemon) WithCRM(fn func(*crmd.Runtime)) error {
+	if d.crm == nil {
+		return errors.New("not in crm mode")
+	}
+	return d.call(func() { fn(d.crm) })
 }

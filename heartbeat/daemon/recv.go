@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"hbgo/crm/crmd"
 	"hbgo/heartbeat/failover"
 	"hbgo/heartbeat/media"
 	"hbgo/heartbeat/membership"
@@ -169,6 +170,10 @@ func (d *Daemon) deliver(src, medium string, msg *wire.Message, restart bool, no
 			return
 		}
 	}
+	if d.crm != nil && crmd.Handles(typ) {
+		d.crmCheck(d.crm.Deliver(now, msg))
+		return
+	}
 	if d.opt.Resource == nil || d.ipfailMessage(src, msg, now) {
 		return
 	}
@@ -190,6 +195,13 @@ func (d *Daemon) membershipEvents(evs []membership.Event) {
 	for _, e := range evs {
 		if d.opt.Events != nil {
 			d.opt.Events(e)
+		}
+		if d.crm != nil {
+			at := e.At
+			if at.IsZero() {
+				at = d.clk.Now()
+			}
+			d.crmCheck(d.crm.HeartbeatEvent(at, e))
 		}
 		log := d.log.WithField("node", e.Node)
 		if e.Medium != "" {
@@ -291,8 +303,12 @@ func (d *Daemon) commNowUp(now time.Time) {
 	}
 }
 
-// applyFailover carries out the resource manager's actions.
+// applyFailover carries out the resource manager's actions. In crm mode
+// the v1 resource manager has nothing to manage and stays silent.
 func (d *Daemon) applyFailover(acts []failover.Action) {
+	if d.crm != nil {
+		return
+	}
 	for _, a := range acts {
 		switch a := a.(type) {
 		case failover.Send:

@@ -15,6 +15,7 @@ import (
 
 	"github.com/sirupsen/logrus"
 
+	"hbgo/crm/crmd"
 	"hbgo/hacf"
 	"hbgo/heartbeat/api"
 	"hbgo/heartbeat/clock"
@@ -24,6 +25,7 @@ import (
 	"hbgo/heartbeat/halog"
 	"hbgo/heartbeat/rscmgr"
 	"hbgo/heartbeat/service"
+	"hbgo/heartbeat/wire"
 	"hbgo/resourced"
 	"hbgo/resourced/proc"
 )
@@ -44,7 +46,7 @@ func nodeNameOf(o options) (string, error) {
 // loadOrReport reads the configuration; on errors it prints them and
 // returns nil (the caller exits 6, as 3.0.6 does).
 func loadOrReport(o options, node string, stderr io.Writer, env hacf.Env) *config.Loaded {
-	loaded, probs := config.Load(o.configDir, node, env)
+	loaded, probs := loadConfig(o.configDir, node, env)
 	for _, p := range probs {
 		fmt.Fprintln(stderr, render(p))
 	}
@@ -213,6 +215,14 @@ func runForeground(o options, node string, loaded *config.Loaded, stderr io.Writ
 		}
 		children = append(children, c)
 	}
+	var crmRT *crmd.Runtime
+	var crmNew func(func(*wire.Message)) (*crmd.Runtime, error)
+	if cfg.PacemakerOn && !o.noResources {
+		// crm on: the CIB decides; haresources is not read, as in 3.0.6.
+		if crmNew, err = crmRuntime(o, node, cfg, gen, agentPrefix, log, &crmRT); err != nil {
+			return fail("%v", err)
+		}
+	}
 	var fencer daemon.Fencer
 	if mgr != nil {
 		f, err := service.OpenFencer(context.Background(), cfg, log.WithField("subsys", "stonith"))
@@ -225,7 +235,7 @@ func runForeground(o options, node string, loaded *config.Loaded, stderr io.Writ
 	}
 	d, err := daemon.New(daemon.Options{Node: node, Config: cfg, Keyring: loaded.Keyring, Groups: groups,
 		Media: med, Ping: ping, Clock: clock.Real(), Log: log, UUID: uuid, Gen: gen, Resource: mgr, Fencer: fencer,
-		Version: Version, Notify: service.Notify, IPFail: ipf})
+		Version: Version, Notify: service.Notify, IPFail: ipf, CRM: crmNew})
 	if err != nil {
 		return fail("%v", err)
 	}
@@ -236,6 +246,14 @@ func runForeground(o options, node string, loaded *config.Loaded, stderr io.Writ
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go func() { _ = api.Serve(ctx, l, d) }()
+	if crmRT != nil {
+		b := crmRT.Backend()
+		go func() {
+			if err := ServeCIB(ctx, o.runDir, b, log.WithField("subsys", "cib")); err != nil && ctx.Err() == nil {
+				log.WithField("subsys", "cib").Errorf("CIB socket: %v", err)
+			}
+		}()
+	}
 
 	sig := make(chan os.Signal, 4)
 	signal.Notify(sig, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
@@ -268,7 +286,7 @@ func runForeground(o options, node string, loaded *config.Loaded, stderr io.Writ
 // refused and the running one kept; a good one is acknowledged (timers,
 // media and resources take effect at the next start).
 func reload(o options, node string, log *logrus.Entry) {
-	_, probs := config.Load(o.configDir, node, &hacf.OSEnv{})
+	_, probs := loadConfig(o.configDir, node, &hacf.OSEnv{})
 	if err := probs.Err(); err != nil {
 		for _, p := range probs.Errors() {
 			log.Error(render(p))
