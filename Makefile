@@ -21,7 +21,7 @@ build:
 # The namespace clusters measure failover and detection times: they run
 # one package at a time after the rest, so CPU-heavy unit tests do not
 # skew their timings.
-TIMED = hbgo/tests/cluster hbgo/tests/interop
+TIMED = hbgo/tests/cluster hbgo/tests/interop hbgo/tests/crm
 test: build lint
 	HBGO_BIN=$(BIN) $(GO) test -race -count=1 -timeout 40m $(filter-out $(TIMED),$(shell $(GO) list ./...))
 	HBGO_BIN=$(BIN) $(GO) test -count=1 -p 1 -timeout 30m $(TIMED)
