@@ -1,0 +1,15 @@
+// Package crmsh owns the crm shell's configuration language: the line
+// syntax admins write after `crm configure` (node, primitive, group, clone,
+// ms, location, colocation, order, property, rsc_defaults, op_defaults and
+// the raw `xml` escape) and its mapping to and from the CIB's
+// configuration XML.
+//
+// Parse turns text into Objects, each holding the XML element it stands
+// for; Objects decomposes a CIB into the same Objects; Show renders them
+// back as `crm configure show` text. Show only prints a line when parsing
+// it gives the same XML (ignoring the ids of name/value pairs and rule
+// expressions, which the language does not carry); anything else is shown
+// as an `xml` line, so show and parse round-trip. Add, Delete and Replace
+// put Objects into a CIB document. The package is pure: it reads and
+// writes no files and talks to no daemon.
+package crmsh
