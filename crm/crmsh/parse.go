@@ -206,7 +206,9 @@ func (s ids) take(id string) string {
 // pair, into a set element named setName whose id defaults to defID.
 func (p *parser) nvset(setName, defID string, used ids, section string) (*cibdoc.Element, error) {
 	set := elem(setName)
+	explicit := false
 	if t := p.peek(); strings.HasPrefix(t.val, "$id=") && !t.quoted {
+		explicit = true
 		p.next()
 		id := strings.TrimPrefix(t.val, "$id=")
 		if !ValidID(id) {
@@ -228,7 +230,7 @@ func (p *parser) nvset(setName, defID string, used ids, section string) (*cibdoc
 		set.Append(pair)
 		n++
 	}
-	if n == 0 {
+	if n == 0 && !explicit {
 		return nil, p.fail(p.peek(), "expected name=value after "+section, "write "+section+" name=value ...")
 	}
 	return set, nil
@@ -298,7 +300,7 @@ func (p *parser) agent(e *cibdoc.Element) error {
 }
 
 // sectionWords start the parts of a resource definition.
-var sectionWords = []string{"params", "meta", "utilization", "op", "op_params", "op_meta"}
+var sectionWords = []string{"params", "meta", "utilization", "operations", "op", "op_params", "op_meta"}
 
 // resourceBody reads the params/meta/utilization/op parts of a resource;
 // ops is false for containers.
@@ -329,6 +331,14 @@ func (p *parser) resourceBody(e *cibdoc.Element, used ids, ops bool) error {
 				return err
 			}
 			e.Append(set)
+		case "operations":
+			// only to name the operations element: operations $id=ID
+			t2 := p.next()
+			if operations != nil || !ops || !strings.HasPrefix(t2.val, "$id=") || !ValidID(t2.val[4:]) {
+				return p.fail(t2, "expected $id=ID once after operations", "write operations $id=ID before the op parts")
+			}
+			operations = elem("operations", "id", used.take(t2.val[4:]))
+			e.Append(operations)
 		case "op":
 			if !ops {
 				return p.fail(t, "operations belong to primitives", "define op on the primitive")
@@ -947,17 +957,20 @@ func (p *parser) order() (*Object, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, s, err := p.scoreToken("score or kind")
-	if err != nil {
-		return nil, err
-	}
 	e := elem("rsc_order", "id", id)
-	if k, ok := orderKinds[strings.ToLower(s)]; ok {
-		e.Set("kind", k)
-	} else if score, ok := parseScore(s); ok {
-		e.Set("score", score)
-	} else {
-		return nil, p.fail(st, "invalid score or kind", "Mandatory:, Optional:, Serialize: or a score such as inf:")
+	// the kind or score is optional (Mandatory by default)
+	if t := p.peek(); strings.HasSuffix(t.val, ":") && !t.quoted {
+		st, s, err := p.scoreToken("score or kind")
+		if err != nil {
+			return nil, err
+		}
+		if k, ok := orderKinds[strings.ToLower(s)]; ok {
+			e.Set("kind", k)
+		} else if score, ok := parseScore(s); ok {
+			e.Set("score", score)
+		} else {
+			return nil, p.fail(st, "invalid score or kind", "Mandatory:, Optional:, Serialize: or a score such as inf:")
+		}
 	}
 	rs := p.refs()
 	if len(rs) != 2 {
@@ -1013,6 +1026,10 @@ func (p *parser) defaults(kind Kind, setName, defID string) (*Object, error) {
 	if t := p.peek(); strings.HasPrefix(t.val, "$id=") && !t.quoted {
 		id = strings.TrimPrefix(t.val, "$id=")
 		setID = id
+	}
+	if id != "" && !p.more() {
+		// an empty set, named
+		return &Object{Kind: kind, ID: id, Elem: elem(setName, "id", id)}, nil
 	}
 	set, err := p.nvset(setName, setID, used, string(kind))
 	if err != nil {

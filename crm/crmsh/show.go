@@ -172,8 +172,17 @@ func canon(b *strings.Builder, e *cibdoc.Element) {
 		b.WriteString(" " + a)
 	}
 	b.WriteString(">")
+	// a container's own sets and its members may come in either order
+	container := e.Name == "group" || e.Name == "clone" || e.Name == "master"
 	for _, c := range e.Children {
-		canon(b, c)
+		if !container || !isResource(c.Name) {
+			canon(b, c)
+		}
+	}
+	for _, c := range e.Children {
+		if container && isResource(c.Name) {
+			canon(b, c)
+		}
 	}
 	b.WriteString("</" + e.Name + ">")
 }
@@ -214,7 +223,7 @@ func (s ids) peek(id string) string {
 // way the parser will.
 func nvs(word string, set *cibdoc.Element, defID string, used ids) string {
 	parts := []string{word}
-	if id := set.Attr("id"); id != used.peek(defID) {
+	if id := set.Attr("id"); id != used.peek(defID) || len(set.Children) == 0 {
 		parts = append(parts, "$id="+id)
 		used.take(id)
 	} else {
@@ -254,6 +263,10 @@ func renderPrimitive(e *cibdoc.Element) []string {
 		case "utilization":
 			lines = append(lines, nvs("utilization", c, id+"-utilization", used))
 		case "operations":
+			if oid, ok := c.Lookup("id"); ok {
+				lines = append(lines, "operations $id="+oid)
+				used.take(oid)
+			}
 			for _, op := range c.Children {
 				lines = append(lines, renderOp(id, op, used))
 			}
@@ -482,10 +495,13 @@ func renderOrder(e *cibdoc.Element) []string {
 		return nil
 	}
 	kind := e.Attr("kind")
-	if kind == "" {
-		kind = showScore(e.Attr("score"))
+	if s, ok := e.Lookup("score"); ok && kind == "" {
+		kind = showScore(s)
 	}
-	line := "order " + e.Attr("id") + " " + kind + ": " +
+	if kind != "" {
+		kind += ": "
+	}
+	line := "order " + e.Attr("id") + " " + kind +
 		ref(e.Attr("first"), e.Attr("first-action")) + " " + ref(e.Attr("then"), e.Attr("then-action"))
 	for _, a := range []string{"symmetrical", "require-all"} {
 		if v, ok := e.Lookup(a); ok {
