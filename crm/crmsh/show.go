@@ -23,6 +23,33 @@ func Show(objs []*Object) string {
 
 // ShowEach is Show as one string per statement, in show order.
 func ShowEach(objs []*Object) []string {
+	items := showItems(objs)
+	out := make([]string, len(items))
+	for i, it := range items {
+		out[i] = it.text
+	}
+	return out
+}
+
+// ShowObject returns the statement Show prints for the object with the
+// given id; ok is false when no shown object has it (members of a
+// container shown as xml are inside the container's statement).
+func ShowObject(objs []*Object, id string) (text string, ok bool) {
+	for _, it := range showItems(objs) {
+		if it.obj.ID == id {
+			return it.text, true
+		}
+	}
+	return "", false
+}
+
+type showItem struct {
+	obj  *Object
+	rank int
+	text string
+}
+
+func showItems(objs []*Object) []showItem {
 	byID := map[string]*Object{}
 	for _, o := range objs {
 		if o.isResource() {
@@ -31,12 +58,6 @@ func ShowEach(objs []*Object) []string {
 	}
 	// members of a container shown as xml are inside its element
 	hidden := map[*Object]bool{}
-	type item struct {
-		rank int
-		pos  int
-		text string
-	}
-	var items []item
 	var hide func(o *Object)
 	hide = func(o *Object) {
 		for _, m := range o.Members {
@@ -55,18 +76,14 @@ func ShowEach(objs []*Object) []string {
 		}
 		texts[i] = t
 	}
+	var items []showItem
 	for i, o := range objs {
-		if hidden[o] {
-			continue
+		if !hidden[o] {
+			items = append(items, showItem{o, rank(o), texts[i]})
 		}
-		items = append(items, item{rank(o), i, texts[i]})
 	}
 	sort.SliceStable(items, func(i, j int) bool { return items[i].rank < items[j].rank })
-	out := make([]string, len(items))
-	for i, it := range items {
-		out[i] = it.text
-	}
-	return out
+	return items
 }
 
 // rank orders kinds for Show; raw XML goes with its section.
