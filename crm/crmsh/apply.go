@@ -28,7 +28,19 @@ func findConfig(root *cibdoc.Element, id string) *cibdoc.Element {
 	if c == nil || id == "" {
 		return nil
 	}
-	return c.FindID(id)
+	var found *cibdoc.Element
+	c.Walk(func(x *cibdoc.Element) bool {
+		if found != nil {
+			return false
+		}
+		// a resource_ref's id names a resource, it is not one
+		if x.Name != "resource_ref" && x.Attr("id") == id {
+			found = x
+			return false
+		}
+		return true
+	})
+	return found
 }
 
 // Add puts newly written objects into root's configuration, as crm does
@@ -146,7 +158,7 @@ func insertAt(parent, c *cibdoc.Element, i int) {
 func freeIDs(root *cibdoc.Element, e *cibdoc.Element) error {
 	var err error
 	e.Walk(func(x *cibdoc.Element) bool {
-		if id := x.Attr("id"); id != "" && err == nil && findConfig(root, id) != nil {
+		if id := x.Attr("id"); id != "" && err == nil && x.Name != "resource_ref" && findConfig(root, id) != nil {
 			err = fmt.Errorf("id %s is already in use: %w", id, ErrExists)
 		}
 		return err == nil

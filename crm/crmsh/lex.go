@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // ErrSyntax is the sentinel every *SyntaxError wraps.
@@ -110,9 +111,15 @@ func tokenize(s string, line int) ([]token, error) {
 		raw.Reset()
 		quoted, have = false, false
 	}
+	if !utf8.ValidString(s) {
+		return nil, &SyntaxError{Line: line, Msg: "text is not valid UTF-8"}
+	}
 	rs := []rune(s)
 	for i := 0; i < len(rs); i++ {
 		r := rs[i]
+		if (r < 0x20 && r != '\t' && r != '\n') || r == 0xFFFE || r == 0xFFFF {
+			return nil, &SyntaxError{Line: line, Token: fmt.Sprintf("%U", r), Msg: "control character", Hint: "a CIB cannot hold it"}
+		}
 		switch {
 		case in != 0:
 			raw.WriteRune(r)

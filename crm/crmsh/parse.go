@@ -207,7 +207,7 @@ func (s ids) take(id string) string {
 func (p *parser) nvset(setName, defID string, used ids, section string) (*cibdoc.Element, error) {
 	set := elem(setName)
 	explicit := false
-	if t := p.peek(); strings.HasPrefix(t.val, "$id=") && !t.quoted {
+	if t := p.peek(); dollarID(t) {
 		explicit = true
 		p.next()
 		id := strings.TrimPrefix(t.val, "$id=")
@@ -334,7 +334,7 @@ func (p *parser) resourceBody(e *cibdoc.Element, used ids, ops bool) error {
 		case "operations":
 			// only to name the operations element: operations $id=ID
 			t2 := p.next()
-			if operations != nil || !ops || !strings.HasPrefix(t2.val, "$id=") || !ValidID(t2.val[4:]) {
+			if operations != nil || !ops || !dollarID(t2) || !ValidID(t2.val[4:]) {
 				return p.fail(t2, "expected $id=ID once after operations", "write operations $id=ID before the op parts")
 			}
 			operations = elem("operations", "id", used.take(t2.val[4:]))
@@ -506,7 +506,7 @@ func (p *parser) node() (*Object, error) {
 	}
 	var id, uname string
 	switch {
-	case strings.HasPrefix(t.val, "$id=") && !t.quoted:
+	case dollarID(t):
 		id = strings.TrimPrefix(t.val, "$id=")
 		if t, err = p.need("node name", "write node $id=ID NAME"); err != nil {
 			return nil, err
@@ -1023,7 +1023,7 @@ func (p *parser) defaults(kind Kind, setName, defID string) (*Object, error) {
 	if id != "" {
 		setID = id
 	}
-	if t := p.peek(); strings.HasPrefix(t.val, "$id=") && !t.quoted {
+	if t := p.peek(); dollarID(t) {
 		id = strings.TrimPrefix(t.val, "$id=")
 		setID = id
 	}
@@ -1074,3 +1074,6 @@ func firstWord(s string) string {
 	}
 	return ""
 }
+
+// dollarID reports whether t is "$id=VALUE" (the value may be quoted).
+func dollarID(t token) bool { return strings.HasPrefix(t.raw, "$id=") }
