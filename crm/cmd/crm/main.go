@@ -309,7 +309,7 @@ func (s *session) execWords(w []string, _ string) error {
 		}
 		return nil
 	case "status":
-		if s.level == "" || s.level == "resource" && len(w) == 1 {
+		if s.level == "" {
 			return s.status(w[1:])
 		}
 	case "help":
@@ -363,6 +363,11 @@ func runVerify(doc []byte) (string, bool, error) {
 	if err != nil {
 		return "", false, fmt.Errorf("crm_verify not found: %w", err)
 	}
+	return verifyWith(prog, doc)
+}
+
+// verifyWith runs the crm_verify program prog on the document.
+func verifyWith(prog string, doc []byte) (string, bool, error) {
 	f, err := os.CreateTemp("", "crm-verify-*.xml")
 	if err != nil {
 		return "", false, err
