@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"hbgo/crm/cib"
 	"hbgo/crm/status/cibdoc"
 )
 
@@ -415,9 +416,14 @@ func (p *parser) op(rsc string, used ids) (*cibdoc.Element, error) {
 	return op, nil
 }
 
-// opID is the id crm gives an operation: resource, name and interval.
+// opID is the id crm gives an operation: resource, name and interval
+// (0 for any spelling of no interval).
 func opID(rsc string, op *cibdoc.Element) string {
-	return rsc + "-" + op.Attr("name") + "-" + sanitize(op.Attr("interval"))
+	iv := op.Attr("interval")
+	if ms, ok := cib.ParseIntervalMS(iv); ok && ms == 0 {
+		iv = "0"
+	}
+	return rsc + "-" + op.Attr("name") + "-" + sanitize(iv)
 }
 
 func (p *parser) primitive() (*Object, error) {

@@ -131,7 +131,6 @@ rsc_defaults rsc-options: \
 	}
 }
 
-
 func TestOneShotErrorsLeaveTheCIB(t *testing.T) {
 	h := newHarness(t, base)
 	before, _ := os.ReadFile(h.path)
