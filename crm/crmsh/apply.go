@@ -348,7 +348,7 @@ func Replace(root *cibdoc.Element, objs []*Object) error {
 	objs = append([]*Object(nil), objs...)
 	for i, o := range objs {
 		if prev := old[string(o.Kind)+"\x00"+o.Elem.Name+"\x00"+o.ID]; prev != nil && Same(prev, o) {
-			o = &Object{Kind: o.Kind, ID: o.ID, Members: o.Members, Elem: prev.Elem, Line: o.Line}
+			o = &Object{Kind: o.Kind, ID: o.ID, Members: o.Members, Elem: prev.Elem, Line: o.Line, memberAt: prev.memberAt}
 			objs[i] = o
 		}
 		if o.isResource() {

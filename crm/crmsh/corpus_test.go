@@ -91,3 +91,42 @@ func TestCorpusRoundTrip(t *testing.T) {
 	}
 	t.Logf("%d CIBs, %d statements, %d shown as xml", len(files), objects, asXML)
 }
+
+// TestCorpusUnchangedEditKeepsXML replaces every corpus configuration with
+// its own show text, as an edit that changes nothing would: the document
+// must stay byte for byte the same.
+func TestCorpusUnchangedEditKeepsXML(t *testing.T) {
+	shared := testenv.SharedDir(t)
+	files, _ := filepath.Glob(filepath.Join(shared, "scheduler", "cases", "*", "input.xml"))
+	if len(files) == 0 {
+		t.Skip("no scheduler corpus")
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		root, err := cibdoc.Parse(data)
+		if err != nil {
+			continue
+		}
+		back, err := Parse(Show(Objects(root)))
+		if err != nil {
+			t.Errorf("%s: %v", f, err)
+			continue
+		}
+		again := root.Clone()
+		if err := Replace(again, back); err != nil {
+			t.Errorf("%s: %v", f, err)
+			continue
+		}
+		if a, b := again.String(), root.String(); a != b {
+			i := 0
+			for i < len(a) && i < len(b) && a[i] == b[i] {
+				i++
+			}
+			from := max(0, i-300)
+			t.Errorf("%s: changed at %d\ngot:  %s\nwant: %s", f, i, a[from:min(len(a), i+200)], b[from:min(len(b), i+200)])
+		}
+	}
+}

@@ -43,6 +43,9 @@ type Object struct {
 	Elem    *cibdoc.Element
 	// Line is where the object was written (0 when it came from a CIB).
 	Line int
+	// memberAt, for a container read from XML, says where each member
+	// stood among Elem's children, so it goes back to the same place.
+	memberAt []int
 }
 
 // section is the configuration section an element lives in, and the kind
@@ -176,6 +179,7 @@ func splitResource(e *cibdoc.Element) []*Object {
 	for _, c := range e.Children {
 		if isResource(c.Name) {
 			o.Members = append(o.Members, c.Attr("id"))
+			o.memberAt = append(o.memberAt, len(shell.Children))
 			out = append(out, splitResource(c)...)
 			continue
 		}

@@ -114,11 +114,22 @@ func assemble(o *Object, byID map[string]*Object, seen map[string]bool) *cibdoc.
 		w.Append(e)
 		return w
 	}
+	var ms []*cibdoc.Element
 	for _, m := range o.Members {
 		if mo := byID[m]; mo != nil && !seen[m] {
 			seen[m] = true
-			e.Append(assemble(mo, byID, seen))
+			ms = append(ms, assemble(mo, byID, seen))
 		}
+	}
+	if len(o.memberAt) != len(ms) {
+		for _, m := range ms {
+			e.Append(m)
+		}
+		return e
+	}
+	// back where they were, last first so earlier places do not shift
+	for i := len(ms) - 1; i >= 0; i-- {
+		insertAt(e, ms[i], o.memberAt[i])
 	}
 	return e
 }
