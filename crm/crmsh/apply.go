@@ -334,6 +334,7 @@ func constraintsNaming(root *cibdoc.Element, id string) []*cibdoc.Element {
 // their old document order, new ones follow. Sections the language does
 // not cover (acls, tags, ...) are untouched.
 func Replace(root *cibdoc.Element, objs []*Object) error {
+	objs = mergeDefaults(objs)
 	if err := consistent(objs); err != nil {
 		return err
 	}
@@ -466,4 +467,90 @@ func consistent(objs []*Object) error {
 		}
 	}
 	return nil
+}
+
+// isDefaults reports whether the object is a property, rsc_defaults or
+// op_defaults set.
+func (o *Object) isDefaults() bool {
+	return o.Kind == KindProperty || o.Kind == KindRscDefaults || o.Kind == KindOpDefaults
+}
+
+// mergeDefaults gives every attribute set object its set id and folds
+// objects naming the same set into the first, later values winning, as
+// when the statements are applied one after the other.
+func mergeDefaults(objs []*Object) []*Object {
+	var out []*Object
+	first := map[string]*Object{}
+	for _, o := range objs {
+		if !o.isDefaults() {
+			out = append(out, o)
+			continue
+		}
+		id := o.ID
+		if id == "" {
+			id = o.Elem.Attr("id")
+		}
+		key := string(o.Kind) + "\x00" + id
+		prev, ok := first[key]
+		if !ok {
+			c := *o
+			c.ID = id
+			c.Elem = o.Elem.Clone()
+			c.Elem.Set("id", id)
+			first[key] = &c
+			out = append(out, &c)
+			continue
+		}
+		for _, p := range o.Elem.All("nvpair") {
+			done := false
+			for _, q := range prev.Elem.All("nvpair") {
+				if q.Attr("name") == p.Attr("name") {
+					q.Set("value", p.Attr("value"))
+					done = true
+				}
+			}
+			if !done {
+				n := p.Clone()
+				n.Set("id", id+"-"+sanitize(p.Attr("name")))
+				prev.Elem.Append(n)
+			}
+		}
+	}
+	return out
+}
+
+// Update applies objects over root's configuration as `load update`
+// does: an object whose id is configured replaces it in place, a new one
+// is added, attribute sets merge with the set they name (or the default
+// one), and everything else stays.
+func Update(root *cibdoc.Element, objs []*Object) error {
+	all := Objects(root)
+	index := map[string]int{}
+	for i, o := range all {
+		index[o.ID] = i
+	}
+	for _, o := range objs {
+		if o.isDefaults() && o.ID == "" {
+			// a set without an id goes into the section's existing one
+			for _, a := range all {
+				if a.Kind == o.Kind && (o.Kind != KindProperty || a.ID == o.Elem.Attr("id")) {
+					c := *o
+					c.ID = a.ID
+					o = &c
+					break
+				}
+			}
+		}
+		i, ok := index[o.ID]
+		switch {
+		case ok && o.isDefaults() && all[i].Kind == o.Kind:
+			all = append(all, o) // merged below
+		case ok:
+			all[i] = o
+		default:
+			index[o.ID] = len(all)
+			all = append(all, o)
+		}
+	}
+	return Replace(root, all)
 }

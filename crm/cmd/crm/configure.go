@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
@@ -99,6 +100,8 @@ func (s *session) configure(w []string) error {
 		return s.verifyCmd()
 	case "edit":
 		return s.edit(w[1:])
+	case "load":
+		return s.loadCmd(w[1:])
 	case "delete", "rm":
 		if len(w) < 2 {
 			return fmt.Errorf("usage: delete ID [ID...]")
@@ -306,5 +309,44 @@ func (s *session) status(opts []string) error {
 		}
 	}
 	render.Text(s.env.stdout, cl, o)
+	return nil
+}
+
+// loadCmd reads configuration text from a file: "replace" makes it the
+// whole configuration, "update" adds and replaces objects by id.
+func (s *session) loadCmd(args []string) error {
+	if len(args) != 2 || (args[0] != "replace" && args[0] != "update") {
+		return fmt.Errorf("usage: load replace|update FILE")
+	}
+	var data []byte
+	var err error
+	if args[1] == "-" {
+		data, err = io.ReadAll(s.env.stdin)
+	} else {
+		data, err = os.ReadFile(args[1])
+	}
+	if err != nil {
+		return err
+	}
+	objs, err := crmsh.Parse(string(data))
+	if err != nil {
+		return fmt.Errorf("%s: %w", args[1], err)
+	}
+	root, err := s.working()
+	if err != nil {
+		return err
+	}
+	trial := root.Clone()
+	apply := crmsh.Replace
+	if args[0] == "update" {
+		apply = crmsh.Update
+	}
+	if err := apply(trial, objs); err != nil {
+		return fmt.Errorf("%s: %w", args[1], err)
+	}
+	if err := apply(root, objs); err != nil {
+		return err
+	}
+	s.touched(cibdoc.ConfigChange)
 	return nil
 }

@@ -337,6 +337,7 @@ func (s *session) execWords(w []string, _ string) error {
 const usage = `usage: crm [-f FILE] [--run-dir DIR] [-F] [LEVEL] [COMMAND ARGS...]
   crm status [inactive] [failcounts] [bynode]
   crm configure show [xml] [ID...] | edit [ID] | verify | commit | delete ID...
+  crm configure load replace|update FILE
   crm configure primitive|group|clone|ms|location|colocation|order|property|rsc_defaults|op_defaults ...
   crm node standby|online [NODE] [reboot|forever]
   crm resource start|stop|move|unmove|clear|cleanup|refresh RSC [NODE]

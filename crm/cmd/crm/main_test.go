@@ -420,3 +420,27 @@ func TestVerifyWithCrmVerify(t *testing.T) {
 		t.Errorf("verify with fencing on and no device: %d %q", code, h.out.String())
 	}
 }
+
+func TestLoad(t *testing.T) {
+	h := newHarness(t, base)
+	h.must("configure", "primitive", "keep", "ocf:heartbeat:Dummy")
+	h.must("configure", "property", "stonith-enabled=false")
+	dir := t.TempDir()
+	upd := filepath.Join(dir, "update.crm")
+	os.WriteFile(upd, []byte("primitive keep lsb:httpd\nprimitive new ocf:heartbeat:Dummy\nproperty no-quorum-policy=ignore\n"), 0o644)
+	h.must("configure", "load", "update", upd)
+	want := "node alpha\nnode beta\nprimitive keep lsb:httpd\nprimitive new ocf:heartbeat:Dummy\nproperty cib-bootstrap-options: \\\n\tstonith-enabled=false \\\n\tno-quorum-policy=ignore\n"
+	if got := h.must("configure", "show"); got != want {
+		t.Errorf("after load update:\n%s\nwant:\n%s", got, want)
+	}
+	rep := filepath.Join(dir, "replace.crm")
+	os.WriteFile(rep, []byte("node alpha\nprimitive only ocf:heartbeat:Dummy\n"), 0o644)
+	h.must("configure", "load", "replace", rep)
+	if got := h.must("configure", "show"); got != "node alpha\nprimitive only ocf:heartbeat:Dummy\n" {
+		t.Errorf("after load replace:\n%s", got)
+	}
+	os.WriteFile(rep, []byte("group g nothing\n"), 0o644)
+	if code := h.run("configure", "load", "replace", rep); code != exitError || !strings.Contains(h.err.String(), "member nothing") {
+		t.Errorf("bad load: %d %q", code, h.err.String())
+	}
+}
