@@ -19,6 +19,7 @@ type SyntaxError struct {
 	Hint  string
 }
 
+// Error says where and what: "line N: near TOKEN: message (hint: ...)".
 func (e *SyntaxError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "line %d: ", e.Line)

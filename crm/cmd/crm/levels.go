@@ -81,12 +81,25 @@ func (s *session) resource(w []string) error {
 	if cmd == "status" || cmd == "show" || cmd == "list" {
 		return s.resourceStatus(args)
 	}
-	if len(args) == 0 {
-		return fmt.Errorf("usage: resource %s RSC", cmd)
-	}
 	root, err := s.working()
 	if err != nil {
 		return err
+	}
+	if len(args) == 0 && (cmd == "cleanup" || cmd == "refresh") {
+		// every resource, as crm_resource --cleanup without --resource
+		cl, err := cluster(root)
+		if err != nil {
+			return err
+		}
+		for _, r := range cl.Resources {
+			if err := s.resource([]string{cmd, r.ConfigID}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if len(args) == 0 {
+		return fmt.Errorf("usage: resource %s RSC", cmd)
 	}
 	rsc := args[0]
 	switch cmd {

@@ -21,7 +21,7 @@ func main() {
 	e := &env{
 		getenv: os.Getenv, stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr,
 		now: time.Now, hostname: os.Hostname, editor: runEditor, verify: runVerify,
-		tempDir: os.TempDir(),
+		tempDir: os.TempDir(), prompt: isTerminal(os.Stdin),
 	}
 	os.Exit(e.run(os.Args[1:]))
 }
@@ -41,6 +41,9 @@ type env struct {
 	verify func(cib []byte) (string, bool, error)
 	// tempDir is where edit keeps text it could not apply.
 	tempDir string
+	// prompt is set when commands come from a terminal: crm then shows
+	// its level before reading each line.
+	prompt bool
 }
 
 // Exit codes: crm returns 1 for any failed command.
@@ -184,7 +187,21 @@ func (s *session) script(r io.Reader) int {
 		}
 		return true
 	}
-	for sc.Scan() {
+	for {
+		if s.env.prompt && r == s.env.stdin {
+			lvl := ""
+			if s.level != "" {
+				lvl = s.level
+			}
+			if buf.Len() > 0 {
+				fmt.Fprint(s.env.stdout, "> ")
+			} else {
+				fmt.Fprintf(s.env.stdout, "crm(live)%s# ", lvl)
+			}
+		}
+		if !sc.Scan() {
+			break
+		}
 		lineNo++
 		l := sc.Text()
 		if buf.Len() == 0 {
@@ -404,4 +421,10 @@ func runEditor(e *env, path string) error {
 	cmd := exec.Command("/bin/sh", "-c", ed+` "$1"`, "editor", path)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	return cmd.Run()
+}
+
+// isTerminal reports whether f is a character device (a terminal).
+func isTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }

@@ -444,3 +444,16 @@ func TestLoad(t *testing.T) {
 		t.Errorf("bad load: %d %q", code, h.err.String())
 	}
 }
+
+func TestPromptAndCleanupAll(t *testing.T) {
+	h := newHarness(t, "testdata/running.xml")
+	h.env.prompt = true
+	h.env.stdin = strings.NewReader("resource\ncleanup\nend\nquit\n")
+	code := h.env.run(nil)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, h.err.String())
+	}
+	if got := h.out.String(); got != "crm(live)# crm(live)resource# Cleaned up ClusterIP on alpha\ncrm(live)resource# crm(live)# " {
+		t.Errorf("session output %q", got)
+	}
+}
