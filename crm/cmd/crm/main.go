@@ -103,7 +103,7 @@ func (e *env) run(args []string) int {
 		return s.script(e.stdin)
 	}
 	s.oneShot = true
-	err := s.execWords(rest, "")
+	err := s.execWords(rest)
 	if err == nil {
 		err = s.finish()
 	}
@@ -115,7 +115,7 @@ func (e *env) run(args []string) int {
 }
 
 // levels are the command levels crm has.
-var levels = map[string]bool{"configure": true, "node": true, "resource": true, "cib": false}
+var levels = map[string]bool{"configure": true, "node": true, "resource": true}
 
 // session runs commands against one CIB source; at the configure level
 // changes collect in a working copy until commit.
@@ -252,7 +252,7 @@ func (s *session) execLine(text string, line int) error {
 	if s.level == "configure" && crmsh.IsCommand(words[0]) {
 		return s.statement(raw, line)
 	}
-	return s.execWords(words, "")
+	return s.execWords(words)
 }
 
 // withLevel runs fn at a level and comes back.
@@ -307,7 +307,7 @@ func joinWords(words []string) string {
 }
 
 // execWords runs one command given as words at the current level.
-func (s *session) execWords(w []string, _ string) error {
+func (s *session) execWords(w []string) error {
 	switch w[0] {
 	case "quit", "exit", "bye":
 		if err := s.finish(); err != nil {
@@ -338,7 +338,7 @@ func (s *session) execWords(w []string, _ string) error {
 			s.level = w[0]
 			return nil
 		}
-		return s.withLevel(w[0], func() error { return s.execWords(w[1:], "") })
+		return s.withLevel(w[0], func() error { return s.execWords(w[1:]) })
 	}
 	switch s.level {
 	case "configure":
