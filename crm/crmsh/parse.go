@@ -11,15 +11,27 @@ import (
 
 // Parse reads crm configuration text (one or more statements, as `crm
 // configure show` prints them or an admin types them) and returns the
-// objects it defines, in the order written. Errors are *SyntaxError.
-func Parse(text string) ([]*Object, error) {
+// objects it defines, in the order written. Errors are *SyntaxError. A
+// bare agent name is taken as ocf:heartbeat:NAME.
+func Parse(text string) ([]*Object, error) { return ParseWith(text, Options{}) }
+
+// Options adjust how Parse reads statements.
+type Options struct {
+	// Providers, when set, lists the OCF providers that have an agent of
+	// the given type, so that a bare agent name resolves the way crm
+	// does: heartbeat when it has one, else the only provider that has.
+	Providers func(typ string) []string
+}
+
+// ParseWith is Parse with options.
+func ParseWith(text string, opt Options) ([]*Object, error) {
 	sts, err := splitStatements(text)
 	if err != nil {
 		return nil, err
 	}
 	var out []*Object
 	for _, st := range sts {
-		o, err := parseStatement(st)
+		o, err := parseStatement(st, opt)
 		if err != nil {
 			return nil, err
 		}
@@ -51,8 +63,8 @@ func IsCommand(word string) bool {
 	return false
 }
 
-func parseStatement(st statement) (*Object, error) {
-	p := &parser{st: st}
+func parseStatement(st statement, opt Options) (*Object, error) {
+	p := &parser{st: st, opt: opt}
 	head := p.next()
 	var o *Object
 	var err error
@@ -93,6 +105,7 @@ func parseStatement(st statement) (*Object, error) {
 type parser struct {
 	st  statement
 	pos int
+	opt Options
 }
 
 func (p *parser) more() bool { return p.pos < len(p.st.tokens) }
@@ -277,8 +290,23 @@ func (p *parser) agent(e *cibdoc.Element) error {
 		if strings.Contains(t.val, "=") || keyword(t, sectionWords...) {
 			return p.fail(t, "missing resource agent", "write class:provider:type, e.g. ocf:heartbeat:IPaddr2")
 		}
+		provider := "heartbeat"
+		if p.opt.Providers != nil {
+			ps := p.opt.Providers(parts[0])
+			has := false
+			for _, x := range ps {
+				has = has || x == "heartbeat"
+			}
+			switch {
+			case has || len(ps) == 0:
+			case len(ps) == 1:
+				provider = ps[0]
+			default:
+				return p.fail(t, "agent "+parts[0]+" has more than one provider", "write ocf:PROVIDER:"+parts[0]+" with one of "+strings.Join(ps, ", "))
+			}
+		}
 		e.Set("class", "ocf")
-		e.Set("provider", "heartbeat")
+		e.Set("provider", provider)
 		e.Set("type", parts[0])
 	case 2:
 		if !agentClasses[parts[0]] {

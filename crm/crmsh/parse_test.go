@@ -129,3 +129,22 @@ func TestParseErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestBareAgentProviders(t *testing.T) {
+	providers := map[string][]string{"Dummy": {"heartbeat", "pacemaker"}, "Stateful": {"pacemaker"}, "drbd": {"linbit"}, "x": {"a", "b"}}
+	opt := Options{Providers: func(typ string) []string { return providers[typ] }}
+	for in, want := range map[string]string{"Dummy": "heartbeat", "Stateful": "pacemaker", "drbd": "linbit", "unknown": "heartbeat"} {
+		objs, err := ParseWith("primitive p "+in, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := objs[0].Elem.Attr("provider"); got != want {
+			t.Errorf("%s: provider %s, want %s", in, got, want)
+		}
+	}
+	_, err := ParseWith("primitive p x", opt)
+	var se *SyntaxError
+	if !errors.As(err, &se) || se.Token != "x" || !strings.Contains(se.Hint, "a, b") {
+		t.Errorf("ambiguous agent: %v", err)
+	}
+}

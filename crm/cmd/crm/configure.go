@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"hbgo/crm/cib"
@@ -67,7 +68,7 @@ func cluster(root *cibdoc.Element) (*status.Cluster, error) {
 
 // statement parses and adds a configuration statement.
 func (s *session) statement(text string, line int) error {
-	objs, err := crmsh.Parse(text)
+	objs, err := crmsh.ParseWith(text, s.parseOptions())
 	if err != nil {
 		var se *crmsh.SyntaxError
 		if errors.As(err, &se) && line > 0 {
@@ -240,7 +241,7 @@ func (s *session) edit(args []string) error {
 	keep := func(err error) error {
 		return fmt.Errorf("%w; nothing was changed, your text is kept in %s", err, path)
 	}
-	edited, err := crmsh.Parse(string(data))
+	edited, err := crmsh.ParseWith(string(data), s.parseOptions())
 	if err != nil {
 		return keep(err)
 	}
@@ -328,7 +329,7 @@ func (s *session) loadCmd(args []string) error {
 	if err != nil {
 		return err
 	}
-	objs, err := crmsh.Parse(string(data))
+	objs, err := crmsh.ParseWith(string(data), s.parseOptions())
 	if err != nil {
 		return fmt.Errorf("%s: %w", args[1], err)
 	}
@@ -349,4 +350,23 @@ func (s *session) loadCmd(args []string) error {
 	}
 	s.touched(cibdoc.ConfigChange)
 	return nil
+}
+
+// parseOptions resolves bare agent names against the OCF agents installed
+// under the env's ocfRoot.
+func (s *session) parseOptions() crmsh.Options {
+	root := s.env.ocfRoot
+	if root == "" {
+		return crmsh.Options{}
+	}
+	return crmsh.Options{Providers: func(typ string) []string {
+		dirs, _ := os.ReadDir(root)
+		var out []string
+		for _, d := range dirs {
+			if st, err := os.Stat(filepath.Join(root, d.Name(), typ)); err == nil && !st.IsDir() {
+				out = append(out, d.Name())
+			}
+		}
+		return out
+	}}
 }

@@ -21,7 +21,7 @@ func main() {
 	e := &env{
 		getenv: os.Getenv, stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr,
 		now: time.Now, hostname: os.Hostname, editor: runEditor, verify: runVerify,
-		tempDir: os.TempDir(), prompt: isTerminal(os.Stdin),
+		tempDir: os.TempDir(), prompt: isTerminal(os.Stdin), ocfRoot: "/usr/lib/ocf/resource.d",
 	}
 	os.Exit(e.run(os.Args[1:]))
 }
@@ -44,6 +44,9 @@ type env struct {
 	// prompt is set when commands come from a terminal: crm then shows
 	// its level before reading each line.
 	prompt bool
+	// ocfRoot holds the OCF agents by provider, to resolve bare agent
+	// names; empty means ocf:heartbeat.
+	ocfRoot string
 }
 
 // Exit codes: crm returns 1 for any failed command.

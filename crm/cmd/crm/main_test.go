@@ -457,3 +457,21 @@ func TestPromptAndCleanupAll(t *testing.T) {
 		t.Errorf("session output %q", got)
 	}
 }
+
+func TestBareAgentFromInstalledProviders(t *testing.T) {
+	h := newHarness(t, base)
+	root := t.TempDir()
+	for _, p := range []string{"heartbeat/IPaddr2", "pacemaker/Stateful", "heartbeat/Dummy", "pacemaker/Dummy"} {
+		os.MkdirAll(filepath.Join(root, filepath.Dir(p)), 0o755)
+		os.WriteFile(filepath.Join(root, p), []byte("#!/bin/sh\n"), 0o755)
+	}
+	h.env.ocfRoot = root
+	h.must("configure", "primitive", "ip", "IPaddr2")
+	h.must("configure", "primitive", "st", "Stateful")
+	h.must("configure", "primitive", "d", "Dummy")
+	got := h.must("configure", "show", "ip", "st", "d")
+	want := "primitive ip ocf:heartbeat:IPaddr2\nprimitive st ocf:pacemaker:Stateful\nprimitive d ocf:heartbeat:Dummy\n"
+	if got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
