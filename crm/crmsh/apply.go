@@ -214,7 +214,13 @@ func mergeSet(root, parent *cibdoc.Element, o *Object, defID string) error {
 	for _, p := range o.Elem.All("nvpair") {
 		name := p.Attr("name")
 		done := false
-		for _, q := range set.All("nvpair") {
+		// without a set id an option is changed where it is already set,
+		// in whichever set of the section, as crm_attribute does
+		sets := []*cibdoc.Element{set}
+		if o.ID == "" {
+			sets = append(sets, parent.All(o.Elem.Name)...)
+		}
+		for _, q := range nvpairsOf(sets) {
 			if q.Attr("name") == name {
 				q.Set("value", p.Attr("value"))
 				done = true
@@ -553,4 +559,13 @@ func Update(root *cibdoc.Element, objs []*Object) error {
 		}
 	}
 	return Replace(root, all)
+}
+
+// nvpairsOf lists the pairs of the sets, in order.
+func nvpairsOf(sets []*cibdoc.Element) []*cibdoc.Element {
+	var out []*cibdoc.Element
+	for _, s := range sets {
+		out = append(out, s.All("nvpair")...)
+	}
+	return out
 }

@@ -258,3 +258,15 @@ primitive b Dummy params y=2`)
 		t.Errorf("groups inside each other: %v", err)
 	}
 }
+
+func TestPropertyUpdatesWhereSet(t *testing.T) {
+	root := loadBase(t)
+	objs, _ := Parse("property no-stonith: stonith-enabled=false\nproperty stonith-enabled=true cluster-name=web")
+	if err := Add(root, objs); err != nil {
+		t.Fatal(err)
+	}
+	want := "node alpha\nnode beta\nproperty no-stonith: \\\n\tstonith-enabled=true\nproperty cib-bootstrap-options: \\\n\tcluster-name=web\n"
+	if got := Show(Objects(root)); got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+}
