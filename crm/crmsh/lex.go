@@ -165,3 +165,18 @@ func Quote(v string) string {
 
 // quoteNV writes name=value with the value quoted when needed.
 func quoteNV(name, value string) string { return name + "=" + Quote(value) }
+
+// Words splits one command line into words the way statements are split:
+// quotes group blanks into a word and are removed, a backslash inside
+// double quotes escapes the next character.
+func Words(line string) ([]string, error) {
+	toks, err := tokenize(line, 1)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(toks))
+	for i, t := range toks {
+		out[i] = t.val
+	}
+	return out, nil
+}

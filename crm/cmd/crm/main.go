@@ -241,7 +241,11 @@ var errQuit = errors.New("quit")
 func (s *session) execLine(text string, line int) error {
 	words, err := splitWords(text)
 	if err != nil {
-		return fmt.Errorf("line %d: %w", line, err)
+		var se *crmsh.SyntaxError
+		if errors.As(err, &se) {
+			se.Line = line
+		}
+		return err
 	}
 	if len(words) == 0 {
 		return nil
@@ -266,38 +270,9 @@ func (s *session) withLevel(level string, fn func() error) error {
 	return fn()
 }
 
-// splitWords splits a command line into words, honouring quotes.
-func splitWords(text string) ([]string, error) {
-	var out []string
-	var cur strings.Builder
-	in, have := rune(0), false
-	for _, r := range text {
-		switch {
-		case in != 0 && r == in:
-			in = 0
-		case in != 0:
-			cur.WriteRune(r)
-		case r == '"' || r == '\'':
-			in, have = r, true
-		case r == ' ' || r == '\t':
-			if have {
-				out = append(out, cur.String())
-				cur.Reset()
-				have = false
-			}
-		default:
-			cur.WriteRune(r)
-			have = true
-		}
-	}
-	if in != 0 {
-		return nil, fmt.Errorf("unterminated quote %c", in)
-	}
-	if have {
-		out = append(out, cur.String())
-	}
-	return out, nil
-}
+// splitWords splits a command line into words, honouring quotes as the
+// configuration language does.
+func splitWords(text string) ([]string, error) { return crmsh.Words(text) }
 
 // joinWords turns argv words back into a statement the parser reads as
 // the shell passed them.

@@ -475,3 +475,11 @@ func TestBareAgentFromInstalledProviders(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+func TestScriptQuoteError(t *testing.T) {
+	h := newHarness(t, base)
+	h.env.stdin = strings.NewReader("node standby alpha\n\nnode standby \"beta\n")
+	if code := h.run(); code != exitError || h.err.String() != "ERROR: line 3: near \"\\\"beta\": unterminated quote (hint: close it with \")\n" {
+		t.Errorf("exit %d, stderr %q", code, h.err.String())
+	}
+}
