@@ -177,9 +177,8 @@ func checkRefs(root *cibdoc.Element, e *cibdoc.Element, extra map[string]bool) e
 	default:
 		return nil
 	}
-	for _, a := range refAttrs {
-		id, ok := e.Lookup(a)
-		if !ok || extra[id] {
+	for _, id := range namedResources(e) {
+		if extra[id] {
 			continue
 		}
 		if r := findConfig(root, id); r == nil || !isResource(r.Name) {
@@ -187,6 +186,24 @@ func checkRefs(root *cibdoc.Element, e *cibdoc.Element, extra map[string]bool) e
 		}
 	}
 	return nil
+}
+
+// namedResources lists the resource ids a constraint names, in its
+// attributes and its resource sets.
+func namedResources(e *cibdoc.Element) []string {
+	var out []string
+	for _, a := range refAttrs {
+		if id, ok := e.Lookup(a); ok {
+			out = append(out, id)
+		}
+	}
+	e.Walk(func(x *cibdoc.Element) bool {
+		if x.Name == "resource_ref" {
+			out = append(out, x.Attr("id"))
+		}
+		return true
+	})
+	return out
 }
 
 // mergeSet updates the set o names (or the section's first set of that
@@ -466,8 +483,11 @@ func consistent(objs []*Object) error {
 			}
 			at = up
 		}
-		for _, a := range refAttrs {
-			if id, ok := o.Elem.Lookup(a); ok && o.section() == "constraints" && !named[id] {
+		if o.section() != "constraints" || o.Elem.Name == "rsc_location" && o.Elem.Attr("rsc-pattern") != "" {
+			continue
+		}
+		for _, id := range namedResources(o.Elem) {
+			if !named[id] {
 				return fmt.Errorf("line %d: %s %s: resource %s: %w", o.Line, o.Kind, o.ID, id, ErrNoObject)
 			}
 		}

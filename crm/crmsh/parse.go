@@ -1006,38 +1006,121 @@ func (p *parser) order() (*Object, error) {
 			return nil, p.fail(st, "invalid score or kind", "Mandatory:, Optional:, Serialize: or a score such as inf:")
 		}
 	}
-	rs := p.refs()
-	if len(rs) != 2 {
-		t := p.peek()
-		if len(rs) > 2 {
-			t = rs[2]
-		}
-		return nil, p.fail(t, "an order names two resources", "write order ID KIND: FIRST[:ACTION] THEN[:ACTION]; for resource sets use the xml form")
+	sets, opts, err := p.orderItems(id)
+	if err != nil {
+		return nil, err
 	}
-	for i, attr := range []string{"first", "then"} {
-		rsc, action := splitRef(rs[i])
-		if !ValidID(rsc) {
-			return nil, p.fail(rs[i], "invalid resource id", idHint)
-		}
-		e.Set(attr, rsc)
-		if action != "" {
-			if !actions[action] {
-				return nil, p.fail(rs[i], "unknown action "+strconv.Quote(action), "actions: start, stop, promote, demote")
+	refs := 0
+	explicit := false
+	for _, set := range sets {
+		refs += len(set.Children)
+		_, seq := set.Lookup("sequential")
+		explicit = explicit || seq
+	}
+	if refs == 2 && !explicit {
+		// the two resource form
+		i := 0
+		for _, set := range sets {
+			for _, r := range set.Children {
+				attr := []string{"first", "then"}[i]
+				e.Set(attr, r.Attr("id"))
+				if a := set.Attr("action"); a != "" {
+					e.Set(attr+"-action", a)
+				}
+				i++
 			}
-			e.Set(attr+"-action", action)
+		}
+	} else {
+		for _, set := range sets {
+			e.Append(set)
 		}
 	}
-	for p.more() {
-		t := p.next()
-		name, value, _ := splitNV(t)
-		switch name {
-		case "symmetrical", "require-all":
-			e.Set(name, value)
-		default:
-			return nil, p.fail(t, "unknown order option", "options: symmetrical=, require-all=")
-		}
+	for _, o := range opts {
+		e.Set(o[0], o[1])
 	}
 	return &Object{Kind: KindOrder, ID: id, Elem: e}, nil
+}
+
+// orderItems reads the resources of an order: plain RSC[:ACTION] words
+// make implicit sets (a new one where the action changes), "( ... )" a set
+// whose members do not depend on each other and "[ ... ]" one of which
+// any member will do; trailing symmetrical= and require-all= are options
+// of the constraint.
+func (p *parser) orderItems(id string) (sets []*cibdoc.Element, opts [][2]string, err error) {
+	used := ids{id: true}
+	newSet := func() *cibdoc.Element { return elem("resource_set", "id", used.take(id+"-set")) }
+	var cur *cibdoc.Element // the set being filled
+	inBrackets, close, refs := false, "", 0
+	var open token
+	for p.more() {
+		t := p.next()
+		switch {
+		case keyword(t, "(", "["):
+			if inBrackets {
+				return nil, nil, p.fail(t, "sets cannot be nested", "close the set with "+close+" first")
+			}
+			if len(opts) > 0 {
+				return nil, nil, p.fail(t, "resources after the options", "write the options at the end")
+			}
+			inBrackets, open, cur = true, t, newSet()
+			close = map[string]string{"(": ")", "[": "]"}[t.val]
+			cur.Set("sequential", "false")
+			if t.val == "[" {
+				cur.Set("require-all", "false")
+			}
+			sets = append(sets, cur)
+		case keyword(t, ")", "]"):
+			if !inBrackets || t.val != close {
+				return nil, nil, p.fail(t, "unbalanced "+t.val, "sets are written ( A B ) or [ A B ]")
+			}
+			if len(cur.Children) == 0 {
+				return nil, nil, p.fail(t, "empty set", "")
+			}
+			inBrackets, cur = false, nil
+		default:
+			if name, value, ok := splitNV(t); ok {
+				switch {
+				case inBrackets && (name == "sequential" || name == "require-all"):
+					cur.Set(name, value)
+				case !inBrackets && (name == "symmetrical" || name == "require-all"):
+					opts = append(opts, [2]string{name, value})
+				default:
+					return nil, nil, p.fail(t, "unknown order option", "options: symmetrical=, require-all=; in a set: sequential=, require-all=")
+				}
+				continue
+			}
+			if len(opts) > 0 {
+				return nil, nil, p.fail(t, "resources after the options", "write the options at the end")
+			}
+			rsc, action := splitRef(t)
+			if !ValidID(rsc) {
+				return nil, nil, p.fail(t, "invalid resource id", idHint)
+			}
+			if action != "" && !actions[action] {
+				return nil, nil, p.fail(t, "unknown action "+strconv.Quote(action), "actions: start, stop, promote, demote")
+			}
+			if inBrackets {
+				if len(cur.Children) > 0 && cur.Attr("action") != action {
+					return nil, nil, p.fail(t, "different actions in one set", "give every member of a set the same action")
+				}
+			} else if cur == nil || cur.Attr("action") != action {
+				cur = newSet()
+				sets = append(sets, cur)
+			}
+			if action != "" {
+				cur.Set("action", action)
+			}
+			cur.Append(elem("resource_ref", "id", rsc))
+			refs++
+		}
+	}
+	if inBrackets {
+		return nil, nil, p.fail(open, "set not closed", "close it with "+close)
+	}
+	if refs < 2 {
+		return nil, nil, p.fail(p.peek(), "an order names at least two resources", "write order ID KIND: FIRST[:ACTION] THEN[:ACTION]")
+	}
+	return sets, opts, nil
 }
 
 // defaults reads property, rsc_defaults and op_defaults: an optional set

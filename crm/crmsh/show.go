@@ -189,7 +189,7 @@ func canon(b *strings.Builder, e *cibdoc.Element) {
 	for _, a := range e.Attrs {
 		if a.Name.Local == "id" {
 			switch e.Name {
-			case "nvpair", "expression", "date_expression", "date_spec", "duration":
+			case "nvpair", "expression", "date_expression", "date_spec", "duration", "resource_set":
 				continue
 			}
 		}
@@ -519,9 +519,6 @@ func renderColocation(e *cibdoc.Element) []string {
 }
 
 func renderOrder(e *cibdoc.Element) []string {
-	if len(e.Children) > 0 {
-		return nil
-	}
 	kind := e.Attr("kind")
 	if s, ok := e.Lookup("score"); ok && kind == "" {
 		kind = showScore(s)
@@ -529,8 +526,41 @@ func renderOrder(e *cibdoc.Element) []string {
 	if kind != "" {
 		kind += ": "
 	}
-	line := "order " + e.Attr("id") + " " + kind +
-		ref(e.Attr("first"), e.Attr("first-action")) + " " + ref(e.Attr("then"), e.Attr("then-action"))
+	line := "order " + e.Attr("id") + " " + kind
+	if len(e.Children) == 0 {
+		line += ref(e.Attr("first"), e.Attr("first-action")) + " " + ref(e.Attr("then"), e.Attr("then-action"))
+	} else {
+		var parts []string
+		for _, set := range e.Children {
+			if set.Name != "resource_set" {
+				return nil
+			}
+			var refs []string
+			for _, r := range set.Children {
+				refs = append(refs, ref(r.Attr("id"), set.Attr("action")))
+			}
+			seq, hasSeq := set.Lookup("sequential")
+			req, hasReq := set.Lookup("require-all")
+			switch {
+			case hasSeq && hasReq && req == "false":
+				if seq != "false" {
+					refs = append(refs, quoteNV("sequential", seq))
+				}
+				parts = append(parts, "[ "+strings.Join(refs, " ")+" ]")
+			case hasSeq:
+				if seq != "false" {
+					refs = append(refs, quoteNV("sequential", seq))
+				}
+				if hasReq {
+					refs = append(refs, quoteNV("require-all", req))
+				}
+				parts = append(parts, "( "+strings.Join(refs, " ")+" )")
+			default:
+				parts = append(parts, strings.Join(refs, " "))
+			}
+		}
+		line += strings.Join(parts, " ")
+	}
 	for _, a := range []string{"symmetrical", "require-all"} {
 		if v, ok := e.Lookup(a); ok {
 			line += " " + quoteNV(a, v)

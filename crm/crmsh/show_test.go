@@ -83,7 +83,7 @@ func emptyConfig(root *cibdoc.Element) *cibdoc.Element {
 // statements, checks `show` against the golden text and that parsing the
 // text gives exactly the same XML, ids included.
 func TestShowGolden(t *testing.T) {
-	for _, name := range []string{"webserver", "drbd", "stonith"} {
+	for _, name := range []string{"webserver", "drbd", "stonith", "sets"} {
 		t.Run(name, func(t *testing.T) {
 			root := build(t, name)
 			got := Show(Objects(root))
@@ -120,10 +120,10 @@ func TestShowGolden(t *testing.T) {
 
 func TestShowFallsBackToXML(t *testing.T) {
 	root := loadBase(t)
-	objs, err := Parse(`xml <rsc_order id="o" kind="Mandatory"><resource_set id="s1"><resource_ref id="a"/><resource_ref id="b"/></resource_set></rsc_order>
-xml <primitive id="a" class="ocf" provider="heartbeat" type="Dummy"><meta_attributes id="m" score="5"><nvpair id="m1" name="x" value="1"/></meta_attributes></primitive>
+	objs, err := Parse(`xml <primitive id="a" class="ocf" provider="heartbeat" type="Dummy"><meta_attributes id="m" score="5"><nvpair id="m1" name="x" value="1"/></meta_attributes></primitive>
 primitive b ocf:heartbeat:Dummy
-group g b meta $id=gm`)
+group g b meta $id=gm
+xml <rsc_order id="o" kind="Mandatory"><resource_set id="s1"><resource_ref id="a"/><resource_ref id="b"/></resource_set></rsc_order>`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,6 +159,7 @@ func TestAddChecks(t *testing.T) {
 		{"member already grouped", "primitive a Dummy\ngroup g a\ngroup h a", ErrInvalid},
 		{"clone of a clone", "primitive a Dummy\nclone c a\nclone d c", ErrInvalid},
 		{"constraint on a missing resource", "primitive a Dummy\ncolocation c inf: a b", ErrNoObject},
+		{"set naming a missing resource", "primitive a Dummy\nprimitive b Dummy\norder o inf: a ( b c )", ErrNoObject},
 		{"nested id collides", "primitive a Dummy\nprimitive b Dummy params $id=a-x y=1\nprimitive a-x Dummy", ErrExists},
 	}
 	for _, c := range cases {

@@ -16,7 +16,7 @@ import (
 // the configuration is judged, not two nodes never seen.
 func TestClassicConfigsPassPacemaker(t *testing.T) {
 	prog := testenv.RequireProgram(t, "/usr/sbin/crm_verify")
-	for _, name := range []string{"webserver", "drbd", "stonith"} {
+	for _, name := range []string{"webserver", "drbd", "stonith", "sets"} {
 		for _, schema := range []string{"pacemaker-1.2", "pacemaker-3.0"} {
 			root := build(t, name)
 			root.Set("validate-with", schema)
