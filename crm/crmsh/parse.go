@@ -409,7 +409,7 @@ func (p *parser) op(rsc string, used ids) (*cibdoc.Element, error) {
 		return nil, p.fail(t, "missing operation name", "write op NAME name=value ..., e.g. op monitor interval=10s")
 	}
 	op := elem("op", "id", "", "name", t.val)
-	var check []string
+	var extra [][2]string
 	for p.more() {
 		name, value, ok := splitNV(p.peek())
 		if !ok {
@@ -419,10 +419,14 @@ func (p *parser) op(rsc string, used ids) (*cibdoc.Element, error) {
 		switch name {
 		case "id":
 			op.Set("id", value)
-		case "OCF_CHECK_LEVEL":
-			check = append(check, value)
 		default:
-			op.Set(name, value)
+			if opAttrs[name] {
+				op.Set(name, value)
+			} else {
+				// what an op element has no attribute for is an
+				// instance attribute of the operation (OCF_CHECK_LEVEL)
+				extra = append(extra, [2]string{name, value})
+			}
 		}
 	}
 	if _, ok := op.Lookup("interval"); !ok {
@@ -435,14 +439,21 @@ func (p *parser) op(rsc string, used ids) (*cibdoc.Element, error) {
 	} else {
 		used.take(op.Attr("id"))
 	}
-	for _, v := range check {
+	if len(extra) > 0 {
 		sid := used.take(op.Attr("id") + "-instance_attributes")
 		set := elem("instance_attributes", "id", sid)
-		set.Append(elem("nvpair", "id", used.take(sid+"-OCF_CHECK_LEVEL"), "name", "OCF_CHECK_LEVEL", "value", v))
+		for _, x := range extra {
+			set.Append(elem("nvpair", "id", used.take(sid+"-"+sanitize(x[0])), "name", x[0], "value", x[1]))
+		}
 		op.Append(set)
 	}
 	return op, nil
 }
+
+// opAttrs are the attributes the CIB schema gives an op element.
+var opAttrs = map[string]bool{"id": true, "name": true, "interval": true, "description": true,
+	"start-delay": true, "interval-origin": true, "timeout": true, "enabled": true,
+	"record-pending": true, "role": true, "requires": true, "on-fail": true}
 
 // opID is the id crm gives an operation: resource, name and interval
 // (0 for any spelling of no interval).

@@ -324,10 +324,17 @@ func renderOp(rsc string, op *cibdoc.Element, used ids) string {
 		case "instance_attributes":
 			ps := c.All("nvpair")
 			def := used.peek(oid + "-instance_attributes")
-			if len(ps) == 1 && ps[0].Attr("name") == "OCF_CHECK_LEVEL" && c.Attr("id") == def && len(c.Children) == 1 {
-				parts = append(parts, quoteNV("OCF_CHECK_LEVEL", ps[0].Attr("value")))
+			inline := c.Attr("id") == def && len(ps) == len(c.Children) && len(ps) > 0
+			for _, p := range ps {
+				inline = inline && !opAttrs[p.Attr("name")] && !strings.Contains(p.Attr("name"), "=")
+			}
+			if inline {
+				// written among the op's attributes, as admins do
 				used.take(def)
-				used.take(def + "-OCF_CHECK_LEVEL")
+				for _, p := range ps {
+					parts = append(parts, quoteNV(p.Attr("name"), p.Attr("value")))
+					used.take(def + "-" + sanitize(p.Attr("name")))
+				}
 				continue
 			}
 			parts = append(parts, nvs("op_params", c, oid+"-instance_attributes", used))
