@@ -960,39 +960,44 @@ func (p *parser) colocation() (*Object, error) {
 		return nil, p.fail(st, "invalid score", "a score is an integer, inf or -inf")
 	}
 	e := elem("rsc_colocation", "id", id, "score", score)
-	rs := p.refs()
-	if len(rs) != 2 {
-		t := p.peek()
-		if len(rs) > 2 {
-			t = rs[2]
-		}
-		return nil, p.fail(t, "a colocation names two resources", "write colocation ID SCORE: RSC[:ROLE] WITH-RSC[:ROLE]; for resource sets use the xml form")
+	sets, opts, err := p.resourceSets(id, "role", "node-attribute", "influence")
+	if err != nil {
+		return nil, err
 	}
-	for i, attr := range []string{"rsc", "with-rsc"} {
-		rsc, role := splitRef(rs[i])
-		if !ValidID(rsc) {
-			return nil, p.fail(rs[i], "invalid resource id", idHint)
-		}
-		e.Set(attr, rsc)
-		if role != "" {
-			r, err := p.role(rs[i], role)
-			if err != nil {
-				return nil, err
-			}
-			e.Set(attr+"-role", r)
-		}
-	}
-	for p.more() {
-		t := p.next()
-		name, value, _ := splitNV(t)
-		switch name {
-		case "node-attribute", "influence":
-			e.Set(name, value)
-		default:
-			return nil, p.fail(t, "unknown colocation option", "options: node-attribute=, influence=")
-		}
+	simple(e, sets, "rsc", "with-rsc", "role")
+	for _, o := range opts {
+		e.Set(o[0], o[1])
 	}
 	return &Object{Kind: KindColocation, ID: id, Elem: e}, nil
+}
+
+// simple writes a constraint of two resources in its two resource form
+// (first/then, rsc/with-rsc attributes) and anything else as the sets.
+func simple(e *cibdoc.Element, sets []*cibdoc.Element, a, b, qual string) {
+	refs := 0
+	explicit := false
+	for _, set := range sets {
+		refs += len(set.Children)
+		_, seq := set.Lookup("sequential")
+		explicit = explicit || seq
+	}
+	if refs != 2 || explicit {
+		for _, set := range sets {
+			e.Append(set)
+		}
+		return
+	}
+	i := 0
+	for _, set := range sets {
+		for _, r := range set.Children {
+			attr := []string{a, b}[i]
+			e.Set(attr, r.Attr("id"))
+			if q := set.Attr(qual); q != "" {
+				e.Set(attr+"-"+qual, q)
+			}
+			i++
+		}
+	}
 }
 
 var orderKinds = map[string]string{"mandatory": "Mandatory", "optional": "Optional", "serialize": "Serialize"}
@@ -1017,48 +1022,29 @@ func (p *parser) order() (*Object, error) {
 			return nil, p.fail(st, "invalid score or kind", "Mandatory:, Optional:, Serialize: or a score such as inf:")
 		}
 	}
-	sets, opts, err := p.orderItems(id)
+	sets, opts, err := p.resourceSets(id, "action", "symmetrical", "require-all")
 	if err != nil {
 		return nil, err
 	}
-	refs := 0
-	explicit := false
-	for _, set := range sets {
-		refs += len(set.Children)
-		_, seq := set.Lookup("sequential")
-		explicit = explicit || seq
-	}
-	if refs == 2 && !explicit {
-		// the two resource form
-		i := 0
-		for _, set := range sets {
-			for _, r := range set.Children {
-				attr := []string{"first", "then"}[i]
-				e.Set(attr, r.Attr("id"))
-				if a := set.Attr("action"); a != "" {
-					e.Set(attr+"-action", a)
-				}
-				i++
-			}
-		}
-	} else {
-		for _, set := range sets {
-			e.Append(set)
-		}
-	}
+	simple(e, sets, "first", "then", "action")
 	for _, o := range opts {
 		e.Set(o[0], o[1])
 	}
 	return &Object{Kind: KindOrder, ID: id, Elem: e}, nil
 }
 
-// orderItems reads the resources of an order: plain RSC[:ACTION] words
-// make implicit sets (a new one where the action changes), "( ... )" a set
-// whose members do not depend on each other and "[ ... ]" one of which
-// any member will do; trailing symmetrical= and require-all= are options
-// of the constraint.
-func (p *parser) orderItems(id string) (sets []*cibdoc.Element, opts [][2]string, err error) {
+// resourceSets reads the resources of an order or colocation: plain
+// RSC[:QUALIFIER] words make implicit sets (a new one where the qualifier,
+// an action or a role, changes), "( ... )" a set whose members do not
+// depend on each other and "[ ... ]" one of which any member will do;
+// trailing name=value words named in options are the constraint's.
+func (p *parser) resourceSets(id, qual string, options ...string) (sets []*cibdoc.Element, opts [][2]string, err error) {
+	p.splitBrackets()
 	used := ids{id: true}
+	isOption := map[string]bool{}
+	for _, o := range options {
+		isOption[o] = true
+	}
 	newSet := func() *cibdoc.Element { return elem("resource_set", "id", used.take(id+"-set")) }
 	var cur *cibdoc.Element // the set being filled
 	inBrackets, close, refs := false, "", 0
@@ -1093,33 +1079,38 @@ func (p *parser) orderItems(id string) (sets []*cibdoc.Element, opts [][2]string
 				switch {
 				case inBrackets && (name == "sequential" || name == "require-all"):
 					cur.Set(name, value)
-				case !inBrackets && (name == "symmetrical" || name == "require-all"):
+				case !inBrackets && isOption[name]:
 					opts = append(opts, [2]string{name, value})
 				default:
-					return nil, nil, p.fail(t, "unknown order option", "options: symmetrical=, require-all=; in a set: sequential=, require-all=")
+					return nil, nil, p.fail(t, "unknown option", "options: "+strings.Join(options, "=, ")+"=; in a set: sequential=, require-all=")
 				}
 				continue
 			}
 			if len(opts) > 0 {
 				return nil, nil, p.fail(t, "resources after the options", "write the options at the end")
 			}
-			rsc, action := splitRef(t)
+			rsc, q := splitRef(t)
 			if !ValidID(rsc) {
 				return nil, nil, p.fail(t, "invalid resource id", idHint)
 			}
-			if action != "" && !actions[action] {
-				return nil, nil, p.fail(t, "unknown action "+strconv.Quote(action), "actions: start, stop, promote, demote")
+			if q != "" && qual == "action" && !actions[q] {
+				return nil, nil, p.fail(t, "unknown action "+strconv.Quote(q), "actions: start, stop, promote, demote")
+			}
+			if q != "" && qual == "role" {
+				if q, err = p.role(t, q); err != nil {
+					return nil, nil, err
+				}
 			}
 			if inBrackets {
-				if len(cur.Children) > 0 && cur.Attr("action") != action {
-					return nil, nil, p.fail(t, "different actions in one set", "give every member of a set the same action")
+				if len(cur.Children) > 0 && cur.Attr(qual) != q {
+					return nil, nil, p.fail(t, "different "+qual+"s in one set", "give every member of a set the same "+qual)
 				}
-			} else if cur == nil || cur.Attr("action") != action {
+			} else if cur == nil || cur.Attr(qual) != q {
 				cur = newSet()
 				sets = append(sets, cur)
 			}
-			if action != "" {
-				cur.Set("action", action)
+			if q != "" {
+				cur.Set(qual, q)
 			}
 			cur.Append(elem("resource_ref", "id", rsc))
 			refs++
@@ -1129,9 +1120,40 @@ func (p *parser) orderItems(id string) (sets []*cibdoc.Element, opts [][2]string
 		return nil, nil, p.fail(open, "set not closed", "close it with "+close)
 	}
 	if refs < 2 {
-		return nil, nil, p.fail(p.peek(), "an order names at least two resources", "write order ID KIND: FIRST[:ACTION] THEN[:ACTION]")
+		hint := "write order ID KIND: FIRST[:ACTION] THEN[:ACTION]"
+		if qual == "role" {
+			hint = "write colocation ID SCORE: RSC[:ROLE] WITH-RSC[:ROLE]"
+		}
+		return nil, nil, p.fail(p.peek(), "at least two resources are needed", hint)
 	}
 	return sets, opts, nil
+}
+
+// splitBrackets makes brackets written against a name, "(A" or "B)",
+// words of their own.
+func (p *parser) splitBrackets() {
+	var out []token
+	for _, t := range p.st.tokens[p.pos:] {
+		v := t.val
+		if t.quoted || len(v) < 2 {
+			out = append(out, t)
+			continue
+		}
+		var tail *token
+		if c := v[len(v)-1]; c == ')' || c == ']' {
+			tail = &token{val: string(c), raw: string(c)}
+			v = v[:len(v)-1]
+		}
+		if c := v[0]; (c == '(' || c == '[') && len(v) > 1 {
+			out = append(out, token{val: string(c), raw: string(c)})
+			v = v[1:]
+		}
+		out = append(out, token{val: v, raw: v})
+		if tail != nil {
+			out = append(out, *tail)
+		}
+	}
+	p.st.tokens = append(p.st.tokens[:p.pos:p.pos], out...)
 }
 
 // defaults reads property, rsc_defaults and op_defaults: an optional set

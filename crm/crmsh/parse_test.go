@@ -62,6 +62,8 @@ func TestParseStatements(t *testing.T) {
 			[]string{`order fs_after_drbd <rsc_order id="fs_after_drbd" score="INFINITY" first="ms_drbd" first-action="promote" then="fs" then-action="start"/>`}},
 		{"order kind, symmetrical", `order o optional: a b symmetrical=false`,
 			[]string{`order o <rsc_order id="o" kind="Optional" first="a" then="b" symmetrical="false"/>`}},
+		{"colocation of a set", `colocation c1 inf: A (B:Master C:master) D node-attribute=color`,
+			[]string{`colocation c1 <rsc_colocation id="c1" score="INFINITY" node-attribute="color"><resource_set id="c1-set"><resource_ref id="A"/></resource_set><resource_set id="c1-set-1" sequential="false" role="Master"><resource_ref id="B"/><resource_ref id="C"/></resource_set><resource_set id="c1-set-2"><resource_ref id="D"/></resource_set></rsc_colocation>`}},
 		{"order without kind", `order o a b`, []string{`order o <rsc_order id="o" first="a" then="b"/>`}},
 		{"order of three is a set", `order o Mandatory: a b c`,
 			[]string{`order o <rsc_order id="o" kind="Mandatory"><resource_set id="o-set"><resource_ref id="a"/><resource_ref id="b"/><resource_ref id="c"/></resource_set></rsc_order>`}},

@@ -512,17 +512,60 @@ func ref(rsc, suffix string) string {
 
 func renderColocation(e *cibdoc.Element) []string {
 	s, ok := e.Lookup("score")
-	if !ok || len(e.Children) > 0 {
+	if !ok {
 		return nil
 	}
-	line := "colocation " + e.Attr("id") + " " + showScore(s) + ": " +
-		ref(e.Attr("rsc"), e.Attr("rsc-role")) + " " + ref(e.Attr("with-rsc"), e.Attr("with-rsc-role"))
+	line := "colocation " + e.Attr("id") + " " + showScore(s) + ": "
+	if len(e.Children) == 0 {
+		line += ref(e.Attr("rsc"), e.Attr("rsc-role")) + " " + ref(e.Attr("with-rsc"), e.Attr("with-rsc-role"))
+	} else {
+		sets := renderSets(e, "role")
+		if sets == "" {
+			return nil
+		}
+		line += sets
+	}
 	for _, a := range []string{"node-attribute", "influence"} {
 		if v, ok := e.Lookup(a); ok {
 			line += " " + quoteNV(a, v)
 		}
 	}
 	return []string{line}
+}
+
+// renderSets writes the resource sets of a constraint in the bracket
+// syntax, "" when a child is not a set.
+func renderSets(e *cibdoc.Element, qual string) string {
+	var parts []string
+	for _, set := range e.Children {
+		if set.Name != "resource_set" {
+			return ""
+		}
+		var refs []string
+		for _, r := range set.Children {
+			refs = append(refs, ref(r.Attr("id"), set.Attr(qual)))
+		}
+		seq, hasSeq := set.Lookup("sequential")
+		req, hasReq := set.Lookup("require-all")
+		switch {
+		case hasSeq && hasReq && req == "false":
+			if seq != "false" {
+				refs = append(refs, quoteNV("sequential", seq))
+			}
+			parts = append(parts, "[ "+strings.Join(refs, " ")+" ]")
+		case hasSeq:
+			if seq != "false" {
+				refs = append(refs, quoteNV("sequential", seq))
+			}
+			if hasReq {
+				refs = append(refs, quoteNV("require-all", req))
+			}
+			parts = append(parts, "( "+strings.Join(refs, " ")+" )")
+		default:
+			parts = append(parts, strings.Join(refs, " "))
+		}
+	}
+	return strings.Join(parts, " ")
 }
 
 func renderOrder(e *cibdoc.Element) []string {
@@ -537,36 +580,11 @@ func renderOrder(e *cibdoc.Element) []string {
 	if len(e.Children) == 0 {
 		line += ref(e.Attr("first"), e.Attr("first-action")) + " " + ref(e.Attr("then"), e.Attr("then-action"))
 	} else {
-		var parts []string
-		for _, set := range e.Children {
-			if set.Name != "resource_set" {
-				return nil
-			}
-			var refs []string
-			for _, r := range set.Children {
-				refs = append(refs, ref(r.Attr("id"), set.Attr("action")))
-			}
-			seq, hasSeq := set.Lookup("sequential")
-			req, hasReq := set.Lookup("require-all")
-			switch {
-			case hasSeq && hasReq && req == "false":
-				if seq != "false" {
-					refs = append(refs, quoteNV("sequential", seq))
-				}
-				parts = append(parts, "[ "+strings.Join(refs, " ")+" ]")
-			case hasSeq:
-				if seq != "false" {
-					refs = append(refs, quoteNV("sequential", seq))
-				}
-				if hasReq {
-					refs = append(refs, quoteNV("require-all", req))
-				}
-				parts = append(parts, "( "+strings.Join(refs, " ")+" )")
-			default:
-				parts = append(parts, strings.Join(refs, " "))
-			}
+		sets := renderSets(e, "action")
+		if sets == "" {
+			return nil
 		}
-		line += strings.Join(parts, " ")
+		line += sets
 	}
 	for _, a := range []string{"symmetrical", "require-all"} {
 		if v, ok := e.Lookup(a); ok {
