@@ -341,11 +341,16 @@ Without a command, commands are read from standard input (or FILE).`
 // finish commits pending configuration changes.
 func (s *session) finish() error { return s.commit() }
 
-// findVerify locates the crm_verify program: next to this one first, then
-// on PATH.
+// findVerify locates hbgo's crm_verify: next to this program first, then
+// where `make install` puts the tools Heartbeat did not ship, then PATH.
 func findVerify() (string, error) {
+	var dirs []string
 	if self, err := os.Executable(); err == nil {
-		p := filepath.Join(filepath.Dir(self), "crm_verify")
+		dirs = append(dirs, filepath.Dir(self))
+	}
+	dirs = append(dirs, "/usr/lib/hbgo/bin")
+	for _, d := range dirs {
+		p := filepath.Join(d, "crm_verify")
 		if st, err := os.Stat(p); err == nil && !st.IsDir() {
 			return p, nil
 		}
