@@ -7,12 +7,13 @@
 // Parse (ParseWith, to resolve bare agent names) turns text into Objects,
 // each holding the XML element it stands for; Objects decomposes a CIB
 // into the same Objects; Show renders them back as `crm configure show`
-// text. Orders and colocations of more than two resources, or with ( )
-// and [ ] sets, become resource sets in the order written, as crm makes
-// them. Show only prints a line when parsing
-// it gives the same XML (ignoring the ids of name/value pairs and rule
-// expressions, which the language does not carry); anything else is shown
-// as an `xml` line, so show and parse round-trip. Add (one-shot commands,
+// text. Orders and colocations of more than two resources, or with ( ) and
+// [ ] sets, become resource sets in the order written, as crm makes them.
+//
+// Show only prints a statement when parsing it gives the same XML
+// (ignoring the ids of name/value pairs, rule expressions and resource
+// sets, which the language does not carry); anything else is shown as an
+// `xml` statement, so show and parse round-trip. Add (one-shot commands,
 // scripts), Update (load update), Replace (edit, load replace) and Delete
 // put Objects into a CIB document. The package is pure: it reads and
 // writes no files and talks to no daemon.
