@@ -483,3 +483,11 @@ func TestScriptQuoteError(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", code, h.err.String())
 	}
 }
+
+func TestNoSource(t *testing.T) {
+	h := newHarness(t, base)
+	h.env.getenv = func(string) string { return "" }
+	if code := h.run("--run-dir", t.TempDir(), "configure", "show"); code != exitError || !strings.Contains(h.err.String(), "no CIB source") {
+		t.Errorf("without CIB_file or a daemon client: exit %d %q", code, h.err.String())
+	}
+}
