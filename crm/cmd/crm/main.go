@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"hbgo/crm/cibapi"
 	"hbgo/crm/crmsh"
 	"hbgo/crm/status/cibdoc"
 )
@@ -56,13 +57,9 @@ const (
 	exitUsage = 2
 )
 
-// liveSource returns the client of the running CIB daemon under runDir.
-// It is nil until the CIB daemon's client package is connected here; until
-// then CIB_file selects the document.
-func liveSource(runDir string) cibdoc.Source {
-	_ = runDir
-	return nil
-}
+// liveSource returns the client of the running daemon's CIB under runDir
+// (CIB_file, when set, takes precedence).
+func liveSource(runDir string) cibdoc.Source { return cibapi.Live(runDir) }
 
 func (e *env) run(args []string) int {
 	fs := pflag.NewFlagSet("crm", pflag.ContinueOnError)
