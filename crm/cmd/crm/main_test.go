@@ -487,7 +487,7 @@ func TestScriptQuoteError(t *testing.T) {
 func TestNoSource(t *testing.T) {
 	h := newHarness(t, base)
 	h.env.getenv = func(string) string { return "" }
-	if code := h.run("--run-dir", t.TempDir(), "configure", "show"); code != exitError || !strings.Contains(h.err.String(), "no CIB source") {
-		t.Errorf("without CIB_file or a daemon client: exit %d %q", code, h.err.String())
+	if code := h.run("--run-dir", t.TempDir(), "configure", "show"); code != exitError || !strings.Contains(h.err.String(), "heartbeat is not running") {
+		t.Errorf("without CIB_file and no daemon under --run-dir: exit %d %q", code, h.err.String())
 	}
 }
