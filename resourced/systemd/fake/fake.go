@@ -53,6 +53,7 @@ type Server struct {
 	jobs    uint32
 	reloads int
 	subs    int
+	closed  bool // set by Close: no new job goroutines after it
 	calls   []string
 	changed chan struct{} // closed and replaced on every call
 	wg      sync.WaitGroup
@@ -87,6 +88,9 @@ func Serve(address string) (*Server, error) {
 
 // Close waits for running jobs and drops the connection.
 func (s *Server) Close() error {
+	s.mu.Lock()
+	s.closed = true
+	s.mu.Unlock()
 	s.wg.Wait()
 	return s.conn.Close()
 }
@@ -266,6 +270,13 @@ func (s *Server) subscribe() *dbus.Error {
 
 func (s *Server) job(name, mode string, start bool) (dbus.ObjectPath, *dbus.Error) {
 	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return "", dbus.NewError("org.freedesktop.DBus.Error.NoServer", []any{"fake systemd is closing"})
+	}
+	// The job's goroutine is counted under mu, before the call becomes
+	// visible to WaitCall, so Close's Wait never races with this Add.
+	s.wg.Add(1)
 	method := "StopUnit"
 	if start {
 		method = "StartUnit"
@@ -273,6 +284,7 @@ func (s *Server) job(name, mode string, start bool) (dbus.ObjectPath, *dbus.Erro
 	s.recordLocked(method + " " + name + " " + mode)
 	u, ok := s.units[name]
 	if !ok || !u.known {
+		s.wg.Done()
 		s.mu.Unlock()
 		return "", dbus.NewError("org.freedesktop.systemd1.NoSuchUnit", []any{"Unit " + name + " not found."})
 	}
@@ -313,9 +325,9 @@ func (s *Server) job(name, mode string, start bool) (dbus.ObjectPath, *dbus.Erro
 	}
 	if b.EmitBeforeReply {
 		finish()
+		s.wg.Done()
 		return jobPath, nil
 	}
-	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
 		if b.JobDelay > 0 {
