@@ -1,186 +1,256 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
-	"sort"
 	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
 
 	"hbgo/crm/cib"
+	"hbgo/crm/graph"
 	"hbgo/crm/pengine"
+	"hbgo/crm/pengine/explain"
+	"hbgo/crm/status"
+	"hbgo/crm/status/cibdoc"
 )
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr, time.Now()))
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr, time.Now(), os.Getenv))
 }
 
-func run(args []string, stdout, stderr io.Writer, now time.Time) int {
+// Exit codes as Pacemaker's tools use them.
+const (
+	exitOK      = 0
+	exitError   = 1
+	exitInvalid = 2
+	exitUsage   = 64
+)
+
+// options are the parsed command line.
+type options struct {
+	xmlFile, saveGraph, saveDot, why string
+	live, normalized, simulate       bool
+	showScores                       bool
+}
+
+func parseArgs(args []string, stderr io.Writer) (options, bool) {
+	var o options
 	fs := pflag.NewFlagSet("crm_simulate", pflag.ContinueOnError)
 	fs.SetOutput(stderr)
-	xmlFile := fs.StringP("xml-file", "x", "", "CIB to use as input")
-	normalized := fs.Bool("normalized", false, "print the normalized result format")
-	simulate := fs.BoolP("simulate", "S", false, "print the cluster status and the transition summary")
-	showScores := fs.BoolP("show-scores", "s", false, "print allocation scores")
-	saveGraph := fs.StringP("save-graph", "G", "", "write the planned actions to FILE")
+	fs.StringVarP(&o.xmlFile, "xml-file", "x", "", "CIB to use as input")
+	fs.BoolVarP(&o.live, "live-check", "L", false, "use the live CIB (CIB_file when set)")
+	fs.BoolVar(&o.normalized, "normalized", false, "print the normalized result format")
+	fs.BoolVarP(&o.simulate, "simulate", "S", false, "simulate the transition and print the resulting cluster status")
+	fs.BoolVarP(&o.showScores, "show-scores", "s", false, "show allocation scores")
+	fs.StringVarP(&o.saveGraph, "save-graph", "G", "", "write the transition graph XML to FILE")
+	fs.StringVarP(&o.saveDot, "save-dotfile", "D", "", "write the transition graph in DOT format to FILE")
+	fs.StringVar(&o.why, "why", "", "explain where RSC is placed and why")
 	if err := fs.Parse(args); err != nil {
-		return 64
+		return o, false
 	}
-	if *xmlFile == "" {
-		fmt.Fprintln(stderr, "crm_simulate: -x FILE is required")
-		return 64
+	if o.xmlFile == "" && !o.live {
+		fmt.Fprintln(stderr, "crm_simulate: -x FILE or -L is required")
+		return o, false
 	}
-	c, err := cib.ParseFile(*xmlFile)
+	return o, true
+}
+
+// load reads the CIB named by the options, both as the typed model and as
+// an element tree (for the status's last-change attributes).
+func load(o options, getenv func(string) string) (*cib.CIB, *cibdoc.Element, error) {
+	var src cibdoc.Source = cibdoc.FileSource{Path: o.xmlFile}
+	if o.xmlFile == "" {
+		s, err := cibdoc.FromEnv(getenv, nil)
+		if err != nil {
+			return nil, nil, fmt.Errorf("live CIB: %w", err)
+		}
+		src = s
+	}
+	root, err := src.Load()
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := cib.Parse(strings.NewReader(root.String()))
+	if err != nil {
+		return nil, nil, err
+	}
+	return c, root, nil
+}
+
+func run(args []string, stdout, stderr io.Writer, now time.Time, getenv func(string) string) int {
+	o, ok := parseArgs(args, stderr)
+	if !ok {
+		return exitUsage
+	}
+	c, root, err := load(o, getenv)
 	if err != nil {
 		fmt.Fprintf(stderr, "crm_simulate: %v\n", err)
-		return 2
+		return exitInvalid
 	}
 	res, err := pengine.Schedule(c, now)
 	if err != nil {
 		fmt.Fprintf(stderr, "crm_simulate: %v\n", err)
-		return 1
+		return exitError
 	}
-	if *normalized {
+	g := graph.Build(res, graph.Config{CIB: c, Probes: true})
+	if o.saveGraph != "" {
+		var b bytes.Buffer
+		if err := graph.Encode(&b, g); err == nil {
+			err = os.WriteFile(o.saveGraph, b.Bytes(), 0o644)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "crm_simulate: save graph: %v\n", err)
+			return exitError
+		}
+	}
+	if o.saveDot != "" {
+		if err := os.WriteFile(o.saveDot, []byte(dot(g)), 0o644); err != nil {
+			fmt.Fprintf(stderr, "crm_simulate: save dot file: %v\n", err)
+			return exitError
+		}
+	}
+	switch {
+	case o.normalized:
 		for _, l := range res.Normalized() {
 			fmt.Fprintln(stdout, l)
 		}
-	}
-	if *showScores {
-		for _, s := range res.Scores {
-			fmt.Fprintf(stdout, "%s: %s allocation score on %s: %s\n", s.Stage, s.Resource, s.Node, s.Value)
+	case o.why != "":
+		rep, err := explain.Explain(c, res, o.why, now)
+		if err != nil {
+			fmt.Fprintf(stderr, "crm_simulate: %v\n", err)
+			return exitError
+		}
+		io.WriteString(stdout, rep.String())
+	default:
+		cur := status.Compute(c, root)
+		for _, l := range report(o, cur, res, g) {
+			fmt.Fprintln(stdout, l)
 		}
 	}
-	if *simulate || (!*normalized && !*showScores) {
-		printSummary(stdout, res)
-	}
-	if *saveGraph != "" {
-		if err := os.WriteFile(*saveGraph, []byte(graphText(res)), 0o644); err != nil {
-			fmt.Fprintf(stderr, "crm_simulate: save graph: %v\n", err)
-			return 1
-		}
-	}
-	return 0
+	return exitOK
 }
 
-// printSummary prints the transition the way crm_simulate -S summarises
-// it: per resource instance, a stop and a start become a move or a
-// restart, and the cluster state after the transition follows.
-func printSummary(w io.Writer, res *pengine.Result) {
-	fmt.Fprintln(w, "Transition Summary:")
-	for _, a := range res.Actions {
-		switch a.Task {
-		case "fence":
-			fmt.Fprintf(w, "  * Fence (%s) %s\n", a.Fence, a.Node)
-		case "shutdown":
-			fmt.Fprintf(w, "  * Shutdown %s\n", a.Node)
+// report is crm_simulate's text output: the current status; with -s the
+// allocation scores; with -s or -S the transition summary; with -S the
+// executed actions and the revised status. With -s Pacemaker 2.1.5 drops
+// the headings and list bullets (plain layout); otherwise sections are
+// headed and items bulleted.
+func report(o options, cur *status.Cluster, res *pengine.Result, g *graph.Graph) []string {
+	var lines []string
+	section := func(header string, body []string) {
+		if len(lines) > 0 {
+			lines = append(lines, "")
 		}
+		if header != "" {
+			lines = append(lines, header)
+		}
+		lines = append(lines, body...)
 	}
-	type plan struct{ stops, starts, promotes, demotes []string }
-	plans := map[string]*plan{}
-	var ids []string
-	for _, a := range res.Actions {
-		if a.Resource == "" {
+	section("Current cluster status:", statusLines(cur))
+	if o.showScores {
+		section("", scoreLines(res))
+	}
+	if o.showScores || o.simulate {
+		fences, changes := summarize(cur, revise(cur, res), res)
+		body := bullets(append(fences, formatChanges(changes)...))
+		section("Transition Summary:", body)
+	}
+	if o.simulate {
+		var acts []string
+		for _, a := range executionOrder(g) {
+			acts = append(acts, actionLine(a))
+		}
+		section("Executing Cluster Transition:", bullets(acts))
+		section("Revised Cluster Status:", statusLines(revise(cur, res)))
+	}
+	if o.showScores {
+		return plain(lines)
+	}
+	return lines
+}
+
+func statusLines(cl *status.Cluster) []string {
+	var b bytes.Buffer
+	writeStatus(&b, cl)
+	return strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
+}
+
+func bullets(items []string) []string {
+	out := make([]string, len(items))
+	for i, s := range items {
+		out[i] = "  * " + s
+	}
+	return out
+}
+
+// plain turns the headed layout into the plain one: headings (lines that
+// end in a colon) go, bullets and indentation go, and the node list's
+// "Online:"/"OFFLINE:" labels go.
+func plain(lines []string) []string {
+	var out []string
+	for _, l := range lines {
+		if l == "" {
+			out = append(out, l)
 			continue
 		}
-		p := plans[a.Resource]
-		if p == nil {
-			p = &plan{}
-			plans[a.Resource] = p
-			ids = append(ids, a.Resource)
+		t := strings.TrimPrefix(strings.TrimLeft(l, " "), "* ")
+		if strings.HasSuffix(t, ":") {
+			continue
 		}
-		switch a.Task {
-		case "stop":
-			p.stops = append(p.stops, a.Node)
-		case "start":
-			p.starts = append(p.starts, a.Node)
-		case "promote":
-			p.promotes = append(p.promotes, a.Node)
-		case "demote":
-			p.demotes = append(p.demotes, a.Node)
-		}
-	}
-	sort.Strings(ids)
-	for _, id := range ids {
-		p := plans[id]
-		for len(p.stops) > 0 && len(p.starts) > 0 {
-			from, to := p.stops[0], p.starts[0]
-			p.stops, p.starts = p.stops[1:], p.starts[1:]
-			if from == to {
-				fmt.Fprintf(w, "  * %-10s %-20s ( %s )\n", "Restart", id, to)
-			} else {
-				fmt.Fprintf(w, "  * %-10s %-20s ( %s -> %s )\n", "Move", id, from, to)
+		for _, label := range []string{"Online: [", "OFFLINE: ["} {
+			if strings.HasPrefix(t, label) {
+				t = "[" + strings.TrimPrefix(t, label)
 			}
 		}
-		for _, n := range p.stops {
-			fmt.Fprintf(w, "  * %-10s %-20s ( %s )\n", "Stop", id, n)
-		}
-		for _, n := range p.starts {
-			fmt.Fprintf(w, "  * %-10s %-20s ( %s )\n", "Start", id, n)
-		}
-		for _, n := range p.demotes {
-			fmt.Fprintf(w, "  * %-10s %-20s ( Promoted -> Unpromoted %s )\n", "Demote", id, n)
-		}
-		for _, n := range p.promotes {
-			fmt.Fprintf(w, "  * %-10s %-20s ( Unpromoted -> Promoted %s )\n", "Promote", id, n)
-		}
+		out = append(out, t)
 	}
-	fmt.Fprintln(w, "\nRevised Cluster Status:")
-	fmt.Fprintln(w, "  * Node List:")
-	for _, n := range res.Nodes {
-		state := "OFFLINE"
-		switch {
-		case n.Pending:
-			state = "pending"
-		case n.Online && n.Standby:
-			state = "standby"
-		case n.Online && n.Maintenance:
-			state = "maintenance"
-		case n.Online:
-			state = "online"
-		}
-		if n.Unclean {
-			state = "UNCLEAN (" + strings.ToLower(state) + ")"
-		}
-		fmt.Fprintf(w, "    * Node %s: %s\n", n.Name, state)
-	}
-	fmt.Fprintln(w, "\n  * Full List of Resources:")
-	for _, r := range res.Resources {
-		var flags []string
-		if r.Failed {
-			flags = append(flags, "FAILED")
-		}
-		if r.Blocked {
-			flags = append(flags, "blocked")
-		} else if r.Unmanaged {
-			flags = append(flags, "unmanaged")
-		}
-		if r.Orphan {
-			flags = append(flags, "ORPHANED")
-		}
-		extra := ""
-		if len(flags) > 0 {
-			extra = " (" + strings.Join(flags, ", ") + ")"
-		}
-		fmt.Fprintf(w, "    * %s\t%s %s%s\n", r.ID, r.Role, r.Node, extra)
-	}
+	return out
 }
 
-func graphText(res *pengine.Result) string {
+// scoreLines are the allocation scores in Pacemaker 2.1.5's wording.
+func scoreLines(res *pengine.Result) []string {
+	var out []string
+	for _, s := range res.Scores {
+		stage := s.Stage
+		if stage == "pcmk__native_allocate" {
+			stage = "pcmk__primitive_assign"
+		}
+		out = append(out, fmt.Sprintf("%s: %s allocation score on %s: %s", stage, s.Resource, s.Node, s.Value))
+	}
+	return out
+}
+
+// dot renders the graph in the DOT language the way crm_simulate -D does
+// for executable actions: one bold node per action, one edge per input.
+func dot(g *graph.Graph) string {
 	var b strings.Builder
-	b.WriteString("<transition_graph>\n")
-	for i, a := range res.Actions {
-		switch a.Task {
-		case "fence":
-			fmt.Fprintf(&b, "  <crm_event id=\"%d\" operation=\"stonith\" on_node=\"%s\" action=\"%s\"/>\n", i, a.Node, a.Fence)
-		case "shutdown":
-			fmt.Fprintf(&b, "  <crm_event id=\"%d\" operation=\"do_shutdown\" on_node=\"%s\"/>\n", i, a.Node)
-		default:
-			fmt.Fprintf(&b, "  <rsc_op id=\"%d\" operation=\"%s\" resource=\"%s\" on_node=\"%s\"/>\n", i, a.Task, a.Resource, a.Node)
+	b.WriteString(" digraph \"g\" {\n")
+	name := func(a *graph.Action) string {
+		if a.Node != "" && a.Kind != graph.CRMEvent {
+			return a.Key() + " " + a.Node
+		}
+		return a.Key()
+	}
+	for _, a := range g.Actions {
+		style := "bold"
+		color := "green"
+		if a.Kind == graph.Pseudo {
+			style = "bold"
+			color = "orange"
+		}
+		fmt.Fprintf(&b, "%q [ style=%s color=%q fontcolor=\"black\"]\n", name(a), style, color)
+	}
+	for _, a := range g.Actions {
+		for _, in := range a.Inputs {
+			if f := g.Action(in); f != nil {
+				fmt.Fprintf(&b, "%q -> %q [ style = bold]\n", name(f), name(a))
+			}
 		}
 	}
-	b.WriteString("</transition_graph>\n")
+	b.WriteString("}\n")
 	return b.String()
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"hbgo/crm/graph"
 )
 
 const cibText = `<cib admin_epoch="0" epoch="1" num_updates="1" have-quorum="true">
@@ -33,7 +35,7 @@ func writeCIB(t *testing.T, text string) string {
 
 func TestNormalized(t *testing.T) {
 	var out, errb bytes.Buffer
-	rc := run([]string{"--normalized", "-x", writeCIB(t, cibText)}, &out, &errb, time.Unix(0, 0))
+	rc := run([]string{"--normalized", "-x", writeCIB(t, cibText)}, &out, &errb, time.Unix(0, 0), noenv)
 	if rc != 0 {
 		t.Fatalf("rc %d: %s", rc, errb.String())
 	}
@@ -44,38 +46,57 @@ func TestNormalized(t *testing.T) {
 }
 
 func TestSummaryScoresAndGraph(t *testing.T) {
-	graph := filepath.Join(t.TempDir(), "graph.xml")
+	graphFile := filepath.Join(t.TempDir(), "graph.xml")
 	var out, errb bytes.Buffer
-	rc := run([]string{"-S", "-s", "-x", writeCIB(t, cibText), "--save-graph", graph}, &out, &errb, time.Unix(0, 0))
+	rc := run([]string{"-S", "-s", "-x", writeCIB(t, cibText), "--save-graph", graphFile}, &out, &errb, time.Unix(0, 0), noenv)
 	if rc != 0 {
 		t.Fatalf("rc %d: %s", rc, errb.String())
 	}
-	for _, want := range []string{"rsc1 allocation score on node2: 10", "Start      rsc1", "Node node1: online"} {
+	for _, want := range []string{"pcmk__primitive_assign: rsc1 allocation score on node2: 10\n",
+		"\nStart      rsc1    ( node2 )\n", "\n[ node1 node2 ]\n", "Resource action: rsc1            start on node2\n",
+		"rsc1\t(ocf:heartbeat:Dummy):\t Started node2\n"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("missing %q in:\n%s", want, out.String())
 		}
 	}
-	data, err := os.ReadFile(graph)
+	data, err := os.ReadFile(graphFile)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(data), `operation="start" resource="rsc1" on_node="node2"`) {
-		t.Errorf("graph: %s", data)
+	g, err := graph.Decode(bytes.NewReader(data))
+	if err != nil {
+		t.Fatalf("saved graph does not decode: %v", err)
+	}
+	var keys []string
+	for _, a := range g.Actions {
+		keys = append(keys, a.String())
+	}
+	want := []string{"rsc1_monitor_0 on node1", "rsc1_monitor_0 on node2", "rsc1_start_0 on node2"}
+	for _, w := range want {
+		found := false
+		for _, k := range keys {
+			found = found || k == w
+		}
+		if !found {
+			t.Errorf("graph lacks %s: %v", w, keys)
+		}
 	}
 }
 
 func TestErrors(t *testing.T) {
 	var out, errb bytes.Buffer
-	if rc := run([]string{"--normalized"}, &out, &errb, time.Now()); rc != 64 {
+	if rc := run([]string{"--normalized"}, &out, &errb, time.Now(), noenv); rc != 64 {
 		t.Errorf("missing -x: rc %d", rc)
 	}
-	if rc := run([]string{"-x", "/nonexistent/cib.xml"}, &out, &errb, time.Now()); rc != 2 {
+	if rc := run([]string{"-x", "/nonexistent/cib.xml"}, &out, &errb, time.Now(), noenv); rc != 2 {
 		t.Errorf("missing file: rc %d", rc)
 	}
-	if rc := run([]string{"-x", writeCIB(t, "<cib>")}, &out, &errb, time.Now()); rc != 2 {
+	if rc := run([]string{"-x", writeCIB(t, "<cib>")}, &out, &errb, time.Now(), noenv); rc != 2 {
 		t.Errorf("bad XML: rc %d", rc)
 	}
-	if rc := run([]string{"--bogus"}, &out, &errb, time.Now()); rc != 64 {
+	if rc := run([]string{"--bogus"}, &out, &errb, time.Now(), noenv); rc != 64 {
 		t.Errorf("bad flag: rc %d", rc)
 	}
 }
+
+func noenv(string) string { return "" }

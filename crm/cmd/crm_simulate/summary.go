@@ -1,0 +1,233 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"hbgo/crm/cib"
+	"hbgo/crm/pengine"
+	"hbgo/crm/status"
+)
+
+// change is one line of the transition summary for a resource instance.
+type change struct {
+	verb    string // Start, Stop, Move, Recover, Restart, Promote, Demote, Re-promote
+	id      string // instance id as Pacemaker prints it ("rsc", "rsc:1")
+	details string // "node", "a -> b", "Unpromoted -> Promoted node", ...
+	reason  string // "due to node availability", or ""
+}
+
+// instancePair is a primitive instance before and after the transition.
+type instancePair struct {
+	cur, next *status.Resource
+	// name is what the policy engine's actions call the instance: the
+	// primitive id for anonymous clone instances, the instance id otherwise.
+	name string
+	// id is the instance id Pacemaker prints ("rsc:1").
+	id string
+}
+
+// pairInstances walks the current and the revised resource trees (which
+// have the same shape) and lists the primitive instances in the order
+// Pacemaker reports them: configuration order, depth first.
+func pairInstances(cur, next []*status.Resource) []instancePair {
+	var out []instancePair
+	var walk func(a, b *status.Resource, anonymous bool, suffix string)
+	walk = func(a, b *status.Resource, anonymous bool, suffix string) {
+		if a.Kind == cib.Primitive {
+			name, id := a.ID, a.ID
+			if anonymous {
+				name = baseOf(a.ID)
+			}
+			if suffix != "" && !strings.Contains(id, ":") {
+				id += suffix
+			}
+			out = append(out, instancePair{a, b, name, id})
+			return
+		}
+		anon := anonymous || (a.Kind == cib.Clone && !a.Unique)
+		for i := range a.Children {
+			sfx := suffix
+			if a.Kind == cib.Clone {
+				if j := strings.LastIndexByte(a.Children[i].ID, ':'); j >= 0 {
+					sfx = a.Children[i].ID[j:]
+				}
+			}
+			walk(a.Children[i], b.Children[i], anon, sfx)
+		}
+	}
+	for i := range cur {
+		walk(cur[i], next[i], false, "")
+	}
+	return out
+}
+
+type actionKey struct{ task, rsc, node string }
+
+// summarize lists the transition summary: fencing first, then one change
+// per resource instance that starts, stops, moves, restarts or changes role,
+// classified the way Pacemaker's scheduler logs its resource actions.
+func summarize(cur, next *status.Cluster, res *pengine.Result) (fences []string, changes []change) {
+	did := map[actionKey]bool{}
+	fenced := map[string]bool{}
+	for _, a := range res.Actions {
+		switch a.Task {
+		case "fence":
+			fenced[a.Node] = true
+			fences = append(fences, fmt.Sprintf("Fence (%s) %s '%s'", a.Fence, a.Node, fenceReason(cur, a.Node)))
+		default:
+			did[actionKey{a.Task, a.Resource, a.Node}] = true
+		}
+	}
+	for _, p := range pairInstances(cur.Resources, next.Resources) {
+		changes = append(changes, classify(p, did, fenced)...)
+	}
+	return fences, changes
+}
+
+// fenceReason says why a node is fenced, in Pacemaker's words.
+func fenceReason(cl *status.Cluster, node string) string {
+	for _, r := range cl.Resources {
+		for _, p := range r.Primitives() {
+			if p.Failed && len(p.Nodes) == 1 && p.Nodes[0] == node {
+				return p.ID + " failed there"
+			}
+		}
+	}
+	if n := cl.Node(node); n != nil && !n.Online {
+		return "peer is no longer part of the cluster"
+	}
+	return "node is unclean"
+}
+
+func firstNode(r *status.Resource) string {
+	if len(r.Nodes) == 0 {
+		return ""
+	}
+	return r.Nodes[0]
+}
+
+// classify turns an instance's actions into its summary line(s); a stop on
+// a node being fenced is implied by the fencing.
+func classify(p instancePair, did map[actionKey]bool, fenced map[string]bool) []change {
+	cur, next := firstNode(p.cur), firstNode(p.next)
+	if cur == "" && next == "" {
+		return nil
+	}
+	if !p.cur.Managed {
+		return nil
+	}
+	role, nextRole := p.cur.Role, p.next.Role
+	if cur != "" && role == status.Stopped {
+		role = status.Started
+	}
+	if next == "" {
+		nextRole = status.Stopped
+	}
+	has := func(task, node string) bool {
+		if node == "" {
+			return false
+		}
+		if (task == "stop" || task == "demote") && fenced[node] {
+			return true
+		}
+		return did[actionKey{task, p.name, node}]
+	}
+	start, stop := has("start", next), has("stop", cur)
+	promote, demote := has("promote", next), has("demote", cur)
+	moving := cur != "" && next != "" && cur != next
+	mk := func(verb, origin, dest, reason string) change {
+		return change{verb: verb, id: p.id, details: details(role, nextRole, origin, dest), reason: reason}
+	}
+	if role == nextRole {
+		switch {
+		case !start:
+			if demote && promote {
+				return []change{mk("Re-promote", cur, next, "")}
+			}
+			return nil
+		case moving && p.cur.Failed:
+			return []change{mk("Recover", cur, next, "")}
+		case moving:
+			return []change{mk("Move", cur, next, "")}
+		case p.cur.Failed:
+			return []change{mk("Recover", cur, "", "")}
+		}
+		return []change{mk("Restart", cur, next, "")}
+	}
+	switch {
+	case nextRole == status.Stopped:
+		var out []change
+		for _, n := range p.cur.Nodes {
+			if has("stop", n) {
+				out = append(out, mk("Stop", n, "", "due to node availability"))
+			}
+		}
+		return out
+	case stop && p.cur.Failed:
+		return []change{mk("Recover", cur, next, "")}
+	case moving:
+		return []change{mk("Move", cur, next, "")}
+	case start:
+		return []change{mk("Start", cur, next, "")}
+	case promote:
+		return []change{mk("Promote", cur, next, "")}
+	case demote:
+		return []change{mk("Demote", cur, next, "")}
+	}
+	return nil
+}
+
+// details is the parenthesised part of a summary line.
+func details(role, nextRole status.Role, origin, dest string) string {
+	// Roles are shown when either side is a promotable role.
+	needRole := role == status.Unpromoted || role == status.Promoted || nextRole == status.Promoted
+	sameHost := origin != "" && origin == dest
+	sameRole := role == nextRole
+	switch {
+	case needRole && origin == "":
+		return fmt.Sprintf("%s -> %s %s", role, nextRole, dest)
+	case origin == "":
+		return dest
+	case needRole && dest == "":
+		return fmt.Sprintf("%s %s", role, origin)
+	case dest == "":
+		return origin
+	case needRole && sameRole && sameHost:
+		return fmt.Sprintf("%s %s", role, origin)
+	case sameRole && sameHost:
+		return origin
+	case needRole && sameRole:
+		return fmt.Sprintf("%s -> %s %s", origin, dest, role)
+	case sameRole:
+		return origin + " -> " + dest
+	case sameHost:
+		return fmt.Sprintf("%s -> %s %s", role, nextRole, origin)
+	}
+	return fmt.Sprintf("%s %s -> %s %s", role, origin, nextRole, dest)
+}
+
+// formatChanges aligns the summary lines as Pacemaker does: the resource
+// column widens to the longest id plus two as soon as an id longer than the
+// current width is seen (starting at 5), the details column to the longest
+// details; the widths are settled over all lines before any is printed.
+func formatChanges(changes []change) []string {
+	rscWidth, detailWidth := 5, 5
+	for _, c := range changes {
+		if len(c.id) > rscWidth {
+			rscWidth = len(c.id) + 2
+		}
+		if len(c.details) > detailWidth {
+			detailWidth = len(c.details)
+		}
+	}
+	var out []string
+	for _, c := range changes {
+		l := fmt.Sprintf("%-8s   %-*s   ( %*s )", c.verb, rscWidth, c.id, detailWidth, c.details)
+		if c.reason != "" {
+			l += "  " + c.reason
+		}
+		out = append(out, l)
+	}
+	return out
+}
