@@ -127,7 +127,7 @@ func run(args []string, stdout, stderr io.Writer, now time.Time, getenv func(str
 		io.WriteString(stdout, rep.String())
 	default:
 		cur := status.Compute(c, root)
-		for _, l := range report(o, cur, res, g) {
+		for _, l := range report(o, c, cur, res, g) {
 			fmt.Fprintln(stdout, l)
 		}
 	}
@@ -139,7 +139,9 @@ func run(args []string, stdout, stderr io.Writer, now time.Time, getenv func(str
 // executed actions and the revised status. With -s Pacemaker 2.1.5 drops
 // the headings and list bullets (plain layout); otherwise sections are
 // headed and items bulleted.
-func report(o options, cur *status.Cluster, res *pengine.Result, g *graph.Graph) []string {
+func report(o options, c *cib.CIB, cur *status.Cluster, res *pengine.Result, g *graph.Graph) []string {
+	rank := historyOrder(c, cur)
+	next := revise(cur, res, rank)
 	var lines []string
 	section := func(header string, body []string) {
 		if len(lines) > 0 {
@@ -150,12 +152,12 @@ func report(o options, cur *status.Cluster, res *pengine.Result, g *graph.Graph)
 		}
 		lines = append(lines, body...)
 	}
-	section("Current cluster status:", statusLines(cur))
+	section("Current cluster status:", statusLines(displayCopy(cur, rank)))
 	if o.showScores {
 		section("", scoreLines(res))
 	}
 	if o.showScores || o.simulate {
-		fences, changes := summarize(cur, revise(cur, res), res)
+		fences, changes := summarize(cur, next, res, rank)
 		body := bullets(append(fences, formatChanges(changes)...))
 		section("Transition Summary:", body)
 	}
@@ -165,12 +167,19 @@ func report(o options, cur *status.Cluster, res *pengine.Result, g *graph.Graph)
 			acts = append(acts, actionLine(a))
 		}
 		section("Executing Cluster Transition:", bullets(acts))
-		section("Revised Cluster Status:", statusLines(revise(cur, res)))
+		section("Revised Cluster Status:", statusLines(displayCopy(next, rank)))
 	}
 	if o.showScores {
 		return plain(lines)
 	}
 	return lines
+}
+
+// displayCopy is cl with its resources prepared for display.
+func displayCopy(cl *status.Cluster, rank map[string]int) *status.Cluster {
+	c := *cl
+	c.Resources = forDisplay(cl.Resources, rank)
+	return &c
 }
 
 func statusLines(cl *status.Cluster) []string {

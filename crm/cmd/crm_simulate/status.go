@@ -88,7 +88,7 @@ type placement struct {
 // id, so their placements are dealt out to the clone's instances: an
 // instance keeps the node it runs on if the primitive stays there, the
 // others take the remaining placements in instance order.
-func revise(cl *status.Cluster, res *pengine.Result) *status.Cluster {
+func revise(cl *status.Cluster, res *pengine.Result, rank map[string]int) *status.Cluster {
 	out := *cl
 	out.Nodes = nil
 	final := map[string]pengine.NodeState{}
@@ -111,7 +111,7 @@ func revise(cl *status.Cluster, res *pengine.Result) *status.Cluster {
 	out.Resources = nil
 	for _, r := range cl.Resources {
 		c := copyResource(r)
-		reviseResource(c, byID)
+		reviseResource(c, byID, rank)
 		out.Resources = append(out.Resources, c)
 	}
 	for _, r := range out.Resources {
@@ -144,25 +144,26 @@ func baseOf(id string) string {
 	return id
 }
 
-func reviseResource(r *status.Resource, byID map[string][]placement) {
+func reviseResource(r *status.Resource, byID map[string][]placement, rank map[string]int) {
 	switch {
 	case r.Kind == cib.Primitive:
 		setPlacements(r, byID[r.ID])
-	case r.Kind == cib.Group:
+	case r.Kind == cib.Group, r.Unique:
 		for _, c := range r.Children {
-			reviseResource(c, byID)
-		}
-	case r.Unique:
-		for _, c := range r.Children {
-			reviseResource(c, byID)
+			reviseResource(c, byID, rank)
 		}
 	default:
-		reviseAnonymous(r, byID)
+		reviseAnonymous(r, byID, rank)
 	}
 }
 
 // setPlacements gives a primitive its final nodes, role and flags.
 func setPlacements(p *status.Resource, ps []placement) {
+	// An ignored failure stays on record where the instance stays.
+	ignored := false
+	for _, pl := range ps {
+		ignored = ignored || (p.FailureIgnored && contains(p.Nodes, pl.node))
+	}
 	p.Nodes = nil
 	p.Role = status.Stopped
 	p.Failed, p.Blocked, p.FailureIgnored = false, false, false
@@ -178,12 +179,13 @@ func setPlacements(p *status.Resource, ps []placement) {
 			p.Managed = false
 		}
 	}
+	p.FailureIgnored = ignored && !p.Failed
 }
 
 // reviseAnonymous deals the placements of an anonymous clone's primitives
 // out to its instances. An instance is a primitive or a group; a group
 // instance is placed as a unit, by the node of its members.
-func reviseAnonymous(clone *status.Resource, byID map[string][]placement) {
+func reviseAnonymous(clone *status.Resource, byID map[string][]placement, rank map[string]int) {
 	// Placements per primitive base id, per node.
 	type key struct{ base, node string }
 	avail := map[key][]placement{}
@@ -238,14 +240,21 @@ func reviseAnonymous(clone *status.Resource, byID map[string][]placement) {
 			done[inst] = true
 		}
 	}
-	// Second pass: the remaining placements, node by node.
+	// Second pass: the remaining placements, node by node, to the free
+	// instances in instance number order.
+	num := numberInstances(clone, rank)
+	byNum := make([]*status.Resource, len(clone.Children))
+	for i, inst := range clone.Children {
+		byNum[num[i]] = inst
+	}
 	for _, n := range nodes {
-		for _, inst := range clone.Children {
+		for _, inst := range byNum {
 			if done[inst] || !hasAny(inst, n) {
 				continue
 			}
 			take(inst, n)
 			done[inst] = true
+			break
 		}
 	}
 	for _, inst := range clone.Children {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"hbgo/crm/cib"
@@ -30,7 +31,7 @@ type instancePair struct {
 // pairInstances walks the current and the revised resource trees (which
 // have the same shape) and lists the primitive instances in the order
 // Pacemaker reports them: configuration order, depth first.
-func pairInstances(cur, next []*status.Resource) []instancePair {
+func pairInstances(cur, next []*status.Resource, rank map[string]int) []instancePair {
 	var out []instancePair
 	var walk func(a, b *status.Resource, anonymous bool, suffix string)
 	walk = func(a, b *status.Resource, anonymous bool, suffix string) {
@@ -39,16 +40,33 @@ func pairInstances(cur, next []*status.Resource) []instancePair {
 			if anonymous {
 				name = baseOf(a.ID)
 			}
-			if suffix != "" && !strings.Contains(id, ":") {
-				id += suffix
+			if suffix != "" {
+				id = baseOf(id) + suffix
 			}
 			out = append(out, instancePair{a, b, name, id})
 			return
 		}
 		anon := anonymous || (a.Kind == cib.Clone && !a.Unique)
-		for i := range a.Children {
+		var num []int
+		if a.Kind == cib.Clone && !a.Unique {
+			num = numberInstances(a, rank)
+		}
+		// Pacemaker reports instances in number order.
+		order := make([]int, len(a.Children))
+		for i := range order {
+			order[i] = i
+		}
+		if num != nil {
+			for i, n := range num {
+				order[n] = i
+			}
+		}
+		for _, i := range order {
 			sfx := suffix
-			if a.Kind == cib.Clone {
+			switch {
+			case num != nil:
+				sfx = ":" + strconv.Itoa(num[i])
+			case a.Kind == cib.Clone:
 				if j := strings.LastIndexByte(a.Children[i].ID, ':'); j >= 0 {
 					sfx = a.Children[i].ID[j:]
 				}
@@ -67,7 +85,7 @@ type actionKey struct{ task, rsc, node string }
 // summarize lists the transition summary: fencing first, then one change
 // per resource instance that starts, stops, moves, restarts or changes role,
 // classified the way Pacemaker's scheduler logs its resource actions.
-func summarize(cur, next *status.Cluster, res *pengine.Result) (fences []string, changes []change) {
+func summarize(cur, next *status.Cluster, res *pengine.Result, rank map[string]int) (fences []string, changes []change) {
 	did := map[actionKey]bool{}
 	fenced := map[string]bool{}
 	for _, a := range res.Actions {
@@ -79,7 +97,7 @@ func summarize(cur, next *status.Cluster, res *pengine.Result) (fences []string,
 			did[actionKey{a.Task, a.Resource, a.Node}] = true
 		}
 	}
-	for _, p := range pairInstances(cur.Resources, next.Resources) {
+	for _, p := range pairInstances(cur.Resources, next.Resources, rank) {
 		changes = append(changes, classify(p, did, fenced)...)
 	}
 	return fences, changes
