@@ -162,10 +162,7 @@ func report(o options, c *cib.CIB, cur *status.Cluster, res *pengine.Result, g *
 		section("Transition Summary:", body)
 	}
 	if o.simulate {
-		var acts []string
-		for _, a := range executionOrder(g) {
-			acts = append(acts, actionLine(a))
-		}
+		acts := newListing(c, cur, pairInstances(cur.Resources, next.Resources, rank), rank).lines(g)
 		section("Executing Cluster Transition:", bullets(acts))
 		section("Revised Cluster Status:", statusLines(displayCopy(next, rank)))
 	}

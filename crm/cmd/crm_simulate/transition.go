@@ -4,7 +4,12 @@ import (
 	"fmt"
 	"strconv"
 
+	"sort"
+	"strings"
+
+	"hbgo/crm/cib"
 	"hbgo/crm/graph"
+	"hbgo/crm/status"
 )
 
 // executionOrder lists the actions of g in the order a simulated run
@@ -48,7 +53,8 @@ func executionOrder(g *graph.Graph) []*graph.Action {
 }
 
 // actionLine describes one executed action in crm_simulate's words.
-func actionLine(a *graph.Action) string {
+// rsc overrides the resource name of a resource operation when not empty.
+func actionLine(a *graph.Action, rsc string) string {
 	switch {
 	case a.Kind == graph.CRMEvent && a.Task == graph.TaskFence:
 		return fmt.Sprintf("Fencing %s (%s)", a.Node, a.FenceAction)
@@ -57,13 +63,272 @@ func actionLine(a *graph.Action) string {
 	case a.Kind == graph.Pseudo:
 		return "Pseudo action:   " + a.Key()
 	}
-	rsc := a.Resource
-	if a.LongID != "" {
-		rsc = a.LongID
+	if rsc == "" {
+		rsc = a.Resource
+		if a.LongID != "" {
+			rsc = a.LongID
+		}
 	}
 	task := a.Task
 	if a.IntervalMS > 0 {
 		task += "=" + strconv.Itoa(a.IntervalMS)
 	}
 	return fmt.Sprintf("Resource action: %-15s %s on %s", rsc, task, a.Node)
+}
+
+// listing is the "Executing Cluster Transition" section: the graph's
+// actions in execution order, with what Pacemaker's graph has beyond the
+// policy engine's executable actions made visible: anonymous clone
+// instances named by instance, stops implied by fencing and the clone
+// start/stop markers as pseudo actions, and probes of every resource on
+// every online node whose history does not know it.
+type listing struct {
+	c         *cib.CIB
+	cur       *status.Cluster
+	pairs     []instancePair
+	before    map[[2]string]string // (primitive, node) -> instance active there now
+	after     map[[2]string]string // (primitive, node) -> instance active there afterwards
+	cloneOf   map[string]string    // primitive id -> top-level clone id
+	anonymous map[string]bool      // primitive ids of anonymous clone instances
+	// history maps (primitive, node) to the instance name the node's
+	// history records; the graph names actions on a node that knows the
+	// instance that way.
+	history map[[2]string]string
+	// containers maps an instance id to the groups and clones around it,
+	// innermost first, as their pseudo actions name them.
+	containers map[string][]string
+}
+
+func newListing(c *cib.CIB, cur *status.Cluster, pairs []instancePair, rank map[string]int) *listing {
+	l := &listing{c: c, cur: cur, pairs: pairs, before: map[[2]string]string{}, after: map[[2]string]string{},
+		cloneOf: map[string]string{}, anonymous: map[string]bool{}, history: map[[2]string]string{}, containers: map[string][]string{}}
+	for _, st := range c.Status {
+		for _, lr := range st.Resources {
+			if strings.Contains(lr.ID, ":") {
+				l.history[[2]string{baseOf(lr.ID), st.Uname}] = lr.ID
+			}
+		}
+	}
+	var walk func(r *status.Resource, outer []string, suffix string)
+	walk = func(r *status.Resource, outer []string, suffix string) {
+		switch {
+		case r.Kind == cib.Primitive:
+			id := r.ID
+			if suffix != "" {
+				id = baseOf(id) + suffix
+			}
+			l.containers[id] = outer
+		case r.Kind == cib.Group:
+			name := r.ID
+			if suffix != "" {
+				name = baseOf(name) + suffix
+			}
+			for _, ch := range r.Children {
+				walk(ch, append([]string{name}, outer...), suffix)
+			}
+		default:
+			num := []int(nil)
+			if !r.Unique {
+				num = numberInstances(r, rank)
+			}
+			for i, ch := range r.Children {
+				sfx := ""
+				if j := strings.LastIndexByte(ch.ID, ':'); j >= 0 {
+					sfx = ch.ID[j:]
+				}
+				if num != nil {
+					sfx = ":" + strconv.Itoa(num[i])
+				}
+				walk(ch, append([]string{r.ID}, outer...), sfx)
+			}
+		}
+	}
+	for _, r := range cur.Resources {
+		walk(r, nil, "")
+	}
+	for _, p := range pairs {
+		if p.name != p.id {
+			l.anonymous[p.name] = true
+		}
+		for _, n := range p.cur.Nodes {
+			l.before[[2]string{p.name, n}] = p.id
+		}
+		for _, n := range p.next.Nodes {
+			l.after[[2]string{p.name, n}] = p.id
+		}
+	}
+	for _, r := range cur.Resources {
+		if r.Kind != cib.Clone {
+			continue
+		}
+		for _, p := range r.Primitives() {
+			l.cloneOf[baseOf(p.ID)] = r.ID
+		}
+	}
+	return l
+}
+
+// instance names a resource operation's target instance.
+func (l *listing) instance(a *graph.Action) string {
+	if a.LongID != "" {
+		return a.LongID
+	}
+	if !l.anonymous[a.Resource] {
+		return a.Resource
+	}
+	k := [2]string{a.Resource, a.Node}
+	if h, ok := l.history[k]; ok && !(a.Task == "monitor" && a.IntervalMS == 0) {
+		return h
+	}
+	first, second := l.after, l.before
+	switch a.Task {
+	case "stop", "demote", graph.TaskCancel:
+		first, second = l.before, l.after
+	}
+	if id, ok := first[k]; ok {
+		return id
+	}
+	if id, ok := second[k]; ok {
+		return id
+	}
+	return a.Resource + ":0"
+}
+
+type step struct {
+	line       string
+	containers []string // groups and clones around the instance, innermost first
+	task       string
+}
+
+func (l *listing) lines(g *graph.Graph) []string {
+	var steps []step
+	probed := map[[2]string]bool{}
+	stops := map[[2]string]bool{}
+	for _, a := range g.Actions {
+		if a.Kind == graph.RscOp && a.Task == "stop" {
+			stops[[2]string{a.Resource, a.Node}] = true
+		}
+	}
+	for _, a := range executionOrder(g) {
+		switch {
+		case a.Kind == graph.Pseudo:
+			// Markers are drawn from the resource actions below.
+			continue
+		case a.Kind == graph.CRMEvent:
+			steps = append(steps, step{line: actionLine(a, "")})
+			if a.Task == graph.TaskFence {
+				steps = append(steps, l.impliedStops(a.Node)...)
+			}
+			continue
+		case a.Task == graph.TaskCancel && stops[[2]string{a.Resource, a.Node}]:
+			// A stop ends the recurring operations without a cancel.
+			continue
+		}
+		inst := l.instance(a)
+		if a.Task == "monitor" && a.IntervalMS == 0 {
+			probed[[2]string{inst, a.Node}] = true
+		}
+		steps = append(steps, step{line: actionLine(a, inst), containers: l.containersOf(inst, a.Resource), task: a.Task})
+	}
+	steps = append(l.probes(probed), steps...)
+	return markContainers(steps)
+}
+
+// containersOf lists the groups and clones around an instance.
+func (l *listing) containersOf(inst, rsc string) []string {
+	if cs, ok := l.containers[inst]; ok {
+		return cs
+	}
+	return l.containers[rsc]
+}
+
+// impliedStops are the stops a fencing of node stands for.
+func (l *listing) impliedStops(node string) []step {
+	var out []step
+	for _, p := range l.pairs {
+		if contains(p.cur.Nodes, node) {
+			out = append(out, step{line: "Pseudo action:   " + p.id + "_stop_0", containers: l.containersOf(p.id, p.name), task: "stop"})
+		}
+	}
+	return out
+}
+
+// probes lists the probes Pacemaker schedules that the graph lacks: every
+// primitive on every online, clean node whose history does not know it.
+func (l *listing) probes(done map[[2]string]bool) []step {
+	if maint := l.cur.Options.MaintenanceMode; maint {
+		return nil
+	}
+	known := map[[2]string]bool{}
+	for _, st := range l.c.Status {
+		for _, lr := range st.Resources {
+			known[[2]string{lr.ID, st.Uname}] = true
+			known[[2]string{baseOf(lr.ID), st.Uname}] = true
+		}
+	}
+	var out []step
+	seen := map[string]bool{}
+	for _, p := range l.pairs {
+		if seen[p.id] || (l.anonymous[p.name] && seen[p.name]) {
+			continue
+		}
+		seen[p.id], seen[p.name] = true, true
+		for _, n := range l.cur.Nodes {
+			id := p.id
+			if l.anonymous[p.name] {
+				id = l.instance(&graph.Action{Resource: p.name, Node: n.Name, Task: "monitor"})
+			}
+			if !n.Online || n.Unclean || n.Pending || n.Maintenance || known[[2]string{p.name, n.Name}] || done[[2]string{id, n.Name}] {
+				continue
+			}
+			out = append(out, step{line: fmt.Sprintf("Resource action: %-15s monitor on %s", id, n.Name)})
+		}
+	}
+	return out
+}
+
+// markContainers brackets the instance actions of each group and clone
+// with its pseudo actions: NAME_stop_0 before the first stop inside it,
+// NAME_stopped_0 after the last, and likewise start/running,
+// promote/promoted, demote/demoted. Inner containers' markers nest inside
+// the outer ones.
+func markContainers(steps []step) []string {
+	done := map[string]string{"stop": "stopped", "start": "running", "promote": "promoted", "demote": "demoted"}
+	type span struct{ first, last, depth int }
+	spans := map[[2]string]*span{}
+	var keys [][2]string
+	for i, s := range steps {
+		if done[s.task] == "" {
+			continue
+		}
+		for d, c := range s.containers {
+			k := [2]string{c, s.task}
+			if sp := spans[k]; sp != nil {
+				sp.last = i
+				continue
+			}
+			spans[k] = &span{i, i, d}
+			keys = append(keys, k)
+		}
+	}
+	// Outer containers open first and close last.
+	sort.SliceStable(keys, func(a, b int) bool { return spans[keys[a]].depth > spans[keys[b]].depth })
+	beforeAt := map[int][]string{}
+	afterAt := map[int][]string{}
+	for _, k := range keys {
+		sp := spans[k]
+		beforeAt[sp.first] = append(beforeAt[sp.first], "Pseudo action:   "+k[0]+"_"+k[1]+"_0")
+	}
+	for i := len(keys) - 1; i >= 0; i-- {
+		k := keys[i]
+		sp := spans[k]
+		afterAt[sp.last] = append(afterAt[sp.last], "Pseudo action:   "+k[0]+"_"+done[k[1]]+"_0")
+	}
+	var out []string
+	for i, s := range steps {
+		out = append(out, beforeAt[i]...)
+		out = append(out, s.line)
+		out = append(out, afterAt[i]...)
+	}
+	return out
 }
