@@ -230,8 +230,9 @@ func scoreLines(res *pengine.Result) []string {
 	return out
 }
 
-// dot renders the graph in the DOT language the way crm_simulate -D does
-// for executable actions: one bold node per action, one edge per input.
+// dot renders the graph in the DOT language as crm_simulate -D does: one
+// node per action (pseudo actions with an orange label), one bold edge per
+// input, listed from the last action back to the first.
 func dot(g *graph.Graph) string {
 	var b strings.Builder
 	b.WriteString(" digraph \"g\" {\n")
@@ -241,16 +242,16 @@ func dot(g *graph.Graph) string {
 		}
 		return a.Key()
 	}
-	for _, a := range g.Actions {
-		style := "bold"
-		color := "green"
+	for i := len(g.Actions) - 1; i >= 0; i-- {
+		a := g.Actions[i]
+		font := "black"
 		if a.Kind == graph.Pseudo {
-			style = "bold"
-			color = "orange"
+			font = "orange"
 		}
-		fmt.Fprintf(&b, "%q [ style=%s color=%q fontcolor=\"black\"]\n", name(a), style, color)
+		fmt.Fprintf(&b, "%q [ style=bold color=\"green\" fontcolor=%q]\n", name(a), font)
 	}
-	for _, a := range g.Actions {
+	for i := len(g.Actions) - 1; i >= 0; i-- {
+		a := g.Actions[i]
 		for _, in := range a.Inputs {
 			if f := g.Action(in); f != nil {
 				fmt.Fprintf(&b, "%q -> %q [ style = bold]\n", name(f), name(a))

@@ -100,3 +100,36 @@ func TestErrors(t *testing.T) {
 }
 
 func noenv(string) string { return "" }
+
+func TestDotFile(t *testing.T) {
+	dotFile := filepath.Join(t.TempDir(), "g.dot")
+	var out, errb bytes.Buffer
+	if rc := run([]string{"-S", "-x", writeCIB(t, cibText), "-D", dotFile}, &out, &errb, time.Unix(0, 0), noenv); rc != 0 {
+		t.Fatalf("rc %d: %s", rc, errb.String())
+	}
+	data, err := os.ReadFile(dotFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{" digraph \"g\" {\n", "\"rsc1_start_0 node2\" [ style=bold color=\"green\" fontcolor=\"black\"]\n",
+		"\"rsc1_monitor_0 node1\" -> \"rsc1_start_0 node2\" [ style = bold]\n", "}\n"} {
+		if !strings.Contains(string(data), want) {
+			t.Errorf("missing %q in:\n%s", want, data)
+		}
+	}
+}
+
+func TestWhyFlag(t *testing.T) {
+	var out, errb bytes.Buffer
+	if rc := run([]string{"--why", "rsc1", "-x", writeCIB(t, cibText)}, &out, &errb, time.Unix(0, 0), noenv); rc != 0 {
+		t.Fatalf("rc %d: %s", rc, errb.String())
+	}
+	for _, want := range []string{"* node2: score 10", "10           location l", "Decision: rsc1 runs on node2"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("missing %q in:\n%s", want, out.String())
+		}
+	}
+	if rc := run([]string{"--why", "nope", "-x", writeCIB(t, cibText)}, &out, &errb, time.Unix(0, 0), noenv); rc != exitError {
+		t.Errorf("unknown resource: rc %d", rc)
+	}
+}
