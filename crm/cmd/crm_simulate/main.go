@@ -157,7 +157,7 @@ func report(o options, c *cib.CIB, cur *status.Cluster, res *pengine.Result, g *
 		section("", scoreLines(res))
 	}
 	if o.showScores || o.simulate {
-		fences, changes := summarize(cur, next, res, rank)
+		fences, changes := summarize(c, cur, next, res, rank)
 		body := bullets(append(fences, formatChanges(changes)...))
 		section("Transition Summary:", body)
 	}

@@ -85,26 +85,58 @@ type actionKey struct{ task, rsc, node string }
 // summarize lists the transition summary: fencing first, then one change
 // per resource instance that starts, stops, moves, restarts or changes role,
 // classified the way Pacemaker's scheduler logs its resource actions.
-func summarize(cur, next *status.Cluster, res *pengine.Result, rank map[string]int) (fences []string, changes []change) {
+func summarize(c *cib.CIB, cur, next *status.Cluster, res *pengine.Result, rank map[string]int) (fences []string, changes []change) {
+	pairs := pairInstances(cur.Resources, next.Resources, rank)
 	did := map[actionKey]bool{}
 	fenced := map[string]bool{}
 	for _, a := range res.Actions {
 		switch a.Task {
 		case "fence":
 			fenced[a.Node] = true
-			fences = append(fences, fmt.Sprintf("Fence (%s) %s '%s'", a.Fence, a.Node, fenceReason(cur, a.Node)))
+			// Pacemaker lists fencing last node first.
+			fences = append([]string{fmt.Sprintf("Fence (%s) %s '%s'", a.Fence, a.Node, fenceReason(c, cur, a.Node, pairs))}, fences...)
 		default:
 			did[actionKey{a.Task, a.Resource, a.Node}] = true
 		}
 	}
-	for _, p := range pairInstances(cur.Resources, next.Resources, rank) {
+	for _, p := range pairs {
 		changes = append(changes, classify(p, did, fenced)...)
 	}
 	return fences, changes
 }
 
-// fenceReason says why a node is fenced, in Pacemaker's words.
-func fenceReason(cl *status.Cluster, node string) string {
+// fenceReason says why a node is fenced, in Pacemaker's words: a failed
+// stop (or an operation configured with on-fail=fence) of a resource on
+// the node, or else how the node's membership entry looks.
+func fenceReason(c *cib.CIB, cl *status.Cluster, node string, pairs []instancePair) string {
+	var st *cib.NodeState
+	for i := range c.Status {
+		if c.Status[i].Uname == node {
+			st = &c.Status[i]
+		}
+	}
+	switch {
+	case st == nil:
+		return "node is unclean"
+	case !st.HasInCCM:
+		return "peer has not been seen by the cluster"
+	case st.InCCM != "true":
+		return "peer is no longer part of the cluster"
+	case st.Crmd != "online":
+		return "peer process is no longer available"
+	case st.Join != "member":
+		return "peer failed Pacemaker membership criteria"
+	}
+	if id := fencingFailure(c, st); id != "" {
+		// An anonymous instance recorded without its number is named by
+		// the instance active on the node.
+		for _, p := range pairs {
+			if p.name == id && p.id != id && contains(p.cur.Nodes, node) {
+				id = p.id
+			}
+		}
+		return id + " failed there"
+	}
 	for _, r := range cl.Resources {
 		for _, p := range r.Primitives() {
 			if p.Failed && len(p.Nodes) == 1 && p.Nodes[0] == node {
@@ -112,10 +144,39 @@ func fenceReason(cl *status.Cluster, node string) string {
 			}
 		}
 	}
-	if n := cl.Node(node); n != nil && !n.Online {
-		return "peer is no longer part of the cluster"
-	}
 	return "node is unclean"
+}
+
+// fencingFailure names the resource history entry on a node whose last
+// failure calls for fencing: a failed stop, or a failed operation whose
+// definition says on-fail=fence.
+func fencingFailure(c *cib.CIB, st *cib.NodeState) string {
+	onFail := map[string]map[string]string{} // primitive -> op name -> on-fail
+	var walk func(rs []*cib.Resource)
+	walk = func(rs []*cib.Resource) {
+		for _, r := range rs {
+			if r.Kind == cib.Primitive {
+				m := map[string]string{}
+				for _, op := range r.Ops {
+					m[op.Name] = op.OnFail
+				}
+				onFail[r.ID] = m
+			}
+			walk(r.Children)
+		}
+	}
+	walk(c.Resources)
+	for _, lr := range st.Resources {
+		for _, op := range lr.Ops {
+			if op.RC == 0 && op.OpStatus == 0 || op.RC == 7 && op.Operation == "monitor" && op.IntervalMS == 0 || op.RC == 8 {
+				continue
+			}
+			if op.Operation == "stop" || onFail[baseOf(lr.ID)][op.Operation] == "fence" {
+				return lr.ID
+			}
+		}
+	}
+	return ""
 }
 
 func firstNode(r *status.Resource) string {
@@ -128,6 +189,21 @@ func firstNode(r *status.Resource) string {
 // classify turns an instance's actions into its summary line(s); a stop on
 // a node being fenced is implied by the fencing.
 func classify(p instancePair, did map[actionKey]bool, fenced map[string]bool) []change {
+	// Where the status shows the instance but the scheduler neither stops
+	// it nor keeps it (a node that is gone without fencing, a failure it
+	// ignores), the scheduler took it as stopped.
+	var active []string
+	for _, n := range p.cur.Nodes {
+		if fenced[n] || did[actionKey{"stop", p.name, n}] || contains(p.next.Nodes, n) {
+			active = append(active, n)
+		}
+	}
+	curRsc := *p.cur
+	curRsc.Nodes = active
+	if len(active) == 0 {
+		curRsc.Role = status.Stopped
+	}
+	p.cur = &curRsc
 	cur, next := firstNode(p.cur), firstNode(p.next)
 	if cur == "" && next == "" {
 		return nil
@@ -186,6 +262,8 @@ func classify(p instancePair, did map[actionKey]bool, fenced map[string]bool) []
 		return []change{mk("Recover", cur, next, "")}
 	case moving:
 		return []change{mk("Move", cur, next, "")}
+	case start && promote:
+		return []change{mk("Promote", cur, next, "")}
 	case start:
 		return []change{mk("Start", cur, next, "")}
 	case promote:
