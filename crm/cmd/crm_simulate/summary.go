@@ -16,7 +16,12 @@ type change struct {
 	id      string // instance id as Pacemaker prints it ("rsc", "rsc:1")
 	details string // "node", "a -> b", "Unpromoted -> Promoted node", ...
 	reason  string // "due to node availability", or ""
+	origin  string // node it is active on now, "" when it starts
 }
+
+// reasonUnplaced explains a stop of an instance the scheduler could not
+// place anywhere.
+const reasonUnplaced = "due to node availability"
 
 // instancePair is a primitive instance before and after the transition.
 type instancePair struct {
@@ -99,8 +104,24 @@ func summarize(c *cib.CIB, cur, next *status.Cluster, res *pengine.Result, rank 
 			did[actionKey{a.Task, a.Resource, a.Node}] = true
 		}
 	}
+	z := newReasoner(c, res, next, fenced)
+	changed := map[string]bool{}
+	type item struct {
+		ch change
+		p  instancePair
+	}
+	var items []item
 	for _, p := range pairs {
-		changes = append(changes, classify(p, did, fenced)...)
+		for _, ch := range classify(p, did, fenced) {
+			items = append(items, item{ch, p})
+			if ch.verb == "Stop" || ch.verb == "Restart" || ch.verb == "Recover" {
+				changed[ch.id] = true
+			}
+		}
+	}
+	for _, it := range items {
+		it.ch.reason = z.explain(it.ch, it.p, changed)
+		changes = append(changes, it.ch)
 	}
 	return fences, changes
 }
@@ -231,7 +252,7 @@ func classify(p instancePair, did map[actionKey]bool, fenced map[string]bool) []
 	promote, demote := has("promote", next), has("demote", cur)
 	moving := cur != "" && next != "" && cur != next
 	mk := func(verb, origin, dest, reason string) change {
-		return change{verb: verb, id: p.id, details: details(role, nextRole, origin, dest), reason: reason}
+		return change{verb: verb, id: p.id, details: details(role, nextRole, origin, dest), reason: reason, origin: origin}
 	}
 	if role == nextRole {
 		switch {
@@ -254,7 +275,7 @@ func classify(p instancePair, did map[actionKey]bool, fenced map[string]bool) []
 		var out []change
 		for _, n := range p.cur.Nodes {
 			if has("stop", n) {
-				out = append(out, mk("Stop", n, "", "due to node availability"))
+				out = append(out, mk("Stop", n, "", reasonUnplaced))
 			}
 		}
 		return out

@@ -1,0 +1,190 @@
+package main
+
+import (
+	"strings"
+
+	"hbgo/crm/cib"
+	"hbgo/crm/pengine"
+	"hbgo/crm/status"
+)
+
+// reasoner explains, as Pacemaker's summary does after "due to", why an
+// instance stops or restarts when its own placement does not say: an
+// ordering whose first resource cannot run ("unrunnable X start") or is
+// itself restarted ("required X start"), or the group member before it.
+type reasoner struct {
+	parent  map[string]*cib.Resource // resource id -> enclosing group or clone
+	kind    map[string]cib.Kind
+	members map[string][]string // group id -> member ids
+	orders  []cib.Order
+	coloc   map[[2]string]bool // (dependent, primary) with a positive score
+	started map[string]bool    // ids (and their ancestors) with a start in the transition
+	running map[string]bool    // ids (and their ancestors) active afterwards
+	next    *status.Cluster
+	fenced  map[string]bool
+}
+
+func newReasoner(c *cib.CIB, res *pengine.Result, next *status.Cluster, fenced map[string]bool) *reasoner {
+	z := &reasoner{parent: map[string]*cib.Resource{}, kind: map[string]cib.Kind{}, members: map[string][]string{},
+		coloc: map[[2]string]bool{}, started: map[string]bool{}, running: map[string]bool{}, next: next, fenced: fenced}
+	var walk func(rs []*cib.Resource, parent *cib.Resource)
+	walk = func(rs []*cib.Resource, parent *cib.Resource) {
+		for _, r := range rs {
+			z.kind[r.ID] = r.Kind
+			if parent != nil {
+				z.parent[r.ID] = parent
+				if parent.Kind == cib.Group {
+					z.members[parent.ID] = append(z.members[parent.ID], r.ID)
+				}
+			}
+			walk(r.Children, r)
+		}
+	}
+	walk(c.Resources, nil)
+	for _, o := range c.Orders {
+		if len(o.Sets) > 0 || strings.EqualFold(o.Kind, "Optional") || strings.EqualFold(o.Kind, "Serialize") ||
+			(o.Kind == "" && o.HasScore && o.Score == 0) {
+			continue
+		}
+		if o.FirstAction != "" && o.FirstAction != "start" || o.ThenAction != "" && o.ThenAction != "start" {
+			continue
+		}
+		z.orders = append(z.orders, o)
+	}
+	for _, co := range c.Colocations {
+		if co.Score > 0 {
+			z.coloc[[2]string{co.Rsc, co.WithRsc}] = true
+		}
+	}
+	mark := func(m map[string]bool, id string) {
+		for id != "" {
+			m[id] = true
+			p := z.parent[id]
+			if p == nil {
+				break
+			}
+			id = p.ID
+		}
+	}
+	for _, a := range res.Actions {
+		if a.Task == "start" {
+			mark(z.started, baseOf(a.Resource))
+		}
+	}
+	for _, s := range res.Resources {
+		mark(z.running, baseOf(s.ID))
+	}
+	return z
+}
+
+// chain is the resource and its enclosing groups and clones, innermost
+// first.
+func (z *reasoner) chain(id string) []string {
+	out := []string{id}
+	for p := z.parent[id]; p != nil; p = z.parent[p.ID] {
+		out = append(out, p.ID)
+	}
+	return out
+}
+
+// describe names the start of a resource as an ordering refers to it.
+func (z *reasoner) describe(id string) string {
+	if z.kind[id] == cib.Primitive {
+		return id + " start"
+	}
+	return id + " running"
+}
+
+func (z *reasoner) nodeOK(node string) bool {
+	n := z.next.Node(node)
+	return n != nil && !z.fenced[node] && n.Online && !n.Standby && !n.Unclean && !n.Maintenance
+}
+
+// orderReason finds a mandatory ordering on the instance (or a container)
+// whose first resource explains the change.
+func (z *reasoner) orderReason(base string, stopping bool) string {
+	ch := z.chain(base)
+	for _, o := range z.orders {
+		for _, id := range ch {
+			if o.Then != id {
+				continue
+			}
+			if z.coloc[[2]string{id, o.First}] && stopping {
+				// Placed with what cannot run: the placement explains it.
+				continue
+			}
+			switch {
+			case stopping && !z.running[o.First]:
+				return "due to unrunnable " + z.describe(o.First)
+			case z.started[o.First]:
+				return "due to required " + z.describe(o.First)
+			}
+		}
+	}
+	return ""
+}
+
+// previousMember is the group member ordered before base, with the
+// instance suffix of the change, or "".
+func (z *reasoner) previousMember(base, suffix string) string {
+	g := z.parent[base]
+	if g == nil || g.Kind != cib.Group {
+		return ""
+	}
+	ms := z.members[g.ID]
+	for i, m := range ms {
+		if m == base && i > 0 {
+			return ms[i-1] + suffix
+		}
+	}
+	return ""
+}
+
+// explain fills in the reason of a Stop or Restart change of instance p
+// on the node it is active on.
+func (z *reasoner) explain(ch change, p instancePair, changed map[string]bool) string {
+	base := baseOf(p.name)
+	suffix := ""
+	if p.id != base {
+		suffix = strings.TrimPrefix(p.id, base)
+		if !strings.HasPrefix(suffix, ":") {
+			suffix = ""
+		}
+	}
+	switch ch.verb {
+	case "Stop":
+		if ch.reason != reasonUnplaced || !z.nodeOK(ch.origin) {
+			return ch.reason
+		}
+		if prev := z.previousMember(base, suffix); prev != "" && changed[prev] {
+			if r := z.groupHeadReason(base); r == reasonUnplaced || r == "" {
+				return ch.reason
+			}
+			return "due to required " + prev + " start"
+		}
+		if r := z.orderReason(base, true); r != "" {
+			return r
+		}
+		return ch.reason
+	case "Restart":
+		if prev := z.previousMember(base, suffix); prev != "" && changed[prev] {
+			return "due to required " + prev + " start"
+		}
+		return z.orderReason(base, false)
+	}
+	return ch.reason
+}
+
+// groupHeadReason is the ordering reason of the first member of base's
+// group.
+func (z *reasoner) groupHeadReason(base string) string {
+	g := z.parent[base]
+	if g == nil {
+		return ""
+	}
+	ms := z.members[g.ID]
+	if len(ms) == 0 {
+		return ""
+	}
+	return z.orderReason(ms[0], true)
+}
