@@ -2,11 +2,13 @@ package main
 
 import (
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 
 	"hbgo/crm/cib"
 	"hbgo/crm/pengine"
+	"hbgo/crm/score"
 	"hbgo/crm/status"
 )
 
@@ -91,7 +93,22 @@ type actionKey struct{ task, rsc, node string }
 // per resource instance that starts, stops, moves, restarts or changes role,
 // classified the way Pacemaker's scheduler logs its resource actions.
 func summarize(c *cib.CIB, cur, next *status.Cluster, res *pengine.Result, rank map[string]int) (fences []string, changes []change) {
-	pairs := pairInstances(cur.Resources, next.Resources, rank)
+	// Pacemaker reports resources in its working order: by priority,
+	// highest first, configuration order otherwise.
+	prio := priorities(c)
+	idx := make([]int, len(cur.Resources))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool {
+		return prio[cur.Resources[idx[a]].ConfigID] > prio[cur.Resources[idx[b]].ConfigID]
+	})
+	var curSorted, nextSorted []*status.Resource
+	for _, i := range idx {
+		curSorted = append(curSorted, cur.Resources[i])
+		nextSorted = append(nextSorted, next.Resources[i])
+	}
+	pairs := pairInstances(curSorted, nextSorted, rank)
 	did := map[actionKey]bool{}
 	fenced := map[string]bool{}
 	for _, a := range res.Actions {
@@ -124,6 +141,35 @@ func summarize(c *cib.CIB, cur, next *status.Cluster, res *pengine.Result, rank 
 		changes = append(changes, it.ch)
 	}
 	return fences, changes
+}
+
+// priorities reads the priority meta attribute of the top-level
+// resources (rsc_defaults apply where a resource sets none).
+func priorities(c *cib.CIB) map[string]int {
+	def := 0
+	for _, set := range c.RscDefaults {
+		for _, p := range set.Pairs {
+			if p.Name == "priority" {
+				if v, ok := score.Parse(p.Value); ok {
+					def = int(v)
+				}
+			}
+		}
+	}
+	out := map[string]int{}
+	for _, r := range c.Resources {
+		out[r.ID] = def
+		for _, set := range r.Meta {
+			for _, p := range set.Pairs {
+				if p.Name == "priority" {
+					if v, ok := score.Parse(p.Value); ok {
+						out[r.ID] = int(v)
+					}
+				}
+			}
+		}
+	}
+	return out
 }
 
 // fenceReason says why a node is fenced, in Pacemaker's words: a failed
