@@ -5,6 +5,7 @@ import (
 
 	"hbgo/crm/cib"
 	"hbgo/crm/pengine"
+	"hbgo/crm/score"
 	"hbgo/crm/status"
 )
 
@@ -17,6 +18,14 @@ type reasoner struct {
 	kind    map[string]cib.Kind
 	members map[string][]string // group id -> member ids
 	orders  []cib.Order
+	// optional marks orders that only order (kind Optional or score 0):
+	// they explain restarts, not stops.
+	optional map[string]bool
+	// cloneMin marks clones with clone-min set: orders after them go
+	// through a "clone-one-or-more" pseudo action.
+	cloneMin map[string]int
+	// instances counts, per clone, the instances active afterwards.
+	instances map[string]int
 	coloc   map[[2]string]bool // (dependent, primary) with a positive score
 	started map[string]bool    // ids (and their ancestors) with a start in the transition
 	running map[string]bool    // ids (and their ancestors) active afterwards
@@ -26,11 +35,19 @@ type reasoner struct {
 
 func newReasoner(c *cib.CIB, res *pengine.Result, next *status.Cluster, fenced map[string]bool) *reasoner {
 	z := &reasoner{parent: map[string]*cib.Resource{}, kind: map[string]cib.Kind{}, members: map[string][]string{},
+		optional: map[string]bool{}, cloneMin: map[string]int{}, instances: map[string]int{},
 		coloc: map[[2]string]bool{}, started: map[string]bool{}, running: map[string]bool{}, next: next, fenced: fenced}
 	var walk func(rs []*cib.Resource, parent *cib.Resource)
 	walk = func(rs []*cib.Resource, parent *cib.Resource) {
 		for _, r := range rs {
 			z.kind[r.ID] = r.Kind
+			for _, set := range r.Meta {
+				for _, p := range set.Pairs {
+					if v, ok := score.Parse(p.Value); ok && p.Name == "clone-min" && v > 0 {
+						z.cloneMin[r.ID] = int(v)
+					}
+				}
+			}
 			if parent != nil {
 				z.parent[r.ID] = parent
 				if parent.Kind == cib.Group {
@@ -42,9 +59,11 @@ func newReasoner(c *cib.CIB, res *pengine.Result, next *status.Cluster, fenced m
 	}
 	walk(c.Resources, nil)
 	for _, o := range c.Orders {
-		if len(o.Sets) > 0 || strings.EqualFold(o.Kind, "Optional") || strings.EqualFold(o.Kind, "Serialize") ||
-			(o.Kind == "" && o.HasScore && o.Score == 0) {
+		if len(o.Sets) > 0 || strings.EqualFold(o.Kind, "Serialize") {
 			continue
+		}
+		if strings.EqualFold(o.Kind, "Optional") || (o.Kind == "" && o.HasScore && o.Score == 0) {
+			z.optional[o.ID] = true
 		}
 		if o.FirstAction != "" && o.FirstAction != "start" || o.ThenAction != "" && o.ThenAction != "start" {
 			continue
@@ -73,6 +92,16 @@ func newReasoner(c *cib.CIB, res *pengine.Result, next *status.Cluster, fenced m
 	}
 	for _, s := range res.Resources {
 		mark(z.running, baseOf(s.ID))
+		if p := z.parent[baseOf(s.ID)]; p != nil && p.Kind != cib.Group {
+			z.instances[p.ID]++
+		}
+	}
+	// A clone with fewer instances than clone-min counts as not running
+	// for what is ordered after it.
+	for id, min := range z.cloneMin {
+		if z.instances[id] < min {
+			delete(z.running, id)
+		}
 	}
 	return z
 }
@@ -87,12 +116,17 @@ func (z *reasoner) chain(id string) []string {
 	return out
 }
 
-// describe names the start of a resource as an ordering refers to it.
-func (z *reasoner) describe(id string) string {
-	if z.kind[id] == cib.Primitive {
-		return id + " start"
+// describe names the start of an ordering's first resource as Pacemaker
+// does: "rsc start", "group running", or the clone-one-or-more pseudo
+// action of an order after a clone that needs only some instances.
+func (z *reasoner) describe(o cib.Order) string {
+	switch {
+	case z.cloneMin[o.First] > 0 || strings.EqualFold(o.RequireAll, "false"):
+		return "clone-one-or-more:" + o.ID
+	case z.kind[o.First] == cib.Primitive:
+		return o.First + " start"
 	}
-	return id + " running"
+	return o.First + " running"
 }
 
 func (z *reasoner) nodeOK(node string) bool {
@@ -109,15 +143,16 @@ func (z *reasoner) orderReason(base string, stopping bool) string {
 			if o.Then != id {
 				continue
 			}
-			if z.coloc[[2]string{id, o.First}] && stopping {
-				// Placed with what cannot run: the placement explains it.
+			if stopping && (z.optional[o.ID] || z.coloc[[2]string{id, o.First}]) {
+				// An optional order stops nothing; with a colocation
+				// the placement explains the stop.
 				continue
 			}
 			switch {
 			case stopping && !z.running[o.First]:
-				return "due to unrunnable " + z.describe(o.First)
+				return "due to unrunnable " + z.describe(o)
 			case z.started[o.First]:
-				return "due to required " + z.describe(o.First)
+				return "due to required " + z.describe(o)
 			}
 		}
 	}
@@ -167,7 +202,7 @@ func (z *reasoner) explain(ch change, p instancePair, changed map[string]bool) s
 		}
 		return ch.reason
 	case "Restart":
-		if prev := z.previousMember(base, suffix); prev != "" && changed[prev] {
+		if prev := z.previousMember(base, suffix); prev != "" && (changed[prev] || z.started[baseOf(prev)]) {
 			return "due to required " + prev + " start"
 		}
 		return z.orderReason(base, false)
