@@ -26,11 +26,11 @@ type reasoner struct {
 	cloneMin map[string]int
 	// instances counts, per clone, the instances active afterwards.
 	instances map[string]int
-	coloc   map[[2]string]bool // (dependent, primary) with a positive score
-	started map[string]bool    // ids (and their ancestors) with a start in the transition
-	running map[string]bool    // ids (and their ancestors) active afterwards
-	next    *status.Cluster
-	fenced  map[string]bool
+	coloc     map[[2]string]bool // (dependent, primary) with a positive score
+	started   map[string]bool    // ids (and their ancestors) with a start in the transition
+	running   map[string]bool    // ids (and their ancestors) active afterwards
+	next      *status.Cluster
+	fenced    map[string]bool
 }
 
 func newReasoner(c *cib.CIB, res *pengine.Result, next *status.Cluster, fenced map[string]bool) *reasoner {
