@@ -198,6 +198,11 @@ type step struct {
 	line       string
 	containers []string // groups and clones around the instance, innermost first
 	task       string
+	inst, node string
+	probe      bool
+	// follows is set for a recurring monitor placed right after the
+	// action that put its instance in its role.
+	follows bool
 }
 
 func (l *listing) lines(g *graph.Graph) []string {
@@ -228,10 +233,11 @@ func (l *listing) lines(g *graph.Graph) []string {
 		if a.Task == "monitor" && a.IntervalMS == 0 {
 			probed[[2]string{inst, a.Node}] = true
 		}
-		steps = append(steps, step{line: actionLine(a, inst), containers: l.containersOf(inst, a.Resource), task: a.Task})
+		steps = append(steps, step{line: actionLine(a, inst), containers: l.containersOf(inst, a.Resource), task: a.Task,
+			inst: inst, node: a.Node, probe: a.Task == "monitor" && a.IntervalMS == 0})
 	}
 	steps = append(l.probes(probed), steps...)
-	return markContainers(steps)
+	return markContainers(attachMonitors(l.orderProbes(steps)))
 }
 
 // containersOf lists the groups and clones around an instance.
@@ -281,8 +287,77 @@ func (l *listing) probes(done map[[2]string]bool) []step {
 			if !n.Online || n.Unclean || n.Pending || n.Maintenance || known[[2]string{p.name, n.Name}] || done[[2]string{id, n.Name}] {
 				continue
 			}
-			out = append(out, step{line: fmt.Sprintf("Resource action: %-15s monitor on %s", id, n.Name)})
+			out = append(out, step{line: fmt.Sprintf("Resource action: %-15s monitor on %s", id, n.Name), task: "monitor", inst: id, node: n.Name, probe: true})
 		}
+	}
+	return out
+}
+
+// orderProbes puts every probe first, resource by resource in report
+// order, each on the nodes in reverse node order, as Pacemaker's graph
+// lists them.
+func (l *listing) orderProbes(steps []step) []step {
+	var probes, rest []step
+	for _, s := range steps {
+		if s.probe {
+			probes = append(probes, s)
+		} else {
+			rest = append(rest, s)
+		}
+	}
+	rscRank := map[string]int{}
+	for i, p := range l.pairs {
+		if _, ok := rscRank[p.id]; !ok {
+			rscRank[p.id] = i
+		}
+	}
+	nodeRank := map[string]int{}
+	for i, n := range l.cur.Nodes {
+		nodeRank[n.Name] = i
+	}
+	sort.SliceStable(probes, func(a, b int) bool {
+		ra, rb := rankOf(rscRank, probes[a].inst), rankOf(rscRank, probes[b].inst)
+		if ra != rb {
+			return ra < rb
+		}
+		return nodeRank[probes[a].node] > nodeRank[probes[b].node]
+	})
+	return append(probes, rest...)
+}
+
+func rankOf(m map[string]int, k string) int {
+	if v, ok := m[k]; ok {
+		return v
+	}
+	return len(m)
+}
+
+// attachMonitors moves each recurring monitor right after the last start,
+// promote or demote of its instance on its node before it.
+func attachMonitors(steps []step) []step {
+	var out []step
+	for _, s := range steps {
+		if s.task != "monitor" || s.probe {
+			out = append(out, s)
+			continue
+		}
+		at := -1
+		for i := len(out) - 1; i >= 0; i-- {
+			o := out[i]
+			if o.inst == s.inst && o.node == s.node && (o.task == "start" || o.task == "promote" || o.task == "demote") {
+				at = i
+				break
+			}
+		}
+		if at < 0 {
+			out = append(out, s)
+			continue
+		}
+		for at+1 < len(out) && out[at+1].follows {
+			at++
+		}
+		s.follows = true
+		out = append(out[:at+1], append([]step{s}, out[at+1:]...)...)
 	}
 	return out
 }
@@ -321,8 +396,11 @@ func markContainers(steps []step) []string {
 	}
 	for i := len(keys) - 1; i >= 0; i-- {
 		k := keys[i]
-		sp := spans[k]
-		afterAt[sp.last] = append(afterAt[sp.last], "Pseudo action:   "+k[0]+"_"+done[k[1]]+"_0")
+		last := spans[k].last
+		for last+1 < len(steps) && steps[last+1].follows {
+			last++
+		}
+		afterAt[last] = append(afterAt[last], "Pseudo action:   "+k[0]+"_"+done[k[1]]+"_0")
 	}
 	var out []string
 	for i, s := range steps {
