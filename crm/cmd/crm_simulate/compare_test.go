@@ -166,8 +166,8 @@ const (
 	floorSummary        = 277
 	floorRevised        = 298
 	floorActions        = 220 // same actions, any order
-	floorActionsOrdered = 127
-	floorWhole          = 90 // the whole -S output identical
+	floorActionsOrdered = 133
+	floorWhole          = 94 // the whole -S output identical
 	floorScores         = 249
 )
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -143,14 +144,24 @@ func report(o options, c *cib.CIB, cur *status.Cluster, res *pengine.Result, g *
 	rank := historyOrder(c, cur)
 	next := revise(cur, res, rank)
 	var lines []string
+	first := true
 	section := func(header string, body []string) {
-		if len(lines) > 0 {
+		if !first {
 			lines = append(lines, "")
 		}
+		first = false
 		if header != "" {
 			lines = append(lines, header)
 		}
 		lines = append(lines, body...)
+	}
+	// A CIB that records when it was scheduled is simulated at that time,
+	// and Pacemaker says so before the status and again before the
+	// revised status.
+	dated := ""
+	if secs, err := strconv.ParseInt(c.ExecutionDate, 10, 64); err == nil {
+		dated = "Using the original execution date of: " + time.Unix(secs, 0).UTC().Format("2006-01-02 15:04:05Z")
+		lines = append(lines, dated)
 	}
 	section("Current cluster status:", statusLines(displayCopy(cur, rank)))
 	if o.showScores {
@@ -163,7 +174,11 @@ func report(o options, c *cib.CIB, cur *status.Cluster, res *pengine.Result, g *
 	}
 	if o.simulate {
 		acts := newListing(c, cur, pairInstances(cur.Resources, next.Resources, rank), rank).lines(g)
-		section("Executing Cluster Transition:", bullets(acts))
+		body := bullets(acts)
+		if dated != "" {
+			body = append(body, dated)
+		}
+		section("Executing Cluster Transition:", body)
 		section("Revised Cluster Status:", statusLines(displayCopy(next, rank)))
 	}
 	if o.showScores {

@@ -133,3 +133,20 @@ func TestWhyFlag(t *testing.T) {
 		t.Errorf("unknown resource: rc %d", rc)
 	}
 }
+
+// TestExecutionDate: a CIB with execution-date is simulated at that time
+// and the tool says so first and again before the revised status.
+func TestExecutionDate(t *testing.T) {
+	text := strings.Replace(cibText, `<cib admin_epoch="0"`, `<cib execution-date="1767225600" admin_epoch="0"`, 1)
+	var out, errb bytes.Buffer
+	if rc := run([]string{"-S", "-x", writeCIB(t, text)}, &out, &errb, time.Unix(0, 0), noenv); rc != 0 {
+		t.Fatalf("rc %d: %s", rc, errb.String())
+	}
+	const line = "Using the original execution date of: 2026-01-01 00:00:00Z\n"
+	if !strings.HasPrefix(out.String(), line+"Current cluster status:\n") {
+		t.Errorf("no leading date line:\n%s", out.String())
+	}
+	if !strings.Contains(out.String(), "on node2\n"+line+"\nRevised Cluster Status:\n") {
+		t.Errorf("no date line before the revised status:\n%s", out.String())
+	}
+}
