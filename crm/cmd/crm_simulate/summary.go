@@ -128,8 +128,26 @@ func summarize(c *cib.CIB, cur, next *status.Cluster, res *pengine.Result, rank 
 		p  instancePair
 	}
 	var items []item
+	load := map[string]int{}
 	for _, p := range pairs {
-		for _, ch := range classify(p, did, fenced) {
+		for _, n := range p.cur.Nodes {
+			load[n]++
+		}
+		for _, n := range p.next.Nodes {
+			if !contains(p.cur.Nodes, n) {
+				load[n]++
+			}
+		}
+	}
+	for _, p := range pairs {
+		chs := classify(p, did, fenced)
+		if len(chs) == 0 {
+			if ch, ok := z.blockedStart(p, cur, res.Scores, load); ok {
+				items = append(items, item{ch, p})
+				continue
+			}
+		}
+		for _, ch := range chs {
 			items = append(items, item{ch, p})
 			if ch.verb == "Stop" || ch.verb == "Restart" || ch.verb == "Recover" {
 				changed[ch.id] = true
@@ -137,6 +155,10 @@ func summarize(c *cib.CIB, cur, next *status.Cluster, res *pengine.Result, rank 
 		}
 	}
 	for _, it := range items {
+		if it.ch.verb == "Start" && strings.HasSuffix(it.ch.reason, "(blocked)") {
+			changes = append(changes, it.ch)
+			continue
+		}
 		it.ch.reason = z.explain(it.ch, it.p, changed)
 		changes = append(changes, it.ch)
 	}

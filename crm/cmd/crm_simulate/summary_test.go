@@ -102,3 +102,20 @@ func TestSummaryReasons(t *testing.T) {
 		}
 	}
 }
+
+// TestBlockedStart: C is stopped and ordered after A, which can run
+// nowhere, so its start is listed as blocked, as the real tool does for
+// this CIB.
+func TestBlockedStart(t *testing.T) {
+	text := strings.Replace(orderCIB, `<group id="G">`, `<primitive id="C" class="ocf" provider="heartbeat" type="Dummy"/><group id="G">`, 1)
+	text = strings.Replace(text, `<rsc_order id="A-then-G"`, `<rsc_order id="A-then-C" first="A" then="C"/><rsc_order id="A-then-G"`, 1)
+	var out, errb bytes.Buffer
+	if rc := run([]string{"-S", "-x", writeCIB(t, text)}, &out, &errb, time.Unix(0, 0), noenv); rc != 0 {
+		t.Fatalf("rc %d: %s", rc, errb.String())
+	}
+	sec := sections(out.String())["Transition Summary:"]
+	want := "  * Start      C       ( node2 )  due to unrunnable A start (blocked)\n"
+	if !strings.Contains(sec+"\n", want) {
+		t.Errorf("missing %q in:\n%s", want, sec)
+	}
+}
