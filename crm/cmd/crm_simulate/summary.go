@@ -324,6 +324,10 @@ func classify(p instancePair, did map[actionKey]bool, fenced map[string]bool) []
 	}
 	if role == nextRole {
 		switch {
+		case !start && p.cur.Disabled && !p.cur.Blocked && cur != "" && contains(p.next.Nodes, cur) && !stop:
+			// Told to stop, yet still running afterwards: the stop
+			// cannot run.
+			return []change{mk("Stop", cur, "", reasonUnplaced+" (blocked)")}
 		case !start:
 			if demote && promote {
 				return []change{mk("Re-promote", cur, next, "")}

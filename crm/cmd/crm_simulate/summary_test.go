@@ -119,3 +119,23 @@ func TestBlockedStart(t *testing.T) {
 		t.Errorf("missing %q in:\n%s", want, sec)
 	}
 }
+
+// TestBlockedStop: a disabled resource that stays running because its
+// stop cannot run is listed as a blocked stop.
+func TestBlockedStop(t *testing.T) {
+	p := instancePair{
+		cur:  &status.Resource{ID: "rsc1", Role: status.Started, Nodes: []string{"n1"}, Managed: true, Disabled: true},
+		next: &status.Resource{ID: "rsc1", Role: status.Started, Nodes: []string{"n1"}, Managed: true, Disabled: true},
+		name: "rsc1", id: "rsc1",
+	}
+	got := classify(p, map[actionKey]bool{}, map[string]bool{})
+	if len(got) != 1 || got[0].verb != "Stop" || got[0].details != "n1" || got[0].reason != "due to node availability (blocked)" {
+		t.Fatalf("got %+v", got)
+	}
+	// With its stop scheduled it is a plain stop instead.
+	p.next = &status.Resource{ID: "rsc1", Role: status.Stopped, Managed: true, Disabled: true}
+	got = classify(p, map[actionKey]bool{{"stop", "rsc1", "n1"}: true}, map[string]bool{})
+	if len(got) != 1 || got[0].verb != "Stop" || got[0].reason != reasonUnplaced {
+		t.Fatalf("got %+v", got)
+	}
+}
