@@ -163,11 +163,11 @@ func TestGolden(t *testing.T) {
 // crm_simulate 2.1.5; raise them when the output improves.
 const (
 	floorCurrent        = 287 // of 323 cases
-	floorSummary        = 277
+	floorSummary        = 287
 	floorRevised        = 298
-	floorActions        = 220 // same actions, any order
+	floorActions        = 230 // same actions, any order
 	floorActionsOrdered = 133
-	floorWhole          = 94 // the whole -S output identical
+	floorWhole          = 95 // the whole -S output identical
 	floorScores         = 249
 )
 
