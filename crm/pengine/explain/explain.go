@@ -48,6 +48,10 @@ type Report struct {
 	// Placed lists where the resource (all its instances) runs after the
 	// transition, with roles, e.g. "node1 (Started)".
 	Placed []string
+	// Conditions are what holds the resource back regardless of node:
+	// target-role=Stopped, is-managed=false, a mandatory ordering after a
+	// resource that is not running.
+	Conditions []string
 	// Decision is one sentence: where it goes and the deciding factor.
 	Decision string
 }
@@ -88,6 +92,7 @@ func Explain(c *cib.CIB, res *pengine.Result, rsc string, now time.Time) (*Repor
 		}
 		rep.Nodes = append(rep.Nodes, nr)
 	}
+	rep.Conditions = x.conditions(append(ids, chainIDsBelow(cr)...))
 	rep.Decision = decide(rep)
 	return rep, nil
 }
@@ -415,7 +420,9 @@ func (x *explainer) failures(cr *cib.Resource, n string) []Factor {
 // resource on n (for a group or clone, its first primitive instance's).
 func (x *explainer) engineScore(rsc string, cr *cib.Resource, n string) string {
 	want := map[string]bool{rsc: true}
-	if cr.Kind != cib.Primitive {
+	if cr.Kind == cib.Clone || cr.Kind == cib.Master {
+		want = map[string]bool{cr.ID: true}
+	} else if cr.Kind != cib.Primitive {
 		prims := primitiveIDs(cr)
 		if len(prims) > 0 {
 			want[prims[0]] = true
@@ -428,6 +435,69 @@ func (x *explainer) engineScore(rsc string, cr *cib.Resource, n string) string {
 		}
 	}
 	return v
+}
+
+// conditions lists what keeps the resources ids (the resource, its
+// ancestors and its members) from running wherever they are placed.
+func (x *explainer) conditions(ids []string) []string {
+	var out []string
+	for _, id := range ids {
+		cr, _ := findResource(x.c.Resources, id, nil)
+		if cr == nil {
+			continue
+		}
+		meta := flatten(cr.Meta)
+		if strings.EqualFold(meta["target-role"], "Stopped") {
+			out = append(out, "target-role=Stopped on "+id)
+		}
+		if v, ok := meta["is-managed"]; ok && !cib.IsTrue(v) {
+			out = append(out, "is-managed=false on "+id+": the cluster leaves it as it is")
+		}
+	}
+	if cib.IsTrue(x.props["maintenance-mode"]) {
+		out = append(out, "maintenance-mode: the cluster leaves every resource as it is")
+	}
+	if cib.IsTrue(x.props["stop-all-resources"]) {
+		out = append(out, "stop-all-resources is set")
+	}
+	for _, o := range x.c.Orders {
+		if len(o.Sets) > 0 || strings.EqualFold(o.Kind, "Optional") || strings.EqualFold(o.Kind, "Serialize") || (o.HasScore && o.Score == 0 && o.Kind == "") {
+			continue
+		}
+		if !contains(ids, o.Then) || o.First == "" {
+			continue
+		}
+		if !x.fullyRunning(o.First) {
+			out = append(out, "order "+o.ID+": starts after "+o.First+", which will not be (fully) running")
+		}
+	}
+	return out
+}
+
+// fullyRunning reports whether id counts as started for what is ordered
+// after it: a group needs every member running, a clone or primitive at
+// least one instance.
+func (x *explainer) fullyRunning(id string) bool {
+	cr, _ := findResource(x.c.Resources, id, nil)
+	if cr != nil && cr.Kind == cib.Group {
+		for _, m := range cr.Children {
+			if len(x.where(m.ID)) == 0 {
+				return false
+			}
+		}
+		return true
+	}
+	return len(x.where(id)) > 0
+}
+
+// chainIDsBelow lists the ids of r's descendants.
+func chainIDsBelow(r *cib.Resource) []string {
+	var out []string
+	for _, c := range r.Children {
+		out = append(out, c.ID)
+		out = append(out, chainIDsBelow(c)...)
+	}
+	return out
 }
 
 // decide summarises the outcome in one sentence.
@@ -445,6 +515,9 @@ func decide(r *Report) string {
 				why = append(why, n.Node+": "+f.Source)
 			}
 		}
+		if len(r.Conditions) > 0 {
+			return r.Resource + " is stopped: " + strings.Join(r.Conditions, "; ")
+		}
 		s := r.Resource + " is stopped: no node can run it"
 		if len(why) > 0 {
 			s += " (" + strings.Join(why, "; ") + ")"
@@ -459,6 +532,10 @@ func decide(r *Report) string {
 			}
 			break
 		}
+	}
+	if len(r.Conditions) > 0 {
+		// Part of it (a member, some instances) is held back.
+		s += "; held back: " + strings.Join(r.Conditions, "; ")
 	}
 	return s
 }
@@ -508,6 +585,9 @@ func (r *Report) String() string {
 		if len(n.Factors) == 0 {
 			b.WriteString("    0            no constraint applies\n")
 		}
+	}
+	for _, c := range r.Conditions {
+		fmt.Fprintf(&b, "Condition: %s\n", c)
 	}
 	if len(r.Placed) > 0 {
 		fmt.Fprintf(&b, "Placed: %s\n", strings.Join(r.Placed, ", "))

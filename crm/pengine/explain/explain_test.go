@@ -143,3 +143,47 @@ func TestExplainUnknown(t *testing.T) {
 		t.Fatalf("err %v, want ErrUnknownResource", err)
 	}
 }
+
+func TestExplainConditions(t *testing.T) {
+	cases := []struct {
+		name, rsc string
+		cib       cibParts
+		want      string // expected condition
+		decision  string // expected part of the decision
+	}{
+		{name: "disabled", rsc: "rsc1",
+			cib:  cibParts{resources: `<primitive id="rsc1" class="ocf" provider="heartbeat" type="Dummy"><meta_attributes id="m"><nvpair id="m1" name="target-role" value="Stopped"/></meta_attributes></primitive>`},
+			want: "target-role=Stopped on rsc1", decision: "rsc1 is stopped: target-role=Stopped on rsc1"},
+		{name: "disabled group member", rsc: "g",
+			cib:  cibParts{resources: `<group id="g">` + prim("a") + `<primitive id="b" class="ocf" provider="heartbeat" type="Dummy"><meta_attributes id="m"><nvpair id="m1" name="target-role" value="Stopped"/></meta_attributes></primitive></group>`},
+			want: "target-role=Stopped on b", decision: "g runs on node1; held back: target-role=Stopped on b"},
+		{name: "ordered after a banned resource", rsc: "rsc2",
+			cib: cibParts{resources: prim("rsc1") + prim("rsc2"), constraints: `<rsc_location id="b1" rsc="rsc1" node="node1" score="-INFINITY"/>` +
+				`<rsc_location id="b2" rsc="rsc1" node="node2" score="-INFINITY"/><rsc_order id="o" first="rsc1" then="rsc2"/>`},
+			want:     "order o: starts after rsc1, which will not be (fully) running",
+			decision: "rsc2 is stopped: order o: starts after rsc1"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := cib.Parse(strings.NewReader(build(tc.cib)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := pengine.Schedule(c, time.Unix(0, 0))
+			if err != nil {
+				t.Fatal(err)
+			}
+			rep, err := Explain(c, res, tc.rsc, time.Unix(0, 0))
+			if err != nil {
+				t.Fatal(err)
+			}
+			found := false
+			for _, cond := range rep.Conditions {
+				found = found || cond == tc.want
+			}
+			if !found || !strings.Contains(rep.Decision, tc.decision) {
+				t.Errorf("conditions %q, decision %q; want %q\n%s", rep.Conditions, rep.Decision, tc.want, rep)
+			}
+		})
+	}
+}
