@@ -150,3 +150,24 @@ func TestExecutionDate(t *testing.T) {
 		t.Errorf("no date line before the revised status:\n%s", out.String())
 	}
 }
+
+// TestLive: -L reads the CIB named by CIB_file, and fails without one.
+func TestLive(t *testing.T) {
+	path := writeCIB(t, cibText)
+	env := func(k string) string {
+		if k == "CIB_file" {
+			return path
+		}
+		return ""
+	}
+	var out, errb bytes.Buffer
+	if rc := run([]string{"-L", "--normalized"}, &out, &errb, time.Unix(0, 0), env); rc != 0 {
+		t.Fatalf("rc %d: %s", rc, errb.String())
+	}
+	if !strings.Contains(out.String(), "start rsc1 node2\n") {
+		t.Errorf("output:\n%s", out.String())
+	}
+	if rc := run([]string{"-L"}, &out, &errb, time.Unix(0, 0), noenv); rc != exitInvalid {
+		t.Errorf("no CIB_file: rc %d", rc)
+	}
+}
