@@ -111,12 +111,14 @@ func summarize(c *cib.CIB, cur, next *status.Cluster, res *pengine.Result, rank 
 	pairs := pairInstances(curSorted, nextSorted, rank)
 	did := map[actionKey]bool{}
 	fenced := map[string]bool{}
+	fenceWhy := map[string]string{}
 	for _, a := range res.Actions {
 		switch a.Task {
 		case "fence":
 			fenced[a.Node] = true
 			// Pacemaker lists fencing last node first.
-			fences = append([]string{fmt.Sprintf("Fence (%s) %s '%s'", a.Fence, a.Node, fenceReason(c, cur, a.Node, pairs))}, fences...)
+			fenceWhy[a.Node] = fenceReason(c, cur, a.Node, pairs)
+			fences = append([]string{fmt.Sprintf("Fence (%s) %s '%s'", a.Fence, a.Node, fenceWhy[a.Node])}, fences...)
 		default:
 			did[actionKey{a.Task, a.Resource, a.Node}] = true
 		}
@@ -128,6 +130,17 @@ func summarize(c *cib.CIB, cur, next *status.Cluster, res *pengine.Result, rank 
 		p  instancePair
 	}
 	var items []item
+	stopFailed := map[[2]string]bool{}
+	for _, st := range c.Status {
+		for _, lr := range st.Resources {
+			for _, op := range lr.Ops {
+				if op.Operation == "stop" && (op.RC != 0 || op.OpStatus != 0) {
+					stopFailed[[2]string{baseOf(lr.ID), st.Uname}] = true
+					stopFailed[[2]string{lr.ID, st.Uname}] = true
+				}
+			}
+		}
+	}
 	load := map[string]int{}
 	for _, p := range pairs {
 		for _, n := range p.cur.Nodes {
@@ -141,6 +154,14 @@ func summarize(c *cib.CIB, cur, next *status.Cluster, res *pengine.Result, rank 
 	}
 	for _, p := range pairs {
 		chs := classify(p, did, fenced)
+		for i := range chs {
+			// A failed stop on a node fenced for leaving the cluster is
+			// settled by the fencing: the resource simply moves.
+			o := chs[i].origin
+			if chs[i].verb == "Recover" && fenced[o] && stopFailed[[2]string{p.name, o}] && !strings.HasSuffix(fenceWhy[o], " failed there") {
+				chs[i].verb = "Move"
+			}
+		}
 		if len(chs) == 0 {
 			if ch, ok := z.blockedStart(p, cur, res.Scores, load); ok {
 				items = append(items, item{ch, p})
@@ -297,7 +318,8 @@ func classify(p instancePair, did map[actionKey]bool, fenced map[string]bool) []
 	if cur == "" && next == "" {
 		return nil
 	}
-	if !p.cur.Managed {
+	// A failure that blocks the resource is resolved by fencing its node.
+	if !p.cur.Managed && !(p.cur.Blocked && fenced[cur]) {
 		return nil
 	}
 	role, nextRole := p.cur.Role, p.next.Role
