@@ -3,6 +3,7 @@ package main
 import (
 	"sort"
 	"strconv"
+	"strings"
 
 	"hbgo/crm/cib"
 	"hbgo/crm/status"
@@ -80,4 +81,27 @@ func forDisplay(rs []*status.Resource, rank map[string]int) []*status.Resource {
 		out = append(out, &c)
 	}
 	return out
+}
+
+// anonymousClone reports whether the scheduler treats clone r as
+// anonymous: not globally unique, or holding a resource whose class
+// cannot run unique instances (only ocf and stonith agents can), which
+// forces it anonymous whatever its meta attributes say.
+func anonymousClone(r *status.Resource) bool {
+	if r.Kind != cib.Clone {
+		return false
+	}
+	if !r.Unique {
+		return true
+	}
+	for _, p := range r.Primitives() {
+		class := p.Agent
+		if i := strings.IndexByte(class, ':'); i >= 0 {
+			class = class[:i]
+		}
+		if class != "ocf" && class != "stonith" {
+			return true
+		}
+	}
+	return false
 }

@@ -148,7 +148,7 @@ func reviseResource(r *status.Resource, byID map[string][]placement, rank map[st
 	switch {
 	case r.Kind == cib.Primitive:
 		setPlacements(r, byID[r.ID])
-	case r.Kind == cib.Group, r.Unique:
+	case r.Kind == cib.Group, !anonymousClone(r):
 		for _, c := range r.Children {
 			reviseResource(c, byID, rank)
 		}

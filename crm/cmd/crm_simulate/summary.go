@@ -53,9 +53,9 @@ func pairInstances(cur, next []*status.Resource, rank map[string]int) []instance
 			out = append(out, instancePair{a, b, name, id})
 			return
 		}
-		anon := anonymous || (a.Kind == cib.Clone && !a.Unique)
+		anon := anonymous || anonymousClone(a)
 		var num []int
-		if a.Kind == cib.Clone && !a.Unique {
+		if anonymousClone(a) {
 			num = numberInstances(a, rank)
 		}
 		// Pacemaker reports instances in number order.

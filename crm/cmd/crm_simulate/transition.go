@@ -128,7 +128,7 @@ func newListing(c *cib.CIB, cur *status.Cluster, pairs []instancePair, rank map[
 			}
 		default:
 			num := []int(nil)
-			if !r.Unique {
+			if anonymousClone(r) {
 				num = numberInstances(r, rank)
 			}
 			for i, ch := range r.Children {
