@@ -163,7 +163,7 @@ func TestGolden(t *testing.T) {
 // crm_simulate 2.1.5; raise them when the output improves.
 const (
 	floorCurrent        = 287 // of 323 cases
-	floorSummary        = 287
+	floorSummary        = 290
 	floorRevised        = 298
 	floorActions        = 230 // same actions, any order
 	floorActionsOrdered = 133
