@@ -159,10 +159,12 @@ func report(o options, c *cib.CIB, cur *status.Cluster, res *pengine.Result, g *
 	// and Pacemaker says so before the status and again before the
 	// revised status.
 	dated := ""
+	var head []string
 	if secs, err := strconv.ParseInt(c.ExecutionDate, 10, 64); err == nil {
 		dated = "Using the original execution date of: " + time.Unix(secs, 0).UTC().Format("2006-01-02 15:04:05Z")
-		lines = append(lines, dated)
+		head = append(head, dated)
 	}
+	head = append(head, banner(cur)...)
 	section("Current cluster status:", statusLines(displayCopy(cur, rank)))
 	if o.showScores {
 		section("", scoreLines(res))
@@ -182,9 +184,37 @@ func report(o options, c *cib.CIB, cur *status.Cluster, res *pengine.Result, g *
 		section("Revised Cluster Status:", statusLines(displayCopy(next, rank)))
 	}
 	if o.showScores {
-		return plain(lines)
+		lines = plain(lines)
 	}
-	return lines
+	return append(head, lines...)
+}
+
+// banner is what Pacemaker prints before the status: a warning when
+// maintenance mode is on, and the count of disabled and blocked resource
+// instances when there are any, each followed by a blank line.
+func banner(cl *status.Cluster) []string {
+	var out []string
+	if cl.Options.MaintenanceMode {
+		out = append(out, "", "              *** Resource management is DISABLED ***",
+			"  The cluster will not attempt to start, stop or recover services", "")
+	}
+	instances, disabled, blocked := 0, 0, 0
+	for _, r := range cl.Resources {
+		for _, p := range r.Primitives() {
+			instances++
+			if p.Disabled {
+				disabled++
+			}
+			if p.Blocked {
+				blocked++
+			}
+		}
+	}
+	if disabled > 0 || blocked > 0 {
+		out = append(out, fmt.Sprintf("%d of %d resource instances DISABLED and %d BLOCKED from further action due to failure",
+			disabled, instances, blocked), "")
+	}
+	return out
 }
 
 // displayCopy is cl with its resources prepared for display.

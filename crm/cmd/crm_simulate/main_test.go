@@ -171,3 +171,22 @@ func TestLive(t *testing.T) {
 		t.Errorf("no CIB_file: rc %d", rc)
 	}
 }
+
+// TestBanner: maintenance mode and disabled resources are announced
+// before the status, in both layouts.
+func TestBanner(t *testing.T) {
+	text := strings.Replace(cibText, `<nvpair id="o1" name="stonith-enabled" value="false"/>`,
+		`<nvpair id="o1" name="stonith-enabled" value="false"/><nvpair id="o2" name="maintenance-mode" value="true"/>`, 1)
+	text = strings.Replace(text, `type="Dummy"/>`, `type="Dummy"><meta_attributes id="m"><nvpair id="m1" name="target-role" value="Stopped"/></meta_attributes></primitive>`, 1)
+	want := "\n              *** Resource management is DISABLED ***\n  The cluster will not attempt to start, stop or recover services\n\n" +
+		"1 of 1 resource instances DISABLED and 0 BLOCKED from further action due to failure\n\n"
+	for _, args := range [][]string{{"-S"}, {"-s"}} {
+		var out, errb bytes.Buffer
+		if rc := run(append(args, "-x", writeCIB(t, text)), &out, &errb, time.Unix(0, 0), noenv); rc != 0 {
+			t.Fatalf("rc %d: %s", rc, errb.String())
+		}
+		if !strings.HasPrefix(out.String(), want) {
+			t.Errorf("%v: output starts\n%q\nwant\n%q", args, out.String()[:min(len(out.String()), len(want))], want)
+		}
+	}
+}
