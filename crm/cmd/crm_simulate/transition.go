@@ -104,9 +104,8 @@ func newListing(c *cib.CIB, cur *status.Cluster, pairs []instancePair, rank map[
 		cloneOf: map[string]string{}, anonymous: map[string]bool{}, history: map[[2]string]string{}, containers: map[string][]string{}}
 	for _, st := range c.Status {
 		for _, lr := range st.Resources {
-			if strings.Contains(lr.ID, ":") {
-				l.history[[2]string{baseOf(lr.ID), st.Uname}] = lr.ID
-			}
+			// Kept as recorded, with or without an instance number.
+			l.history[[2]string{baseOf(lr.ID), st.Uname}] = lr.ID
 		}
 	}
 	var walk func(r *status.Resource, outer []string, suffix string)
@@ -118,6 +117,11 @@ func newListing(c *cib.CIB, cur *status.Cluster, pairs []instancePair, rank map[
 				id = baseOf(id) + suffix
 			}
 			l.containers[id] = outer
+			if _, ok := l.containers[baseOf(id)]; !ok {
+				// Instances recorded without a number: the first
+				// instance's containers stand for them.
+				l.containers[baseOf(id)] = outer
+			}
 		case r.Kind == cib.Group:
 			name := r.ID
 			if suffix != "" {
@@ -170,15 +174,23 @@ func newListing(c *cib.CIB, cur *status.Cluster, pairs []instancePair, rank map[
 
 // instance names a resource operation's target instance.
 func (l *listing) instance(a *graph.Action) string {
+	rsc := a.Resource
 	if a.LongID != "" {
-		return a.LongID
+		rsc = baseOf(a.LongID)
 	}
-	if !l.anonymous[a.Resource] {
-		return a.Resource
+	if !l.anonymous[rsc] {
+		if a.LongID != "" {
+			return a.LongID
+		}
+		return rsc
 	}
-	k := [2]string{a.Resource, a.Node}
+	// The node's history names the instance, numbered or not.
+	k := [2]string{rsc, a.Node}
 	if h, ok := l.history[k]; ok && !(a.Task == "monitor" && a.IntervalMS == 0) {
 		return h
+	}
+	if a.LongID != "" {
+		return a.LongID
 	}
 	first, second := l.after, l.before
 	switch a.Task {
@@ -237,7 +249,9 @@ func (l *listing) lines(g *graph.Graph) []string {
 			inst: inst, node: a.Node, probe: a.Task == "monitor" && a.IntervalMS == 0})
 	}
 	steps = append(l.probes(probed), steps...)
-	return markContainers(attachMonitors(l.orderProbes(steps)))
+	steps = l.orderProbes(steps)
+	steps = l.missingMonitors(steps)
+	return markContainers(attachMonitors(steps))
 }
 
 // containersOf lists the groups and clones around an instance.
@@ -291,6 +305,81 @@ func (l *listing) probes(done map[[2]string]bool) []step {
 		}
 	}
 	return out
+}
+
+// missingMonitors adds, after the probes, the recurring monitors of
+// instances that keep running where they are but whose history lacks
+// them (a monitor added to the configuration, or never started): the
+// scheduler starts those too.
+func (l *listing) missingMonitors(steps []step) []step {
+	prims := map[string]*cib.Resource{}
+	var walk func(rs []*cib.Resource)
+	walk = func(rs []*cib.Resource) {
+		for _, r := range rs {
+			if r.Kind == cib.Primitive {
+				prims[r.ID] = r
+			}
+			walk(r.Children)
+		}
+	}
+	walk(l.c.Resources)
+	recorded := map[[3]string]bool{} // primitive, node, interval
+	for _, st := range l.c.Status {
+		for _, lr := range st.Resources {
+			for _, op := range lr.Ops {
+				if op.Operation == "monitor" && op.IntervalMS > 0 {
+					recorded[[3]string{baseOf(lr.ID), st.Uname, strconv.Itoa(op.IntervalMS)}] = true
+				}
+			}
+		}
+	}
+	touched := map[[2]string]bool{} // instance, node with a role change or a recurring op already
+	at := 0
+	for i, s := range steps {
+		if s.probe {
+			at = i + 1
+		}
+		if s.inst != "" && s.task != "" && !s.probe {
+			touched[[2]string{s.inst, s.node}] = true
+		}
+	}
+	var add []step
+	for _, p := range l.pairs {
+		cfg := prims[baseOf(p.name)]
+		if cfg == nil || !p.cur.Managed {
+			continue
+		}
+		for _, n := range p.next.Nodes {
+			if !contains(p.cur.Nodes, n) || touched[[2]string{p.id, n}] {
+				continue
+			}
+			for _, op := range cfg.Ops {
+				ms, ok := cib.ParseIntervalMS(op.Interval)
+				if op.Name != "monitor" || !ok || ms == 0 || op.Enabled == "false" || !roleMatches(op.Role, p.next.Role) {
+					continue
+				}
+				if recorded[[3]string{baseOf(p.name), n, strconv.Itoa(ms)}] {
+					continue
+				}
+				add = append(add, step{line: fmt.Sprintf("Resource action: %-15s monitor=%d on %s", p.id, ms, n), task: "monitor", inst: p.id, node: n})
+			}
+		}
+	}
+	out := append([]step{}, steps[:at]...)
+	out = append(out, add...)
+	return append(out, steps[at:]...)
+}
+
+// roleMatches reports whether an operation defined for role applies to
+// an instance in role r.
+func roleMatches(role string, r status.Role) bool {
+	switch role {
+	case "Master", "Promoted":
+		return r == status.Promoted
+	case "Slave", "Unpromoted":
+		return r == status.Unpromoted
+	}
+	return r != status.Promoted
 }
 
 // orderProbes puts every probe first, resource by resource in report
