@@ -186,9 +186,9 @@ const (
 	floorCurrent        = 287 // of 323 cases
 	floorSummary        = 290
 	floorRevised        = 298
-	floorActions        = 230 // same actions, any order
-	floorActionsOrdered = 133
-	floorWhole          = 120 // the whole -S output identical
+	floorActions        = 247 // same actions, any order
+	floorActionsOrdered = 136
+	floorWhole          = 121 // the whole -S output identical
 	floorScores         = 249
 	floorPlain          = 262
 )
