@@ -251,7 +251,7 @@ func (l *listing) lines(g *graph.Graph) []string {
 	steps = append(l.probes(probed), steps...)
 	steps = l.orderProbes(steps)
 	steps = l.missingMonitors(steps)
-	return markContainers(attachMonitors(steps))
+	return shutdownsFirst(markContainers(attachMonitors(steps)))
 }
 
 // containersOf lists the groups and clones around an instance.
@@ -447,6 +447,22 @@ func attachMonitors(steps []step) []step {
 		}
 		s.follows = true
 		out = append(out[:at+1], append([]step{s}, out[at+1:]...)...)
+	}
+	return out
+}
+
+// shutdownsFirst moves each node shutdown before the "stopped" markers
+// just ahead of it: once the node's last stop is done, Pacemaker's graph
+// runner reaches the shutdown before those markers.
+func shutdownsFirst(lines []string) []string {
+	out := append([]string(nil), lines...)
+	for i := range out {
+		if !strings.HasPrefix(out[i], "Cluster action:  do_shutdown") {
+			continue
+		}
+		for j := i; j > 0 && strings.HasPrefix(out[j-1], "Pseudo action:") && strings.HasSuffix(out[j-1], "_stopped_0"); j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
 	}
 	return out
 }
