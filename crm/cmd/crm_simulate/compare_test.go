@@ -187,8 +187,8 @@ const (
 	floorSummary        = 290
 	floorRevised        = 298
 	floorActions        = 247 // same actions, any order
-	floorActionsOrdered = 136
-	floorWhole          = 121 // the whole -S output identical
+	floorActionsOrdered = 137
+	floorWhole          = 122 // the whole -S output identical
 	floorScores         = 249
 	floorPlain          = 262
 )
