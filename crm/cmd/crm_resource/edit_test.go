@@ -170,3 +170,33 @@ func TestLifetimeRule(t *testing.T) {
 		t.Fatal("move to an unknown node accepted")
 	}
 }
+
+// TestWhyExplain checks --why --explain: the ban that keeps a resource
+// off a node is named, with its score, and the decision follows.
+func TestWhyExplain(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cib.xml")
+	text := `<cib admin_epoch="0" epoch="1" num_updates="1" have-quorum="true"><configuration>
+<crm_config><cluster_property_set id="o"><nvpair id="o1" name="stonith-enabled" value="false"/></cluster_property_set></crm_config>
+<nodes><node id="n1" uname="node1"/><node id="n2" uname="node2"/></nodes>
+<resources><primitive id="web" class="ocf" provider="heartbeat" type="Dummy"/></resources>
+<constraints><rsc_location id="web-not-1" rsc="web" node="node1" score="-INFINITY"/></constraints>
+</configuration><status>
+<node_state id="n1" uname="node1" in_ccm="true" crmd="online" join="member" expected="member"/>
+<node_state id="n2" uname="node2" in_ccm="true" crmd="online" join="member" expected="member"/>
+</status></cib>`
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rc, out, errs := ours(path, nil, "--why", "--explain", "-r", "web")
+	if rc != 0 {
+		t.Fatalf("rc=%d err=%s", rc, errs)
+	}
+	for _, want := range []string{"-INFINITY    location web-not-1", "* node2: score 0", "Decision: web runs on node2"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("missing %q in:\n%s", want, out)
+		}
+	}
+	if rc, _, _ := ours(path, nil, "--why", "--explain", "-r", "nope"); rc != exitNotFound {
+		t.Errorf("unknown resource: rc %d", rc)
+	}
+}

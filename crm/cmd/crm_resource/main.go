@@ -56,6 +56,7 @@ func (e *environment) run(args []string) int {
 	cleanup := fs.BoolP("cleanup", "C", false, "remove failed operation history")
 	refresh := fs.BoolP("refresh", "R", false, "remove all operation history")
 	why := fs.BoolP("why", "Y", false, "explain why a resource runs or not")
+	explainIt := fs.Bool("explain", false, "with --why: per node, the scores and the constraints that decide where the resource runs")
 	queryXML := fs.BoolP("query-xml", "q", false, "show the resource's configuration")
 	forceStart := fs.Bool("force-start", false, "run the agent's start action here")
 	forceStop := fs.Bool("force-stop", false, "run the agent's stop action here")
@@ -196,6 +197,8 @@ func (e *environment) run(args []string) int {
 				cibdoc.Bump(root, cibdoc.ConfigChange)
 			}
 		}
+	case *why && *explainIt:
+		return e.explain(c, *rsc)
 	case *why:
 		for _, l := range Why(c, cl, r, *node, e.now) {
 			fmt.Fprintln(e.stdout, l)
