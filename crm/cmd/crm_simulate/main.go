@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"hbgo/crm/cib"
+	"hbgo/crm/cibapi"
 	"hbgo/crm/graph"
 	"hbgo/crm/pengine"
 	"hbgo/crm/pengine/explain"
@@ -34,6 +35,7 @@ const (
 // options are the parsed command line.
 type options struct {
 	xmlFile, saveGraph, saveDot, why string
+	runDir                           string
 	live, normalized, simulate       bool
 	showScores                       bool
 }
@@ -43,7 +45,8 @@ func parseArgs(args []string, stderr io.Writer) (options, bool) {
 	fs := pflag.NewFlagSet("crm_simulate", pflag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVarP(&o.xmlFile, "xml-file", "x", "", "CIB to use as input")
-	fs.BoolVarP(&o.live, "live-check", "L", false, "use the live CIB (CIB_file when set)")
+	fs.BoolVarP(&o.live, "live-check", "L", false, "use the live CIB: CIB_file when set, else the daemon of --run-dir")
+	fs.StringVar(&o.runDir, "run-dir", cibapi.DefaultRunDir, "run directory of the daemon to talk to")
 	fs.BoolVar(&o.normalized, "normalized", false, "print the normalized result format")
 	fs.BoolVarP(&o.simulate, "simulate", "S", false, "simulate the transition and print the resulting cluster status")
 	fs.BoolVarP(&o.showScores, "show-scores", "s", false, "show allocation scores")
@@ -65,7 +68,7 @@ func parseArgs(args []string, stderr io.Writer) (options, bool) {
 func load(o options, getenv func(string) string) (*cib.CIB, *cibdoc.Element, error) {
 	var src cibdoc.Source = cibdoc.FileSource{Path: o.xmlFile}
 	if o.xmlFile == "" {
-		s, err := cibdoc.FromEnv(getenv, nil)
+		s, err := cibdoc.FromEnv(getenv, cibapi.Live(o.runDir))
 		if err != nil {
 			return nil, nil, fmt.Errorf("live CIB: %w", err)
 		}
