@@ -224,3 +224,45 @@ func TestUpgradedClusterBehavesLikeV1(t *testing.T) {
 		})
 	}
 }
+
+// TestV1ToolsInCRMMode: on the upgraded cluster (auto_failback off, so
+// stickiness holds the group where it runs), hb_standby on n1 hands the
+// group to n2 and hb_takeover on n1 brings it back, through the CIB; the
+// constraints they write are finite, so a kill -9 of n1 afterwards still
+// fails the group over to n2, as in v1.
+func TestV1ToolsInCRMMode(t *testing.T) {
+	l := newUpLab(t, "off")
+	testenv.Bin(t, "hb_standby")
+	testenv.Bin(t, "hb_takeover")
+	l.upgrade(t)
+	l.start(t, "n1")
+	l.start(t, "n2")
+	defer l.stopAll(t)
+	l.holds(t, "n1", 60*time.Second, "cold start")
+	l.stays(t, "n1", 3*time.Second, "after the cold start")
+
+	n1 := l.nodes["n1"]
+	t0 := time.Now()
+	out, err := n1.Tool(t, "hb_standby", "--node-name", "n1")
+	if err != nil {
+		t.Fatalf("hb_standby: %v\n%s", err, out)
+	}
+	t.Logf("hb_standby on n1:\n%s", out)
+	d := l.holds(t, "n2", 20*time.Second, "hb_standby on n1")
+	t.Logf("hb_standby: group on n2 %s after the command returned (%s in all)", d.Round(time.Millisecond), time.Since(t0).Round(time.Millisecond))
+	l.stays(t, "n2", 3*time.Second, "after hb_standby")
+
+	t0 = time.Now()
+	out, err = n1.Tool(t, "hb_takeover", "--node-name", "n1")
+	if err != nil {
+		t.Fatalf("hb_takeover: %v\n%s", err, out)
+	}
+	t.Logf("hb_takeover on n1:\n%s", out)
+	d = l.holds(t, "n1", 20*time.Second, "hb_takeover on n1")
+	t.Logf("hb_takeover: group on n1 %s after the command returned (%s in all)", d.Round(time.Millisecond), time.Since(t0).Round(time.Millisecond))
+	l.stays(t, "n1", 3*time.Second, "after hb_takeover")
+
+	l.crash("n1")
+	d = l.holds(t, "n2", 20*time.Second, "kill -9 of n1 after hb_takeover")
+	t.Logf("kill -9 of n1 despite its preference: group on n2 %s later", d.Round(time.Millisecond))
+}
