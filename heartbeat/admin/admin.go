@@ -180,6 +180,6 @@ func crmRequest(prog, cmd, set, node, runDir string, stdout, stderr io.Writer, b
 	for _, line := range done {
 		fmt.Fprintln(stdout, line)
 	}
-	fmt.Fprintf(stdout, "crm mode: undo with crm_resource --clear -r RESOURCE\n")
+	fmt.Fprintf(stdout, "crm mode: crm_resource --clear -r RESOURCE undoes this\n")
 	return 0
 }

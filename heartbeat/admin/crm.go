@@ -10,11 +10,12 @@ import (
 	"hbgo/crm/status/cibdoc"
 )
 
-// MoveScore is the weight of the location constraints hb_standby and
-// hb_takeover write in crm mode. It outweighs the home preference and the
-// stickiness hb2cib writes (hundreds) so the group moves, yet stays finite
-// (Pacemaker's INFINITY is 1000000): as in v1, a node that went standby
-// still takes the groups over when the node holding them dies.
+// MoveScore is the weight of the preferences hb_standby and hb_takeover
+// write in crm mode. It outweighs the home preference and the stickiness
+// hb2cib writes (hundreds) so the group moves, yet stays finite
+// (Pacemaker's INFINITY is 1000000) and positive: as in v1, a node that
+// went standby still takes the groups over when the node holding them
+// dies. A negative score (a ban) would forbid that node outright.
 const MoveScore = 100000
 
 // ErrNoResources means the set names no resource of the CIB.
@@ -24,25 +25,27 @@ var ErrNoResources = errors.New("no resources in this set")
 // element that is not a location constraint.
 var ErrIDTaken = errors.New("id already used by another element")
 
-// PreferID and BanID are the constraint ids crm_resource --move / --ban use
-// (and --clear removes); hb_takeover and hb_standby write the same, so
-// `crm_resource --clear -r RSC` undoes them.
+// PreferID is the id of the preference crm_resource --move writes (and
+// --clear removes); hb_standby and hb_takeover write the same, so
+// `crm_resource --clear -r RSC` undoes them and the last move wins.
 func PreferID(rsc string) string { return "cli-prefer-" + rsc }
 
-// BanID is the id of the constraint keeping rsc away from node.
+// BanID is the id of the constraint crm_resource --ban writes to keep rsc
+// away from node.
 func BanID(rsc, node string) string { return "cli-ban-" + rsc + "-on-" + node }
 
 // CRMMove is the crm-mode meaning of hb_standby (standby true) and
 // hb_takeover run on node for set (all, local, foreign; takeover's
-// failback means local). For each top-level resource in the set it
-// replaces this node's earlier move constraints with one: -MoveScore on
-// node for standby, +MoveScore on node for takeover. Takeover also clears
-// node's standby attribute, since a standby node can take nothing. It
-// edits root in place and returns one line per change, for the user.
+// failback means local). Each top-level resource in the set gets
+// PreferID(rsc), replacing any earlier one: for takeover a MoveScore
+// preference for node; for standby a MoveScore preference, by rule, for
+// every node but this one. Takeover also lifts what keeps the set off
+// node: its BanID constraints and node's standby attribute. CRMMove edits
+// root in place and returns one line per change, for the user.
 //
 // local and foreign are judged by each resource's home: the node of its
 // highest positive location preference (hb2cib writes one per
-// haresources line), not counting the move constraints themselves.
+// haresources line), not counting the cli- constraints.
 func CRMMove(root *cibdoc.Element, node, set string, standby bool) ([]string, error) {
 	if _, err := cibdoc.NodeID(root, node); err != nil {
 		return nil, fmt.Errorf("this node (%s) is not in the CIB: %w", node, err)
@@ -75,34 +78,49 @@ func CRMMove(root *cibdoc.Element, node, set string, standby bool) ([]string, er
 		}
 	}
 	for _, rsc := range picked {
-		// The last move wins: takeover replaces any cli-prefer- of rsc (as
-		// crm_resource --move does), standby only one that pins rsc here;
-		// either replaces this node's ban.
-		if e := root.FindID(PreferID(rsc)); e != nil {
-			if e.Name != "rsc_location" {
-				return nil, fmt.Errorf("%s: %w", PreferID(rsc), ErrIDTaken)
-			}
-			if !standby || e.Attr("node") == node {
+		var drop []string
+		drop = append(drop, PreferID(rsc))
+		if !standby {
+			drop = append(drop, BanID(rsc, node))
+		}
+		for _, id := range drop {
+			if e := root.FindID(id); e != nil {
+				if e.Name != "rsc_location" {
+					return nil, fmt.Errorf("%s: %w", id, ErrIDTaken)
+				}
 				e.Remove()
+				if id != PreferID(rsc) {
+					done = append(done, fmt.Sprintf("%s: %s removed", rsc, id))
+				}
 			}
 		}
-		if e := root.FindID(BanID(rsc, node)); e != nil {
-			if e.Name != "rsc_location" {
-				return nil, fmt.Errorf("%s: %w", BanID(rsc, node), ErrIDTaken)
+		for _, id := range []string{"cli-prefer-rule-" + rsc, "cli-prefer-expr-" + rsc} {
+			if root.FindID(id) != nil {
+				return nil, fmt.Errorf("%s: %w", id, ErrIDTaken)
 			}
-			e.Remove()
-		}
-		id, score, what := PreferID(rsc), MoveScore, "prefers"
-		if standby {
-			id, score, what = BanID(rsc, node), -MoveScore, "avoids"
 		}
 		c := &cibdoc.Element{Name: "rsc_location"}
-		c.Set("id", id)
+		c.Set("id", PreferID(rsc))
 		c.Set("rsc", rsc)
-		c.Set("node", node)
-		c.Set("score", strconv.Itoa(score))
+		score := strconv.Itoa(MoveScore)
+		if standby {
+			r := &cibdoc.Element{Name: "rule"}
+			r.Set("id", "cli-prefer-rule-"+rsc)
+			r.Set("score", score)
+			x := &cibdoc.Element{Name: "expression"}
+			x.Set("id", "cli-prefer-expr-"+rsc)
+			x.Set("attribute", "#uname")
+			x.Set("operation", "ne")
+			x.Set("value", node)
+			r.Append(x)
+			c.Append(r)
+			done = append(done, fmt.Sprintf("%s prefers any node but %s (%s, score %s)", rsc, node, PreferID(rsc), score))
+		} else {
+			c.Set("node", node)
+			c.Set("score", score)
+			done = append(done, fmt.Sprintf("%s prefers %s (%s, score %s)", rsc, node, PreferID(rsc), score))
+		}
 		cons.Append(c)
-		done = append(done, fmt.Sprintf("%s %s %s (%s, score %d)", rsc, what, node, id, score))
 	}
 	return done, nil
 }

@@ -46,13 +46,24 @@ func parse(t *testing.T, s string) *cibdoc.Element {
 	return root
 }
 
-// moves lists the cli- constraints as "id rsc node score", sorted.
+// moves lists the cli- constraints as "id rsc node score", sorted; a
+// rule "#uname ne N" shows as node "!N".
 func moves(root *cibdoc.Element) []string {
 	var out []string
 	for _, c := range cibdoc.Section(root, "constraints").All("rsc_location") {
-		if strings.HasPrefix(c.Attr("id"), "cli-") {
-			out = append(out, strings.Join([]string{c.Attr("id"), c.Attr("rsc"), c.Attr("node"), c.Attr("score")}, " "))
+		if !strings.HasPrefix(c.Attr("id"), "cli-") {
+			continue
 		}
+		node, score := c.Attr("node"), c.Attr("score")
+		if r := c.Child("rule"); r != nil {
+			x := r.Child("expression")
+			if x == nil || x.Attr("attribute") != "#uname" || x.Attr("operation") != "ne" || len(r.Children) != 1 {
+				out = append(out, c.Attr("id")+" unexpected rule "+r.String())
+				continue
+			}
+			node, score = "!"+x.Attr("value"), r.Attr("score")
+		}
+		out = append(out, strings.Join([]string{c.Attr("id"), c.Attr("rsc"), node, score}, " "))
 	}
 	sort.Strings(out)
 	return out
@@ -77,11 +88,11 @@ func TestCRMMove(t *testing.T) {
 		err       error
 	}{
 		{name: "standby all on n1 bans every resource from n1", node: "n1", set: "all", standby: true,
-			want: []string{"cli-ban-A-on-n1 A n1 -100000", "cli-ban-B-on-n1 B n1 -100000", "cli-ban-free-on-n1 free n1 -100000"}, standbyN2: "on"},
+			want: []string{"cli-prefer-A A !n1 100000", "cli-prefer-B B !n1 100000", "cli-prefer-free free !n1 100000"}, standbyN2: "on"},
 		{name: "standby local is the groups homed here", node: "n1", set: "local", standby: true,
-			want: []string{"cli-ban-A-on-n1 A n1 -100000"}, standbyN2: "on"},
+			want: []string{"cli-prefer-A A !n1 100000"}, standbyN2: "on"},
 		{name: "standby foreign is the groups homed elsewhere", node: "n1", set: "foreign", standby: true,
-			want: []string{"cli-ban-B-on-n1 B n1 -100000"}, standbyN2: "on"},
+			want: []string{"cli-prefer-B B !n1 100000"}, standbyN2: "on"},
 		{name: "takeover all prefers n2 and ends its node standby", node: "n2", set: "all",
 			want: []string{"cli-prefer-A A n2 100000", "cli-prefer-B B n2 100000", "cli-prefer-free free n2 100000"}, standbyN2: "off"},
 		{name: "takeover failback is the groups homed here", node: "n2", set: "failback",
@@ -118,30 +129,29 @@ func TestCRMMove(t *testing.T) {
 	}
 }
 
-// The last command wins: standby then takeover on the same node leaves one
-// preference; standby on one node keeps another node's ban.
+// The last command wins: every step leaves exactly one cli-prefer- for
+// the group. Takeover lifts crm_resource's ban of this node, standby
+// leaves bans alone.
 func TestCRMMoveReplacesEarlierMoves(t *testing.T) {
-	root := parse(t, twoGroups)
+	root := parse(t, strings.Replace(twoGroups, "</constraints>",
+		`<rsc_location id="cli-ban-A-on-n1" rsc="A" node="n1" score="-INFINITY"/>
+		<rsc_location id="cli-ban-A-on-n2" rsc="A" node="n2" score="-INFINITY"/></constraints>`, 1))
+	bans := []string{"cli-ban-A-on-n1 A n1 -INFINITY", "cli-ban-A-on-n2 A n2 -INFINITY"}
 	steps := []struct {
 		node    string
+		set     string
 		standby bool
 		want    []string
 	}{
-		{"n1", true, []string{"cli-ban-A-on-n1 A n1 -100000"}},
-		{"n1", false, []string{"cli-prefer-A A n1 100000"}},
-		{"n2", true, []string{"cli-ban-A-on-n2 A n2 -100000", "cli-prefer-A A n1 100000"}},
-		{"n1", true, []string{"cli-ban-A-on-n1 A n1 -100000", "cli-ban-A-on-n2 A n2 -100000"}},
-		{"n2", false, []string{"cli-ban-A-on-n1 A n1 -100000", "cli-prefer-A A n2 100000"}},
+		{"n1", "local", true, append([]string{}, bans[0], bans[1], "cli-prefer-A A !n1 100000")},
+		{"n1", "local", false, []string{bans[1], "cli-prefer-A A n1 100000"}},
+		{"n2", "foreign", true, []string{bans[1], "cli-prefer-A A !n2 100000"}},
+		{"n1", "local", true, []string{bans[1], "cli-prefer-A A !n1 100000"}},
+		{"n2", "foreign", false, []string{"cli-prefer-A A n2 100000"}},
 	}
 	for i, s := range steps {
-		if _, err := CRMMove(root, s.node, "local", s.standby); err != nil && !errors.Is(err, ErrNoResources) {
+		if _, err := CRMMove(root, s.node, s.set, s.standby); err != nil {
 			t.Fatal(err)
-		}
-		// "local" on n2 is B; move A explicitly there through "foreign".
-		if s.node == "n2" {
-			if _, err := CRMMove(root, s.node, "foreign", s.standby); err != nil {
-				t.Fatal(err)
-			}
 		}
 		var got []string
 		for _, m := range moves(root) {
@@ -197,7 +207,7 @@ func TestRequestMainInCRMMode(t *testing.T) {
 	if root.Attr("epoch") != "4" || root.Attr("num_updates") != "0" {
 		t.Fatalf("version %s.%s, want the epoch bumped", root.Attr("epoch"), root.Attr("num_updates"))
 	}
-	if got := moves(root); len(got) != 3 || !strings.Contains(out.String(), "A avoids n1") {
+	if got := moves(root); len(got) != 3 || !strings.Contains(out.String(), "A prefers any node but n1") {
 		t.Fatalf("constraints %q, output %q", got, out.String())
 	}
 	if !strings.Contains(errb.String(), "Going standby [all].") {

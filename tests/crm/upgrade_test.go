@@ -227,9 +227,10 @@ func TestUpgradedClusterBehavesLikeV1(t *testing.T) {
 
 // TestV1ToolsInCRMMode: on the upgraded cluster (auto_failback off, so
 // stickiness holds the group where it runs), hb_standby on n1 hands the
-// group to n2 and hb_takeover on n1 brings it back, through the CIB; the
-// constraints they write are finite, so a kill -9 of n1 afterwards still
-// fails the group over to n2, as in v1.
+// group to n2 and hb_takeover on n1 brings it back, through the CIB. The
+// constraints they write are finite, so, as in v1, the standby n1 takes
+// the group when n2 dies, and after hb_takeover a kill -9 of n1 still
+// fails the group over to n2.
 func TestV1ToolsInCRMMode(t *testing.T) {
 	l := newUpLab(t, "off")
 	testenv.Bin(t, "hb_standby")
@@ -251,6 +252,17 @@ func TestV1ToolsInCRMMode(t *testing.T) {
 	d := l.holds(t, "n2", 20*time.Second, "hb_standby on n1")
 	t.Logf("hb_standby: group on n2 %s after the command returned (%s in all)", d.Round(time.Millisecond), time.Since(t0).Round(time.Millisecond))
 	l.stays(t, "n2", 3*time.Second, "after hb_standby")
+
+	// The standby node still takes the group when its holder dies; the
+	// constraint stays until hb_takeover or crm_resource --clear, so the
+	// group returns to n2 when n2 is back.
+	l.crash("n2")
+	d = l.holds(t, "n1", 20*time.Second, "kill -9 of n2 while n1 is standby")
+	t.Logf("kill -9 of n2: group on standby n1 %s later", d.Round(time.Millisecond))
+	l.start(t, "n2")
+	d = l.holds(t, "n2", 60*time.Second, "n2 back while n1 is standby")
+	t.Logf("n2 back: group on n2 again %s later (n1 still standby)", d.Round(time.Millisecond))
+	l.stays(t, "n2", 3*time.Second, "n2 back")
 
 	t0 = time.Now()
 	out, err = n1.Tool(t, "hb_takeover", "--node-name", "n1")
