@@ -51,10 +51,10 @@ func TestRequestMainSendsTheValidatedSet(t *testing.T) {
 		return nil
 	}
 	var out, errb bytes.Buffer
-	if rc := RequestMain("hb_standby", "standby", []string{"--run-dir", "/r", "failback"}, &out, &errb, send); rc != 0 {
+	if rc := RequestMain("hb_standby", "standby", []string{"--run-dir", "/r", "failback"}, &out, &errb, Backend{Send: send}); rc != 0 {
 		t.Fatalf("rc %d", rc)
 	}
-	if rc := RequestMain("hb_takeover", "takeover", []string{"bogus"}, &out, &errb, send); rc != 1 {
+	if rc := RequestMain("hb_takeover", "takeover", []string{"bogus"}, &out, &errb, Backend{Send: send}); rc != 1 {
 		t.Fatalf("bogus accepted: rc %d", rc)
 	}
 	if len(got) != 1 || got[0] != "/r standby foreign" {
@@ -62,7 +62,7 @@ func TestRequestMainSendsTheValidatedSet(t *testing.T) {
 	}
 	failing := func(string, string, string) error { return errors.New("heartbeat is not running") }
 	errb.Reset()
-	if rc := RequestMain("hb_takeover", "takeover", nil, &out, &errb, failing); rc != 1 || !strings.Contains(errb.String(), "not running") {
+	if rc := RequestMain("hb_takeover", "takeover", nil, &out, &errb, Backend{Send: failing}); rc != 1 || !strings.Contains(errb.String(), "not running") {
 		t.Fatalf("rc %d err %q", rc, errb.String())
 	}
 }

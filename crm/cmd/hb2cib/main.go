@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"hbgo/crm/cibstore"
 	"hbgo/hacf"
 	"hbgo/haresources"
 	"hbgo/haresources/tocib"
@@ -163,7 +164,10 @@ func fromProblems(l problem.List) []tocib.Warning {
 
 // writeFile writes the CIB next to its final place and renames it, so a
 // reader never sees half a file. The CIB is private to the cluster user
-// (mode 0600, as Pacemaker keeps it).
+// (mode 0600, as Pacemaker keeps it). Written as <state-dir>/crm/cib.xml,
+// a digest file left there by an earlier crm run would no longer match and
+// the daemon would set the new CIB aside as damaged: it is removed, so the
+// daemon takes the file as unsigned and signs it on its first save.
 func writeFile(path string, data []byte, force bool) error {
 	if _, err := os.Stat(path); err == nil && !force {
 		return fmt.Errorf("%s exists; use --force to overwrite it", path)
@@ -184,5 +188,14 @@ func writeFile(path string, data []byte, force bool) error {
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	return os.Rename(tmp.Name(), path)
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return err
+	}
+	if filepath.Base(path) == cibstore.FileName {
+		sig := filepath.Join(filepath.Dir(path), cibstore.SigName)
+		if err := os.Remove(sig); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("removing the stale digest: %w", err)
+		}
+	}
+	return nil
 }

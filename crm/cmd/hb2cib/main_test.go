@@ -71,8 +71,27 @@ func TestOutputFile(t *testing.T) {
 	if rc, _, errs := runCmd("--config-dir", dir, "--lenient", "-o", dst); rc != 1 || !strings.Contains(errs, "exists") {
 		t.Errorf("overwrite without --force: rc %d %s", rc, errs)
 	}
+	sig := filepath.Join(filepath.Dir(dst), "cib.xml.sig")
+	if err := os.WriteFile(sig, []byte("0123456789abcdef0123456789abcdef\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	if rc, _, errs := runCmd("--config-dir", dir, "--lenient", "-o", dst, "--force"); rc != 0 {
 		t.Errorf("--force: rc %d %s", rc, errs)
+	}
+	// The digest of the replaced CIB would not match the new file.
+	if _, err := os.Stat(sig); !os.IsNotExist(err) {
+		t.Errorf("stale cib.xml.sig left next to the new CIB: %v", err)
+	}
+	other := filepath.Join(t.TempDir(), "converted.xml")
+	keep := filepath.Join(filepath.Dir(other), "cib.xml.sig")
+	if err := os.WriteFile(keep, []byte("x\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if rc, _, errs := runCmd("--config-dir", dir, "--lenient", "-o", other); rc != 0 {
+		t.Fatalf("rc %d: %s", rc, errs)
+	}
+	if _, err := os.Stat(keep); err != nil {
+		t.Errorf("a digest next to another file name was removed: %v", err)
 	}
 }
 
