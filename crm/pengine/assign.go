@@ -90,9 +90,13 @@ func (ws *workingSet) assignGroup(g *resource, prefer *node) *node {
 	}
 	g.allocating = true
 	first, last := g.children[0], g.children[len(g.children)-1]
-	first.thisWith = append(first.thisWith, g.thisWith...)
+	for _, c := range g.thisWith {
+		addThisWith(first, c)
+	}
 	g.thisWith = nil
-	last.withThis = append(last.withThis, g.withThis...)
+	for _, c := range g.withThis {
+		addWithThis(last, c)
+	}
 	g.withThis = nil
 	var groupNode *node
 	for _, c := range g.children {
@@ -390,7 +394,7 @@ func (ws *workingSet) attachThisWith(inst *resource, co *colocation) {
 	}
 	cp := *co
 	cp.dependent = target
-	target.thisWith = append([]*colocation{&cp}, target.thisWith...)
+	addThisWith(target, &cp)
 }
 
 func (ws *workingSet) attachWithThis(inst *resource, co *colocation) {
@@ -398,7 +402,7 @@ func (ws *workingSet) attachWithThis(inst *resource, co *colocation) {
 	if inst.kind == cib.Group && len(inst.children) > 0 {
 		target = inst.children[len(inst.children)-1]
 	}
-	target.withThis = append([]*colocation{co}, target.withThis...)
+	addWithThis(target, co)
 }
 
 // limitInstance bans nodes the clone does not allow or that already hold
