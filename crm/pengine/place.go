@@ -131,18 +131,32 @@ func (ws *workingSet) applyLocationRule(r *resource, scores map[*node]score.Scor
 	}
 }
 
+// constraintRole reads a constraint's role filter. Started and Unpromoted
+// mean the same as no role: every active instance matches, so only
+// Promoted narrows a constraint down. ok is false for a role that is not
+// valid; Pacemaker ignores such a constraint.
+func constraintRole(s string) (role Role, ok bool) {
+	switch r := parseRole(s); r {
+	case RoleUnknown:
+		return r, s == ""
+	case RoleStarted, RoleUnpromoted:
+		return RoleUnknown, true
+	default:
+		return r, true
+	}
+}
+
 func (ws *workingSet) unpackLocation(l *cib.Location) {
 	r := ws.byID[l.Rsc]
 	if r == nil || (r.parent != nil && r.parent.isClone()) {
 		return
 	}
-	role := parseRole(l.Role)
-	if role == RoleStarted {
-		// Started covers every active role.
-		role = RoleUnknown
-	}
-	lr := locationRule{id: l.ID, rsc: r, role: role, nodes: map[*node]score.Score{}}
 	if l.Node != "" {
+		role, ok := constraintRole(l.Role)
+		if !ok {
+			return
+		}
+		lr := locationRule{id: l.ID, rsc: r, role: role, nodes: map[*node]score.Score{}}
 		n := ws.nodeByName(l.Node)
 		if n == nil || !l.HasScore {
 			return
@@ -154,13 +168,13 @@ func (ws *workingSet) unpackLocation(l *cib.Location) {
 	}
 	for ri := range l.Rules {
 		rule := &l.Rules[ri]
-		rr := locationRule{id: l.ID, rsc: r, role: role, nodes: map[*node]score.Score{}}
-		if rule.Role != "" {
-			rr.role = parseRole(rule.Role)
-			if rr.role == RoleStarted {
-				rr.role = RoleUnknown
-			}
+		// With rules, only each rule's own role counts: the role on the
+		// rsc_location element applies to the node/score form alone.
+		role, ok := constraintRole(rule.Role)
+		if !ok {
+			continue
 		}
+		rr := locationRule{id: l.ID, rsc: r, role: role, nodes: map[*node]score.Score{}}
 		for _, n := range ws.nodes {
 			ctx := &cib.RuleContext{NodeAttrs: n.attrs, Now: ws.now}
 			if !rule.Eval(ctx) {

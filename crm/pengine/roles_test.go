@@ -1,0 +1,45 @@
+package pengine
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// roleCases are small CIBs about roles (promotable clones, role-specific
+// constraints, promote/demote orderings) on which the engine once
+// disagreed with Pacemaker 2.1.5. Each testdata/roles/NAME.xml has
+// NAME.expected next to it: the normalized output of the installed
+// crm_simulate (/work/shared/scheduler/oracle.sh NAME.xml), stored so the
+// test runs without Pacemaker.
+var roleCases = []struct {
+	name, why string
+}{
+	{"location-promoted-element-role-with-rule", "role on the rsc_location element is ignored when the constraint has rules: the -40 rule applies to the plain clone"},
+	{"location-rule-role-promoted-plain-clone", "a rule with role=Promoted never applies to a clone that cannot be promoted"},
+	{"location-promoted-primitive", "role=Promoted on a primitive never matches"},
+	{"location-unpromoted-primitive", "role=Unpromoted means no role: the -40 keeps the primitive stopped"},
+	{"location-unpromoted-promotable", "role=Unpromoted means no role: -INFINITY keeps the promotable clone stopped"},
+	{"location-promoted-promotable-element-role-with-rule", "element role=Promoted with a role-less rule is a placement preference for every instance"},
+}
+
+func TestRoleCases(t *testing.T) {
+	for _, tc := range roleCases {
+		t.Run(tc.name, func(t *testing.T) {
+			in := filepath.Join("testdata", "roles", tc.name+".xml")
+			raw, err := os.ReadFile(filepath.Join("testdata", "roles", tc.name+".expected"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := canonical(strings.Split(string(raw), "\n"))
+			got, err := runCase(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := diffLines(want, got); d != "" {
+				t.Errorf("%s (%s):\n%s", tc.name, tc.why, d)
+			}
+		})
+	}
+}
