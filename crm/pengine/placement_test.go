@@ -19,6 +19,7 @@ var placementCases = []struct {
 	{"group-finite-colocations", "a group colocated -100 with a primitive and 100 with the fencing device: the group's colocations are applied in the primary's sort order (variant, then id), which decides the tie between two equal nodes"},
 	{"unique-instance-after-fencing", "a unique clone instance active on a node it is banned from (failed start, node fenced) is assigned after the inactive ones, so new instances are :0 and :1"},
 	{"with-blocked-primary", "a mandatory colocation with a blocked resource (maintenance, failed stop) that stays where it is: no start is created for the primary, so the dependent still starts there"},
+	{"on-fail-stop-fenced-node", "a monitor failure with on-fail=stop bans the resource everywhere when it is unpacked, so it stays stopped although its node is fenced (which makes later failures there ignored)"},
 }
 
 func TestPlacementCases(t *testing.T) {
