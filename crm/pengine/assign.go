@@ -427,7 +427,13 @@ func (ws *workingSet) cmpInstance(a, b *resource) int {
 // parentColocationScore is the score the clone's own colocations give an
 // instance's current node.
 func (ws *workingSet) parentColocationScore(inst *resource, n *node) score.Score {
-	table := map[*node]score.Score{n: 0}
+	// The node's own weight starts the sum: Pacemaker takes nodes that
+	// are down or shutting down out of contention with -INFINITY.
+	base := score.Score(0)
+	if !n.online || n.shutdown {
+		base = score.NegInfinity
+	}
+	table := map[*node]score.Score{n: base}
 	clone := inst.parent
 	for _, co := range clone.thisWith {
 		table = ws.mergeWeights(co.primary, table, co.nodeAttr, float64(co.score)/float64(score.Infinity), false, false, false, false)

@@ -20,6 +20,8 @@ var placementCases = []struct {
 	{"unique-instance-after-fencing", "a unique clone instance active on a node it is banned from (failed start, node fenced) is assigned after the inactive ones, so new instances are :0 and :1"},
 	{"with-blocked-primary", "a mandatory colocation with a blocked resource (maintenance, failed stop) that stays where it is: no start is created for the primary, so the dependent still starts there"},
 	{"on-fail-stop-fenced-node", "a monitor failure with on-fail=stop bans the resource everywhere when it is unpacked, so it stays stopped although its node is fenced (which makes later failures there ignored)"},
+	{"unique-instances-unclean-nodes", "unique clone instances active on an online node about to be fenced are assigned before those on an offline node: a node that is down weighs -INFINITY in the colocation tie-break"},
+	{"unique-instances-offline-nodes", "instances active on offline nodes still sort before inactive ones, and an instance banned from its current node sorts last"},
 }
 
 func TestPlacementCases(t *testing.T) {
