@@ -423,6 +423,12 @@ func (ws *workingSet) applyOrdering(o *ordering) bool {
 	if o.minFirst > 0 {
 		fRun = runnableInstances(o.first, o.firstTask) >= o.minFirst
 	}
+	if !fEx && o.firstTask == "promote" && (o.first.isClone() || !o.first.top().promotable) {
+		// A promotion that nobody carries out (the resource is not
+		// promotable, or no instance of the clone gets promoted) never
+		// becomes runnable: the ordering waits on it forever.
+		fEx, fRun, fReq = true, false, false
+	}
 	tReq, tRun, tEx := summary(o.then, o.thenTask)
 	if !fEx || !tEx {
 		return false

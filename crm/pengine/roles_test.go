@@ -22,6 +22,11 @@ var roleCases = []struct {
 	{"location-unpromoted-primitive", "role=Unpromoted means no role: the -40 keeps the primitive stopped"},
 	{"location-unpromoted-promotable", "role=Unpromoted means no role: -INFINITY keeps the promotable clone stopped"},
 	{"location-promoted-promotable-element-role-with-rule", "element role=Promoted with a role-less rule is a placement preference for every instance"},
+	{"order-promote-plain-clone", "first-action=promote on a clone that is not promotable: the promotion never happens, so the running dependant is stopped"},
+	{"order-promote-nothing-promoted", "first-action=promote on a promotable clone none of whose instances is promoted: the dependant is stopped"},
+	{"order-promote-plain-clone-asymmetrical", "the same, symmetrical=false: only new starts wait, the running dependant stays"},
+	{"order-promote-primitive", "first-action=promote on a primitive: never runnable, the dependant is stopped"},
+	{"order-promote-plain-clone-then-group", "a group waiting on a promotion that never happens is stopped"},
 }
 
 func TestRoleCases(t *testing.T) {
