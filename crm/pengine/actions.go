@@ -73,6 +73,12 @@ func (ws *workingSet) newAction(r *resource, task string, n *node, optional bool
 				if len(r.runningOn) == 0 || r.nextRole > r.role {
 					a.runnable = false
 				}
+			case "demote":
+				// Promotable instances keep running unpromoted (the
+				// promotion limit is zero); everything else stops.
+				if !r.top().promotable || len(r.runningOn) == 0 || r.nextRole > r.role {
+					a.runnable = false
+				}
 			}
 		}
 	}

@@ -140,7 +140,7 @@ func (ws *workingSet) setInstanceRoles(c *resource) {
 	})
 	promoted := 0
 	limit := c.promotedMax
-	if c.targetRole() == RoleUnpromoted {
+	if c.targetRole() == RoleUnpromoted || (!ws.haveQuorum && ws.noQuorumPolicy == "demote") {
 		limit = 0
 	}
 	for _, inst := range order {

@@ -27,6 +27,12 @@ var roleCases = []struct {
 	{"order-promote-plain-clone-asymmetrical", "the same, symmetrical=false: only new starts wait, the running dependant stays"},
 	{"order-promote-primitive", "first-action=promote on a primitive: never runnable, the dependant is stopped"},
 	{"order-promote-plain-clone-then-group", "a group waiting on a promotion that never happens is stopped"},
+	{"location-promoted-element-role-rule-no-promotion", "element role=Promoted with a role-less INFINITY rule and no promotion score: placement only, the instance stays unpromoted"},
+	{"no-quorum-demote-primitive-stays-stopped", "no-quorum-policy=demote without quorum: a stopped primitive is not started"},
+	{"no-quorum-demote-primitive-stops", "no-quorum-policy=demote without quorum: a running primitive is stopped"},
+	{"no-quorum-demote-promoted-demotes", "no-quorum-policy=demote without quorum: a promoted instance is demoted and keeps running"},
+	{"no-quorum-demote-promotable-no-start", "no-quorum-policy=demote without quorum: a stopped promotable clone is neither started nor promoted"},
+	{"no-quorum-demote-unpromoted-stays", "no-quorum-policy=demote without quorum: an unpromoted instance with a promotion score stays unpromoted"},
 }
 
 func TestRoleCases(t *testing.T) {
