@@ -132,9 +132,13 @@ func (ws *workingSet) createActions() {
 		if stopUnexpected {
 			multiply = false
 		}
+		// An instance found promoted or unpromoted that is to run as a
+		// plain Started resource (its clone is not promotable) has no
+		// direct way there: it is demoted if needed, stopped and started.
+		roleRestart := nextRole == RoleStarted && r.role >= RoleUnpromoted
 		restartOn := map[*node]bool{}
 		for _, n := range r.runningOn {
-			need := next == nil || n != next || r.failedOn(n) || r.changedOn[n] || multiply || nextRole == RoleStopped
+			need := next == nil || n != next || r.failedOn(n) || r.changedOn[n] || multiply || nextRole == RoleStopped || roleRestart
 			if stopUnexpected && n != next {
 				stop := ws.newAction(r, "stop", n, false)
 				stop.unexpected = true

@@ -33,6 +33,8 @@ var roleCases = []struct {
 	{"no-quorum-demote-promoted-demotes", "no-quorum-policy=demote without quorum: a promoted instance is demoted and keeps running"},
 	{"no-quorum-demote-promotable-no-start", "no-quorum-policy=demote without quorum: a stopped promotable clone is neither started nor promoted"},
 	{"no-quorum-demote-unpromoted-stays", "no-quorum-policy=demote without quorum: an unpromoted instance with a promotion score stays unpromoted"},
+	{"promoted-history-plain-clone", "a promoted instance of a clone that is not promotable is demoted, stopped and started again as Started"},
+	{"unpromoted-history-plain-clone", "an unpromoted (demoted) instance of a clone that is not promotable is stopped and started again as Started"},
 }
 
 func TestRoleCases(t *testing.T) {
