@@ -35,6 +35,9 @@ var roleCases = []struct {
 	{"no-quorum-demote-unpromoted-stays", "no-quorum-policy=demote without quorum: an unpromoted instance with a promotion score stays unpromoted"},
 	{"promoted-history-plain-clone", "a promoted instance of a clone that is not promotable is demoted, stopped and started again as Started"},
 	{"unpromoted-history-plain-clone", "an unpromoted (demoted) instance of a clone that is not promotable is stopped and started again as Started"},
+	{"anti-colocation-promoted-role-plain-clone", "a rsc-role=Promoted -500 colocation counts for instances that are only started (2.1.5 skips anti-colocations only when the role matches): the running instance moves away and a new one takes its node"},
+	{"anti-colocation-promoted-role-primitive", "the same for a primitive: -500 with rsc-role=Promoted pushes it off its preferred node"},
+	{"colocation-promoted-role-primitive", "a positive rsc-role=Promoted colocation never applies to a primitive"},
 }
 
 func TestRoleCases(t *testing.T) {
