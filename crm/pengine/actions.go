@@ -398,31 +398,76 @@ func (ws *workingSet) propagate() {
 				changed = true
 			}
 		}
-		// A resource that must run with another cannot start when the
-		// other cannot.
-		for _, c := range ws.colocations {
-			if c.score < score.Infinity || c.primaryRole != RoleUnknown {
-				continue
-			}
-			task := "start"
-			switch c.dependentRole {
-			case RoleUnknown:
-			case RolePromoted:
-				task = "promote"
-			default:
-				continue
-			}
-			_, run, ex := summary(c.primary, "start")
-			if ex && !run {
-				if apply(c.dependent, task, setUnrunnable) {
-					changed = true
-				}
-			}
+		if ws.blockColocationDependents() {
+			changed = true
 		}
 		if !changed {
 			return
 		}
 	}
+}
+
+// blockColocationDependents keeps a resource that must run with another
+// from starting (or being promoted) when the other cannot. As in
+// Pacemaker, only colocations whose primary is a top-level primitive or
+// clone count (a group hands its colocations to its members when it is
+// assigned), a clone blocks only when every instance has an unrunnable
+// action of that kind, and a failed promotion blocks only colocations with
+// the promoted role. It reports whether anything changed.
+func (ws *workingSet) blockColocationDependents() bool {
+	changed := false
+	for _, c := range ws.colocations {
+		if c.score < score.Infinity || c.primary.parent != nil || c.primary.kind == cib.Group {
+			continue
+		}
+		for _, task := range []string{"start", "promote"} {
+			if task == "promote" && c.primaryRole != RolePromoted {
+				continue
+			}
+			if !cannotReach(c.primary, task) {
+				continue
+			}
+			block := "start"
+			if c.dependentRole == RolePromoted {
+				block = "promote"
+			}
+			if apply(c.dependent, block, setUnrunnable) {
+				changed = true
+			}
+		}
+	}
+	return changed
+}
+
+// cannotReach reports whether r has an action of the task that cannot run
+// and, for a clone, whether every instance has one.
+func cannotReach(r *resource, task string) bool {
+	switch r.kind {
+	case cib.Primitive:
+		for _, a := range r.actionsFor(task) {
+			// Pacemaker creates no start for a resource that stays
+			// stopped or for a blocked one that stays where it is.
+			if a.node == nil || r.blocked {
+				continue
+			}
+			if !a.runnable {
+				return true
+			}
+		}
+		return false
+	case cib.Group:
+		_, run, ex := summary(r, task)
+		return ex && !run
+	}
+	if len(r.children) == 0 {
+		return false
+	}
+	for _, inst := range r.children {
+		if !cannotReach(inst, task) {
+			return false
+		}
+	}
+	return true
 }
 
 func (ws *workingSet) applyOrdering(o *ordering) bool {

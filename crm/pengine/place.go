@@ -3,6 +3,7 @@ package pengine
 import (
 	"math"
 	"sort"
+	"strings"
 
 	"hbgo/crm/cib"
 	"hbgo/crm/score"
@@ -231,8 +232,70 @@ func (ws *workingSet) addColocation(id string, dep, pri *resource, depRole, priR
 	c := &colocation{id: id, dependent: dep, primary: pri, dependentRole: depRole, primaryRole: priRole,
 		score: s, nodeAttr: attr, influence: influence}
 	ws.colocations = append(ws.colocations, c)
-	dep.thisWith = append(dep.thisWith, c)
-	pri.withThis = append(pri.withThis, c)
+	addThisWith(dep, c)
+	addWithThis(pri, c)
+}
+
+// variantRank orders resource kinds as Pacemaker's colocation lists do:
+// clones before groups before primitives.
+func variantRank(r *resource) int {
+	switch r.kind {
+	case cib.Group:
+		return 1
+	case cib.Clone, cib.Master:
+		return 2
+	}
+	return 0
+}
+
+// colocationBefore compares the resources x and y on the side a colocation
+// list is sorted by: higher priority first, then clones, groups and
+// primitives, promotable clones before plain ones, then by id.
+func colocationBefore(x, y *resource) int {
+	switch {
+	case x.priority != y.priority:
+		if x.priority > y.priority {
+			return -1
+		}
+		return 1
+	case variantRank(x) != variantRank(y):
+		if variantRank(x) > variantRank(y) {
+			return -1
+		}
+		return 1
+	case x.isClone() && x.promotable != y.promotable:
+		if x.promotable {
+			return -1
+		}
+		return 1
+	}
+	return strings.Compare(x.id, y.id)
+}
+
+// insertColocation inserts c into list in sorted position. A constraint
+// goes before the first one that does not sort before it, so constraints
+// between the same pair end up in reverse order of configuration: that
+// order decides which of them is dropped when a finite score would leave
+// the dependent nowhere to run.
+func insertColocation(list []*colocation, c *colocation, side func(*colocation) *resource) []*colocation {
+	i := 0
+	for i < len(list) && colocationBefore(side(c), side(list[i])) > 0 {
+		i++
+	}
+	list = append(list, nil)
+	copy(list[i+1:], list[i:])
+	list[i] = c
+	return list
+}
+
+// addThisWith adds c to r's "this with" list, sorted by primary.
+func addThisWith(r *resource, c *colocation) {
+	r.thisWith = insertColocation(r.thisWith, c, func(x *colocation) *resource { return x.primary })
+}
+
+// addWithThis adds c to r's "with this" list, sorted by dependent.
+func addWithThis(r *resource, c *colocation) {
+	r.withThis = insertColocation(r.withThis, c, func(x *colocation) *resource { return x.dependent })
 }
 
 // groupInternalColocations makes each member of a colocated group follow

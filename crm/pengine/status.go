@@ -610,6 +610,24 @@ func (ws *workingSet) opFailure(r *resource, n *node, task string, rc int, op *c
 	if task == "stop" {
 		ws.ban(r, n)
 	}
+	if f == failStop {
+		// The failure's role is Stopped: the resource (for an anonymous
+		// clone, the whole clone) is kept from starting anywhere, even
+		// when the node it failed on is fenced afterwards.
+		if r.nextRole < RoleStopped {
+			r.nextRole = RoleStopped
+		}
+		t := r
+		if r.parent != nil && r.top().isClone() && !r.top().unique {
+			t = r.top()
+		}
+		everywhere := locationRule{id: "on-fail-stop", rsc: t, nodes: map[*node]score.Score{}}
+		for _, nn := range ws.nodes {
+			everywhere.nodes[nn] = score.NegInfinity
+			everywhere.order = append(everywhere.order, nn)
+		}
+		ws.locations = append(ws.locations, everywhere)
+	}
 	switch task {
 	case "promote":
 		r.role = RolePromoted
