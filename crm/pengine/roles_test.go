@@ -38,6 +38,7 @@ var roleCases = []struct {
 	{"anti-colocation-promoted-role-plain-clone", "a rsc-role=Promoted -500 colocation counts for instances that are only started (2.1.5 skips anti-colocations only when the role matches): the running instance moves away and a new one takes its node"},
 	{"anti-colocation-promoted-role-primitive", "the same for a primitive: -500 with rsc-role=Promoted pushes it off its preferred node"},
 	{"colocation-promoted-role-primitive", "a positive rsc-role=Promoted colocation never applies to a primitive"},
+	{"promoted-with-plain-clone-mandatory", "rsc-role=Promoted INFINITY colocation with a plain clone restricts nodes but gives no promotion priority: without a promotion score nothing is promoted"},
 }
 
 func TestRoleCases(t *testing.T) {
