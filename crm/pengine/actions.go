@@ -73,6 +73,12 @@ func (ws *workingSet) newAction(r *resource, task string, n *node, optional bool
 				if len(r.runningOn) == 0 || r.nextRole > r.role {
 					a.runnable = false
 				}
+			case "demote":
+				// Promotable instances keep running unpromoted (the
+				// promotion limit is zero); everything else stops.
+				if !r.top().promotable || len(r.runningOn) == 0 || r.nextRole > r.role {
+					a.runnable = false
+				}
 			}
 		}
 	}
@@ -126,9 +132,13 @@ func (ws *workingSet) createActions() {
 		if stopUnexpected {
 			multiply = false
 		}
+		// An instance found promoted or unpromoted that is to run as a
+		// plain Started resource (its clone is not promotable) has no
+		// direct way there: it is demoted if needed, stopped and started.
+		roleRestart := nextRole == RoleStarted && r.role >= RoleUnpromoted
 		restartOn := map[*node]bool{}
 		for _, n := range r.runningOn {
-			need := next == nil || n != next || r.failedOn(n) || r.changedOn[n] || multiply || nextRole == RoleStopped
+			need := next == nil || n != next || r.failedOn(n) || r.changedOn[n] || multiply || nextRole == RoleStopped || roleRestart
 			if stopUnexpected && n != next {
 				stop := ws.newAction(r, "stop", n, false)
 				stop.unexpected = true
@@ -467,6 +477,12 @@ func (ws *workingSet) applyOrdering(o *ordering) bool {
 	fReq, fRun, fEx := summary(o.first, o.firstTask)
 	if o.minFirst > 0 {
 		fRun = runnableInstances(o.first, o.firstTask) >= o.minFirst
+	}
+	if !fEx && o.firstTask == "promote" && (o.first.isClone() || !o.first.top().promotable) {
+		// A promotion that nobody carries out (the resource is not
+		// promotable, or no instance of the clone gets promoted) never
+		// becomes runnable: the ordering waits on it forever.
+		fEx, fRun, fReq = true, false, false
 	}
 	tReq, tRun, tEx := summary(o.then, o.thenTask)
 	if !fEx || !tEx {

@@ -441,12 +441,25 @@ func colocationAffects(dep, pri *resource, c *colocation) bool {
 		return false
 	}
 	// A role-specific colocation only matters when the role is the one
-	// the resource is going to have.
-	if c.dependentRole != RoleUnknown && c.dependentRole != dep.nextRole {
-		return false
+	// the resource is going to have. Pacemaker 2.1.5 reverses the test for
+	// anti-colocations: they are skipped when the role matches and count
+	// for every other role (so a rsc-role=Promoted anti-colocation pushes
+	// away instances that are merely started).
+	if c.score > 0 {
+		if c.dependentRole != RoleUnknown && c.dependentRole != dep.nextRole {
+			return false
+		}
+		if c.primaryRole != RoleUnknown && c.primaryRole != pri.nextRole {
+			return false
+		}
 	}
-	if c.primaryRole != RoleUnknown && c.primaryRole != pri.nextRole {
-		return false
+	if c.score < 0 {
+		if c.dependentRole != RoleUnknown && c.dependentRole == dep.nextRole {
+			return false
+		}
+		if c.primaryRole != RoleUnknown && c.primaryRole == pri.nextRole {
+			return false
+		}
 	}
 	return true
 }
@@ -518,6 +531,27 @@ func (ws *workingSet) applyCloneColocation(dep, clone *resource, c *colocation) 
 		if c.score >= score.Infinity {
 			for n := range dep.allowed {
 				dep.allowed[n] = score.NegInfinity
+			}
+		}
+		return
+	}
+	if clone.promotable && c.primaryRole != RoleUnknown && c.score < score.Infinity {
+		// Role-specific preference for a promotable clone: every instance
+		// that will have the role adds the score to the dependent's nodes
+		// matching its node, whatever the dependent's own role.
+		attr := c.nodeAttr
+		if attr == "" {
+			attr = "#uname"
+		}
+		for _, inst := range clone.children {
+			if inst.allocatedTo == nil || inst.nextRole != c.primaryRole {
+				continue
+			}
+			value := nodeAttr(inst.allocatedTo, attr)
+			for n, w := range dep.allowed {
+				if nodeAttr(n, attr) == value {
+					dep.allowed[n] = score.Add(w, c.score)
+				}
 			}
 		}
 		return

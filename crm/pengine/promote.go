@@ -3,6 +3,7 @@ package pengine
 import (
 	"sort"
 
+	"hbgo/crm/cib"
 	"hbgo/crm/score"
 )
 
@@ -63,39 +64,14 @@ func (ws *workingSet) setInstanceRoles(c *resource) {
 				}
 			}
 		}
-		for _, co := range c.thisWith {
-			pri := co.primary
-			if co.dependentRole < RoleUnpromoted {
-				continue
-			}
-			pn := allocatedNodeForRole(pri, co.primaryRole)
-			attr := co.nodeAttr
-			if attr == "" {
-				attr = "#id"
-			}
-			if pn == nil {
-				if co.score >= score.Infinity && co.dependentRole == RolePromoted {
-					prio[inst] = score.NegInfinity
-				}
-				continue
-			}
-			match := false
-			for _, x := range pn {
-				if x.attrs[attr] == chosen.attrs[attr] {
-					match = true
+		if inst.kind == cib.Primitive {
+			// (A cloned group's colocations reach its first member,
+			// whose priority does not count for the group instance.)
+			for _, co := range c.thisWith {
+				if co.dependentRole >= RoleUnpromoted {
+					prio[inst] = colocPriority(inst, co.primary, co, prio[inst])
 				}
 			}
-			if !match {
-				if co.score >= score.Infinity && co.dependentRole == RolePromoted {
-					prio[inst] = score.NegInfinity
-				}
-				continue
-			}
-			mult := score.Score(1)
-			if co.dependentRole == RoleUnpromoted {
-				mult = -1
-			}
-			prio[inst] = score.Add(mult*co.score, prio[inst])
 		}
 		sortIdx[inst] = prio[inst]
 		if next == RolePromoted {
@@ -140,7 +116,7 @@ func (ws *workingSet) setInstanceRoles(c *resource) {
 	})
 	promoted := 0
 	limit := c.promotedMax
-	if c.targetRole() == RoleUnpromoted {
+	if c.targetRole() == RoleUnpromoted || (!ws.haveQuorum && ws.noQuorumPolicy == "demote") {
 		limit = 0
 	}
 	for _, inst := range order {
@@ -162,20 +138,115 @@ func (ws *workingSet) setInstanceRoles(c *resource) {
 	}
 }
 
-func allocatedNodeForRole(r *resource, role Role) []*node {
-	var out []*node
-	if r.isClone() {
-		for _, inst := range r.children {
-			if inst.allocatedTo != nil && (role == RoleUnknown || inst.nextRole == role) {
-				out = append(out, inst.allocatedTo)
-			}
+// colocPriority applies a role colocation of a promotable instance's clone
+// to the instance's promotion priority, dispatching on the primary's
+// variant as Pacemaker does.
+func colocPriority(inst, pri *resource, co *colocation, prio score.Score) score.Score {
+	switch pri.kind {
+	case cib.Primitive:
+		return primitiveColocPriority(inst, pri, co, prio)
+	case cib.Group:
+		if len(pri.children) == 0 || pri.provisional {
+			return prio
 		}
-		return out
+		if !pri.groupColocated {
+			if co.score >= score.Infinity {
+				return prio
+			}
+			for _, m := range pri.children {
+				prio = colocPriority(inst, m, co, prio)
+			}
+			return prio
+		}
+		// Mandatory: the whole group must be there (last member);
+		// optional: the first member decides.
+		m := pri.children[0]
+		if co.score >= score.Infinity {
+			m = pri.children[len(pri.children)-1]
+		}
+		return colocPriority(inst, m, co, prio)
 	}
-	if r.allocatedTo != nil && (role == RoleUnknown || r.nextRole == role) {
-		out = append(out, r.allocatedTo)
+	// A clone primary.
+	if pri.provisional {
+		return prio
 	}
-	return out
+	if pri.promotable && co.primaryRole != RoleUnknown {
+		if co.dependentRole != RolePromoted {
+			// Unpromoted dependents are handled like any clone
+			// colocation below.
+		} else if compatibleInstance(pri, inst.allocatedTo, co.primaryRole) != nil {
+			return score.Add(prio, co.score)
+		} else if co.score >= score.Infinity {
+			return score.NegInfinity
+		} else {
+			return prio
+		}
+	}
+	dep := co.dependent
+	if dep.isClone() && dep.interleave && copiesPerNode(dep) == copiesPerNode(pri) {
+		if p := compatibleInstance(pri, inst.allocatedTo, RoleUnknown); p != nil {
+			return colocPriority(inst, p, co, prio)
+		}
+		return prio
+	}
+	if co.score >= score.Infinity {
+		// Mandatory clone colocations restrict nodes, not priorities.
+		return prio
+	}
+	for _, child := range pri.children {
+		prio = colocPriority(inst, child, co, prio)
+	}
+	return prio
+}
+
+// primitiveColocPriority is a role colocation with a primitive primary:
+// where both are placed together, the score counts (negated for the
+// Unpromoted role); a mandatory promoted colocation elsewhere forbids
+// promotion.
+func primitiveColocPriority(inst, pri *resource, co *colocation, prio score.Score) score.Score {
+	if pri.allocatedTo == nil || inst.allocatedTo == nil {
+		return prio
+	}
+	attr := co.nodeAttr
+	if attr == "" {
+		attr = "#uname"
+	}
+	if nodeAttr(inst.allocatedTo, attr) != nodeAttr(pri.allocatedTo, attr) {
+		if co.score >= score.Infinity && co.dependentRole == RolePromoted {
+			return score.NegInfinity
+		}
+		return prio
+	}
+	if co.primaryRole != RoleUnknown && co.primaryRole != pri.nextRole {
+		return prio
+	}
+	if co.dependentRole == RoleUnpromoted {
+		return score.Add(-co.score, prio)
+	}
+	return score.Add(co.score, prio)
+}
+
+// compatibleInstance finds the instance of clone placed on n (in the given
+// role unless RoleUnknown).
+func compatibleInstance(clone *resource, n *node, role Role) *resource {
+	if n == nil {
+		return nil
+	}
+	for _, c := range clone.children {
+		if c.allocatedTo != n {
+			continue
+		}
+		if role != RoleUnknown && c.nextRole != role {
+			continue
+		}
+		return c
+	}
+	return nil
+}
+
+// copiesPerNode is how many instances of a clone one node may hold.
+func copiesPerNode(c *resource) int {
+	return c.cloneNodeMax
 }
 
 func (ws *workingSet) promotableOn(c, inst *resource, prio score.Score, promotedOn map[*node]int) *node {

@@ -22,6 +22,23 @@ var roleCases = []struct {
 	{"location-unpromoted-primitive", "role=Unpromoted means no role: the -40 keeps the primitive stopped"},
 	{"location-unpromoted-promotable", "role=Unpromoted means no role: -INFINITY keeps the promotable clone stopped"},
 	{"location-promoted-promotable-element-role-with-rule", "element role=Promoted with a role-less rule is a placement preference for every instance"},
+	{"order-promote-plain-clone", "first-action=promote on a clone that is not promotable: the promotion never happens, so the running dependant is stopped"},
+	{"order-promote-nothing-promoted", "first-action=promote on a promotable clone none of whose instances is promoted: the dependant is stopped"},
+	{"order-promote-plain-clone-asymmetrical", "the same, symmetrical=false: only new starts wait, the running dependant stays"},
+	{"order-promote-primitive", "first-action=promote on a primitive: never runnable, the dependant is stopped"},
+	{"order-promote-plain-clone-then-group", "a group waiting on a promotion that never happens is stopped"},
+	{"location-promoted-element-role-rule-no-promotion", "element role=Promoted with a role-less INFINITY rule and no promotion score: placement only, the instance stays unpromoted"},
+	{"no-quorum-demote-primitive-stays-stopped", "no-quorum-policy=demote without quorum: a stopped primitive is not started"},
+	{"no-quorum-demote-primitive-stops", "no-quorum-policy=demote without quorum: a running primitive is stopped"},
+	{"no-quorum-demote-promoted-demotes", "no-quorum-policy=demote without quorum: a promoted instance is demoted and keeps running"},
+	{"no-quorum-demote-promotable-no-start", "no-quorum-policy=demote without quorum: a stopped promotable clone is neither started nor promoted"},
+	{"no-quorum-demote-unpromoted-stays", "no-quorum-policy=demote without quorum: an unpromoted instance with a promotion score stays unpromoted"},
+	{"promoted-history-plain-clone", "a promoted instance of a clone that is not promotable is demoted, stopped and started again as Started"},
+	{"unpromoted-history-plain-clone", "an unpromoted (demoted) instance of a clone that is not promotable is stopped and started again as Started"},
+	{"anti-colocation-promoted-role-plain-clone", "a rsc-role=Promoted -500 colocation counts for instances that are only started (2.1.5 skips anti-colocations only when the role matches): the running instance moves away and a new one takes its node"},
+	{"anti-colocation-promoted-role-primitive", "the same for a primitive: -500 with rsc-role=Promoted pushes it off its preferred node"},
+	{"colocation-promoted-role-primitive", "a positive rsc-role=Promoted colocation never applies to a primitive"},
+	{"promoted-with-plain-clone-mandatory", "rsc-role=Promoted INFINITY colocation with a plain clone restricts nodes but gives no promotion priority: without a promotion score nothing is promoted"},
 }
 
 func TestRoleCases(t *testing.T) {
