@@ -22,6 +22,7 @@ var placementCases = []struct {
 	{"on-fail-stop-fenced-node", "a monitor failure with on-fail=stop bans the resource everywhere when it is unpacked, so it stays stopped although its node is fenced (which makes later failures there ignored)"},
 	{"unique-instances-unclean-nodes", "unique clone instances active on an online node about to be fenced are assigned before those on an offline node: a node that is down weighs -INFINITY in the colocation tie-break"},
 	{"unique-instances-offline-nodes", "instances active on offline nodes still sort before inactive ones, and an instance banned from its current node sorts last"},
+	{"anti-colocated-unmanaged", "an unmanaged resource prefers its node with INFINITY; anti-colocated with a clone, that keeps the running instance in place and the other one rolls the preference back"},
 }
 
 func TestPlacementCases(t *testing.T) {
