@@ -571,10 +571,10 @@ func (ws *workingSet) limitInstance(c, inst *resource) {
 		for n := range p.allowed {
 			w, ok := c.allowed[n]
 			switch {
-			case !n.available() || inst.orphan || !ok:
+			case !n.available() || inst.orphan || !ok || w < 0:
+				// A node the clone itself scores below zero is closed to
+				// every instance, whatever the instance's own score.
 				p.allowed[n] = score.NegInfinity
-			case w < 0:
-				p.allowed[n] = score.Add(p.allowed[n], w)
 			case c.instanceCount[n] >= c.cloneNodeMax:
 				p.allowed[n] = score.NegInfinity
 			}

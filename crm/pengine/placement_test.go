@@ -23,6 +23,7 @@ var placementCases = []struct {
 	{"unique-instances-unclean-nodes", "unique clone instances active on an online node about to be fenced are assigned before those on an offline node: a node that is down weighs -INFINITY in the colocation tie-break"},
 	{"unique-instances-offline-nodes", "instances active on offline nodes still sort before inactive ones, and an instance banned from its current node sorts last"},
 	{"anti-colocated-unmanaged", "an unmanaged resource prefers its node with INFINITY; anti-colocated with a clone, that keeps the running instance in place and the other one rolls the preference back"},
+	{"clone-negative-node", "a clone scored -50 on a node closes it to its instances even with INFINITY stickiness, so a failed instance is stopped, not restarted"},
 }
 
 func TestPlacementCases(t *testing.T) {
