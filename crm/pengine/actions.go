@@ -49,8 +49,11 @@ func (ws *workingSet) newAction(r *resource, task string, n *node, optional bool
 	a := &action{rsc: r, task: task, node: n, optional: optional, runnable: n != nil}
 	if r != nil {
 		// Like Pacemaker, runnability only asks whether the node is up
-		// and has joined; standby and the like only affect placement.
-		if n != nil && task != "stop" && task != "demote" && (!n.online || n.pending || n.unclean) {
+		// and has joined; standby, and even being unclean while still
+		// up, only affect placement (an unmanaged resource stays
+		// assigned to such a node, and its start does not hold back
+		// what is ordered after it).
+		if n != nil && task != "stop" && task != "demote" && (!n.online || n.pending) {
 			a.runnable = false
 		}
 		if task == "stop" || task == "demote" {
