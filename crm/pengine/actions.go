@@ -531,7 +531,10 @@ func (ws *workingSet) applyOrdering(o *ordering) bool {
 			return setRequired(a)
 		}) || changed
 	}
-	if o.flags&impliesFirst != 0 && tReq && !o.first.isClone() {
+	// Pacemaker 2.1.5 asks the first resource's own flags whether it is
+	// required before requiring it, so for a primitive (whose flags are
+	// its action's) a required "then" never makes its "first" required.
+	if o.flags&impliesFirst != 0 && tReq && !o.first.isClone() && o.first.kind != cib.Primitive {
 		changed = apply(o.first, o.firstTask, setRequired) || changed
 	}
 	if o.flags&(impliesFirst|impliesThen) != 0 && fReq && !fRun && !merelyUnmanaged(o.first) {

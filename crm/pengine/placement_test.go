@@ -25,6 +25,7 @@ var placementCases = []struct {
 	{"anti-colocated-unmanaged", "an unmanaged resource prefers its node with INFINITY; anti-colocated with a clone, that keeps the running instance in place and the other one rolls the preference back"},
 	{"clone-negative-node", "a clone scored -50 on a node closes it to its instances even with INFINITY stickiness, so a failed instance is stopped, not restarted"},
 	{"order-after-unmanaged-on-unclean", "an unmanaged resource on a node that is up but about to be fenced keeps a runnable start there, so a clone ordered after it still moves to another node"},
+	{"stop-before-fenced-clone", "a required clone stop (its instance on a fenced node) does not make the stop of a primitive ordered before it required: Pacemaker 2.1.5's implies-first ordering never changes a primitive"},
 }
 
 func TestPlacementCases(t *testing.T) {
