@@ -163,6 +163,12 @@ func (ws *workingSet) createActions() {
 		if next != nil && nextRole == RolePromoted {
 			promoteNeeded := r.role < RolePromoted || startNeeded || r.demoteRecover
 			ws.newAction(r, "promote", next, !promoteNeeded || !r.managed)
+		} else if r.top().promotable {
+			// Pacemaker orders every instance's promote before the
+			// clone's "promoted", which creates a promote with no node
+			// for instances that stay unpromoted: never runnable, so
+			// whatever waits on this instance's promotion cannot run.
+			ws.newAction(r, "promote", nil, true)
 		}
 		switch {
 		case r.blocked:
@@ -518,7 +524,7 @@ func (ws *workingSet) applyOrdering(o *ordering) bool {
 	}
 	if o.flags&impliesThen != 0 && fReq {
 		changed = apply(o.then, o.thenTask, func(a *action) bool {
-			if a.node == nil && a.task == "start" {
+			if a.node == nil && (a.task == "start" || a.task == "promote") {
 				return false
 			}
 			// A clone only forces what follows it on the nodes where its

@@ -65,11 +65,14 @@ func (ws *workingSet) setInstanceRoles(c *resource) {
 			}
 		}
 		if inst.kind == cib.Primitive {
-			// (A cloned group's colocations reach its first member,
-			// whose priority does not count for the group instance.)
-			for _, co := range c.thisWith {
+			// Only the clone colocations the instance took over when it
+			// was assigned count (positive finite ones only when the
+			// clone does not cover every node). A cloned group's
+			// colocations reach its first member, whose priority does
+			// not count for the group instance.
+			for _, co := range inst.thisWith {
 				if co.dependentRole >= RoleUnpromoted {
-					prio[inst] = colocPriority(inst, co.primary, co, prio[inst])
+					prio[inst] = colocPriority(c, inst, co.primary, co, prio[inst])
 				}
 			}
 		}
@@ -141,7 +144,7 @@ func (ws *workingSet) setInstanceRoles(c *resource) {
 // colocPriority applies a role colocation of a promotable instance's clone
 // to the instance's promotion priority, dispatching on the primary's
 // variant as Pacemaker does.
-func colocPriority(inst, pri *resource, co *colocation, prio score.Score) score.Score {
+func colocPriority(c, inst, pri *resource, co *colocation, prio score.Score) score.Score {
 	switch pri.kind {
 	case cib.Primitive:
 		return primitiveColocPriority(inst, pri, co, prio)
@@ -154,7 +157,7 @@ func colocPriority(inst, pri *resource, co *colocation, prio score.Score) score.
 				return prio
 			}
 			for _, m := range pri.children {
-				prio = colocPriority(inst, m, co, prio)
+				prio = colocPriority(c, inst, m, co, prio)
 			}
 			return prio
 		}
@@ -164,7 +167,7 @@ func colocPriority(inst, pri *resource, co *colocation, prio score.Score) score.
 		if co.score >= score.Infinity {
 			m = pri.children[len(pri.children)-1]
 		}
-		return colocPriority(inst, m, co, prio)
+		return colocPriority(c, inst, m, co, prio)
 	}
 	// A clone primary.
 	if pri.provisional {
@@ -182,10 +185,9 @@ func colocPriority(inst, pri *resource, co *colocation, prio score.Score) score.
 			return prio
 		}
 	}
-	dep := co.dependent
-	if dep.isClone() && dep.interleave && copiesPerNode(dep) == copiesPerNode(pri) {
+	if c.interleave && copiesPerNode(c) == copiesPerNode(pri) {
 		if p := compatibleInstance(pri, inst.allocatedTo, RoleUnknown); p != nil {
-			return colocPriority(inst, p, co, prio)
+			return colocPriority(c, inst, p, co, prio)
 		}
 		return prio
 	}
@@ -194,7 +196,7 @@ func colocPriority(inst, pri *resource, co *colocation, prio score.Score) score.
 		return prio
 	}
 	for _, child := range pri.children {
-		prio = colocPriority(inst, child, co, prio)
+		prio = colocPriority(c, inst, child, co, prio)
 	}
 	return prio
 }

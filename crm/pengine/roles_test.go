@@ -39,6 +39,8 @@ var roleCases = []struct {
 	{"anti-colocation-promoted-role-primitive", "the same for a primitive: -500 with rsc-role=Promoted pushes it off its preferred node"},
 	{"colocation-promoted-role-primitive", "a positive rsc-role=Promoted colocation never applies to a primitive"},
 	{"promoted-with-plain-clone-mandatory", "rsc-role=Promoted INFINITY colocation with a plain clone restricts nodes but gives no promotion priority: without a promotion score nothing is promoted"},
+	{"order-promote-interleaved-nothing-promoted", "promote-then-start between interleaved clones: the instance on the node of an unpromoted instance waits on a promote that never runs, so it does not start"},
+	{"promoted-with-group-clone-on-every-node", "a positive finite rsc-role=Promoted colocation is not taken over by instances of a clone that runs on every node, so it gives no promotion priority: the promoted instance without a promotion score is demoted"},
 }
 
 func TestRoleCases(t *testing.T) {
