@@ -25,7 +25,7 @@ type orderFlags uint
 
 const (
 	impliesThen          orderFlags = 1 << iota // first required → then required
-	impliesFirst                                // then required → first required
+	impliesFirst                                // inverse ordering; only its runnability effect is modelled (see applyOrdering)
 	runnableLeft                                // first unrunnable → then unrunnable
 	restart                                     // same-resource stop→start restart handling
 	promotedImpliesFirst                        // then required and rsc promoted → first required
@@ -537,12 +537,11 @@ func (ws *workingSet) applyOrdering(o *ordering) bool {
 			return setRequired(a)
 		}) || changed
 	}
-	// Pacemaker 2.1.5 asks the first resource's own flags whether it is
-	// required before requiring it, so for a primitive (whose flags are
-	// its action's) a required "then" never makes its "first" required.
-	if o.flags&impliesFirst != 0 && tReq && !o.first.isClone() && o.first.kind != cib.Primitive {
-		changed = apply(o.first, o.firstTask, setRequired) || changed
-	}
+	// A required "then" does not make an implies-first "first" required:
+	// Pacemaker 2.1.5 only requires it when the first resource's summary
+	// flags already say so, which for the orderings built here (inverse
+	// user orderings, group member demotions) never adds anything; the
+	// stop that must precede a restart comes from the restart flag.
 	if o.flags&(impliesFirst|impliesThen) != 0 && fReq && !fRun && !merelyUnmanaged(o.first) {
 		// What must happen first cannot: neither can what follows.
 		changed = apply(o.then, o.thenTask, setUnrunnable) || changed

@@ -26,6 +26,7 @@ var placementCases = []struct {
 	{"clone-negative-node", "a clone scored -50 on a node closes it to its instances even with INFINITY stickiness, so a failed instance is stopped, not restarted"},
 	{"order-after-unmanaged-on-unclean", "an unmanaged resource on a node that is up but about to be fenced keeps a runnable start there, so a clone ordered after it still moves to another node"},
 	{"stop-before-fenced-clone", "a required clone stop (its instance on a fenced node) does not make the stop of a primitive ordered before it required: Pacemaker 2.1.5's implies-first ordering never changes a primitive"},
+	{"group-after-clone-stop", "a clone instance stopping elsewhere does not restart the first member of a group ordered after the clone; only the recovered member and those after it restart"},
 }
 
 func TestPlacementCases(t *testing.T) {
