@@ -453,6 +453,17 @@ func (ws *workingSet) blockColocationDependents() bool {
 func cannotReach(r *resource, task string) bool {
 	switch r.kind {
 	case cib.Primitive:
+		if r.parent != nil && r.parent.isClone() {
+			// Every clone instance has a start: the clone's own
+			// orderings create one, without a node, for an instance
+			// that gets none otherwise, and that one cannot run.
+			for _, a := range r.actionsFor(task) {
+				if a.node != nil && !r.blocked && a.runnable {
+					return false
+				}
+			}
+			return true
+		}
 		for _, a := range r.actionsFor(task) {
 			// Pacemaker creates no start for a resource that stays
 			// stopped or for a blocked one that stays where it is.
