@@ -93,6 +93,21 @@ func (ws *workingSet) assignGroup(g *resource, prefer *node) *node {
 	for _, c := range g.thisWith {
 		addThisWith(first, c)
 	}
+	// Members follow the first through the internal colocations, which an
+	// unmanaged member that stays put breaks: every member after one gets
+	// the group's mandatory colocations itself.
+	anyUnmanaged := !first.managed
+	for _, m := range g.children[1:] {
+		if anyUnmanaged {
+			for _, c := range g.thisWith {
+				if c.score >= score.Infinity {
+					addThisWith(m, c)
+				}
+			}
+		} else if !m.managed {
+			anyUnmanaged = true
+		}
+	}
 	g.thisWith = nil
 	for _, c := range g.withThis {
 		addWithThis(last, c)

@@ -28,6 +28,7 @@ var placementCases = []struct {
 	{"stop-before-fenced-clone", "a required clone stop (its instance on a fenced node) does not make the stop of a primitive ordered before it required: Pacemaker 2.1.5's implies-first ordering never changes a primitive"},
 	{"group-after-clone-stop", "a clone instance stopping elsewhere does not restart the first member of a group ordered after the clone; only the recovered member and those after it restart"},
 	{"with-clone-that-cannot-start", "a clone whose start is held back by an ordering blocks a resource colocated with it: the instance that gets no node counts as one that cannot start, so the dependent is stopped"},
+	{"group-unmanaged-first-member", "a group whose first member is blocked where it is hands its mandatory colocation to the later members too, so they stop instead of following the first member"},
 }
 
 func TestPlacementCases(t *testing.T) {
