@@ -25,7 +25,7 @@ type orderFlags uint
 
 const (
 	impliesThen          orderFlags = 1 << iota // first required → then required
-	impliesFirst                                // then required → first required
+	impliesFirst                                // inverse ordering; only its runnability effect is modelled (see applyOrdering)
 	runnableLeft                                // first unrunnable → then unrunnable
 	restart                                     // same-resource stop→start restart handling
 	promotedImpliesFirst                        // then required and rsc promoted → first required
@@ -49,8 +49,11 @@ func (ws *workingSet) newAction(r *resource, task string, n *node, optional bool
 	a := &action{rsc: r, task: task, node: n, optional: optional, runnable: n != nil}
 	if r != nil {
 		// Like Pacemaker, runnability only asks whether the node is up
-		// and has joined; standby and the like only affect placement.
-		if n != nil && task != "stop" && task != "demote" && (!n.online || n.pending || n.unclean) {
+		// and has joined; standby, and even being unclean while still
+		// up, only affect placement (an unmanaged resource stays
+		// assigned to such a node, and its start does not hold back
+		// what is ordered after it).
+		if n != nil && task != "stop" && task != "demote" && (!n.online || n.pending) {
 			a.runnable = false
 		}
 		if task == "stop" || task == "demote" {
@@ -450,6 +453,17 @@ func (ws *workingSet) blockColocationDependents() bool {
 func cannotReach(r *resource, task string) bool {
 	switch r.kind {
 	case cib.Primitive:
+		if r.parent != nil && r.parent.isClone() {
+			// Every clone instance has a start: the clone's own
+			// orderings create one, without a node, for an instance
+			// that gets none otherwise, and that one cannot run.
+			for _, a := range r.actionsFor(task) {
+				if a.node != nil && !r.blocked && a.runnable {
+					return false
+				}
+			}
+			return true
+		}
 		for _, a := range r.actionsFor(task) {
 			// Pacemaker creates no start for a resource that stays
 			// stopped or for a blocked one that stays where it is.
@@ -534,9 +548,11 @@ func (ws *workingSet) applyOrdering(o *ordering) bool {
 			return setRequired(a)
 		}) || changed
 	}
-	if o.flags&impliesFirst != 0 && tReq && !o.first.isClone() {
-		changed = apply(o.first, o.firstTask, setRequired) || changed
-	}
+	// A required "then" does not make an implies-first "first" required:
+	// Pacemaker 2.1.5 only requires it when the first resource's summary
+	// flags already say so, which for the orderings built here (inverse
+	// user orderings, group member demotions) never adds anything; the
+	// stop that must precede a restart comes from the restart flag.
 	if o.flags&(impliesFirst|impliesThen) != 0 && fReq && !fRun && !merelyUnmanaged(o.first) {
 		// What must happen first cannot: neither can what follows.
 		changed = apply(o.then, o.thenTask, setUnrunnable) || changed

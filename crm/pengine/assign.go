@@ -93,6 +93,21 @@ func (ws *workingSet) assignGroup(g *resource, prefer *node) *node {
 	for _, c := range g.thisWith {
 		addThisWith(first, c)
 	}
+	// Members follow the first through the internal colocations, which an
+	// unmanaged member that stays put breaks: every member after one gets
+	// the group's mandatory colocations itself.
+	anyUnmanaged := !first.managed
+	for _, m := range g.children[1:] {
+		if anyUnmanaged {
+			for _, c := range g.thisWith {
+				if c.score >= score.Infinity {
+					addThisWith(m, c)
+				}
+			}
+		} else if !m.managed {
+			anyUnmanaged = true
+		}
+	}
 	g.thisWith = nil
 	for _, c := range g.withThis {
 		addWithThis(last, c)
@@ -427,7 +442,13 @@ func (ws *workingSet) cmpInstance(a, b *resource) int {
 // parentColocationScore is the score the clone's own colocations give an
 // instance's current node.
 func (ws *workingSet) parentColocationScore(inst *resource, n *node) score.Score {
-	table := map[*node]score.Score{n: 0}
+	// The node's own weight starts the sum: Pacemaker takes nodes that
+	// are down or shutting down out of contention with -INFINITY.
+	base := score.Score(0)
+	if !n.online || n.shutdown {
+		base = score.NegInfinity
+	}
+	table := map[*node]score.Score{n: base}
 	clone := inst.parent
 	for _, co := range clone.thisWith {
 		table = ws.mergeWeights(co.primary, table, co.nodeAttr, float64(co.score)/float64(score.Infinity), false, false, false, false)
@@ -564,10 +585,10 @@ func (ws *workingSet) limitInstance(c, inst *resource) {
 		for n := range p.allowed {
 			w, ok := c.allowed[n]
 			switch {
-			case !n.available() || inst.orphan || !ok:
+			case !n.available() || inst.orphan || !ok || w < 0:
+				// A node the clone itself scores below zero is closed to
+				// every instance, whatever the instance's own score.
 				p.allowed[n] = score.NegInfinity
-			case w < 0:
-				p.allowed[n] = score.Add(p.allowed[n], w)
 			case c.instanceCount[n] >= c.cloneNodeMax:
 				p.allowed[n] = score.NegInfinity
 			}

@@ -345,17 +345,17 @@ func (ws *workingSet) mergeWeights(r *resource, nodes map[*node]score.Score, att
 	}
 	r.merging = true
 	defer func() { r.merging = false }()
-	if r.kind == cib.Group && len(r.children) > 0 {
-		// A group contributes through its first member (whose internal
-		// colocations pull in the rest) and what is colocated with it.
-		nodes = ws.mergeWeights(r.children[0], nodes, attr, factor, init, forward, rollback, positive)
-		for _, c := range r.withThis {
-			nodes = ws.mergeWeights(c.dependent, nodes, c.nodeAttr, float64(c.score)/float64(score.Infinity), false, forward, rollback, positive)
-		}
-		return nodes
-	}
 	var work map[*node]score.Score
-	if init {
+	if r.kind == cib.Group && len(r.children) > 0 {
+		// A group contributes through one member: the last when the table
+		// starts from the resource's own scores, else the first, whose
+		// internal colocations pull in the rest.
+		member := r.children[0]
+		if init {
+			member = r.children[len(r.children)-1]
+		}
+		work = ws.mergeWeights(member, nodes, attr, factor, init, forward, rollback, positive)
+	} else if init {
 		work = copyTable(r.allowed)
 	} else {
 		work = copyTable(nodes)
@@ -369,6 +369,11 @@ func (ws *workingSet) mergeWeights(r *resource, nodes map[*node]score.Score, att
 		list := r.withThis
 		if forward {
 			list = r.thisWith
+		} else if r.kind == cib.Group && len(r.children) > 0 {
+			// What is colocated with a group is found on its last member
+			// once the group is assigned; before that, only the last
+			// member's own list counts.
+			list = r.children[len(r.children)-1].withThis
 		}
 		for _, c := range list {
 			other := c.dependent

@@ -20,6 +20,15 @@ var placementCases = []struct {
 	{"unique-instance-after-fencing", "a unique clone instance active on a node it is banned from (failed start, node fenced) is assigned after the inactive ones, so new instances are :0 and :1"},
 	{"with-blocked-primary", "a mandatory colocation with a blocked resource (maintenance, failed stop) that stays where it is: no start is created for the primary, so the dependent still starts there"},
 	{"on-fail-stop-fenced-node", "a monitor failure with on-fail=stop bans the resource everywhere when it is unpacked, so it stays stopped although its node is fenced (which makes later failures there ignored)"},
+	{"unique-instances-unclean-nodes", "unique clone instances active on an online node about to be fenced are assigned before those on an offline node: a node that is down weighs -INFINITY in the colocation tie-break"},
+	{"unique-instances-offline-nodes", "instances active on offline nodes still sort before inactive ones, and an instance banned from its current node sorts last"},
+	{"anti-colocated-unmanaged", "an unmanaged resource prefers its node with INFINITY; anti-colocated with a clone, that keeps the running instance in place and the other one rolls the preference back"},
+	{"clone-negative-node", "a clone scored -50 on a node closes it to its instances even with INFINITY stickiness, so a failed instance is stopped, not restarted"},
+	{"order-after-unmanaged-on-unclean", "an unmanaged resource on a node that is up but about to be fenced keeps a runnable start there, so a clone ordered after it still moves to another node"},
+	{"stop-before-fenced-clone", "a required clone stop (its instance on a fenced node) does not make the stop of a primitive ordered before it required: Pacemaker 2.1.5's implies-first ordering never changes a primitive"},
+	{"group-after-clone-stop", "a clone instance stopping elsewhere does not restart the first member of a group ordered after the clone; only the recovered member and those after it restart"},
+	{"with-clone-that-cannot-start", "a clone whose start is held back by an ordering blocks a resource colocated with it: the instance that gets no node counts as one that cannot start, so the dependent is stopped"},
+	{"group-unmanaged-first-member", "a group whose first member is blocked where it is hands its mandatory colocation to the later members too, so they stop instead of following the first member"},
 }
 
 func TestPlacementCases(t *testing.T) {

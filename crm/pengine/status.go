@@ -684,6 +684,12 @@ func (ws *workingSet) processState(r *resource, n *node, fail onFail) {
 	if r.role != RoleStopped {
 		if !r.knownOn(n) {
 			r.runningOn = append(r.runningOn, n)
+			if !r.managed {
+				// An unmanaged resource prefers where it is with INFINITY;
+				// what is colocated with it sees that preference.
+				ws.locations = append(ws.locations, locationRule{id: "not_managed_default", rsc: r,
+					nodes: map[*node]score.Score{n: score.Infinity}, order: []*node{n}})
+			}
 		}
 		switch saved {
 		case failIgnore:
