@@ -523,18 +523,17 @@ func (ws *workingSet) assignInstance(c, inst *resource, prefer *node, allColoc b
 	if inst.allocating {
 		return nil
 	}
-	// The clone's own colocations apply to each instance.
-	if !inst.inheritedColoc {
-		inst.inheritedColoc = true
-		for _, co := range c.thisWith {
-			if allColoc || co.score < 0 || co.score >= score.Infinity {
-				ws.attachThisWith(inst, co)
-			}
+	// The clone's own colocations apply to each instance. Like
+	// Pacemaker, every assignment attempt appends them again, so an
+	// instance whose preferred-node attempt failed sees them twice.
+	for _, co := range c.thisWith {
+		if allColoc || co.score < 0 || co.score >= score.Infinity {
+			ws.attachThisWith(inst, co)
 		}
-		for _, co := range c.withThis {
-			if co.influence && (allColoc || co.score < 0) {
-				ws.attachWithThis(inst, co)
-			}
+	}
+	for _, co := range c.withThis {
+		if co.influence && (allColoc || co.score < 0) {
+			ws.attachWithThis(inst, co)
 		}
 	}
 	if prefer != nil {

@@ -5,6 +5,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"hbgo/crm/cib"
 )
 
 // roleCases are small CIBs about roles (promotable clones, role-specific
@@ -60,5 +63,31 @@ func TestRoleCases(t *testing.T) {
 				t.Errorf("%s (%s):\n%s", tc.name, tc.why, d)
 			}
 		})
+	}
+}
+
+// TestInstanceColocationsAppendedPerAttempt checks the allocation scores
+// Pacemaker 2.1.5 prints for this case (crm_simulate -s): the -500
+// anti-colocation is applied once on the attempt to keep rsc3:0 on its
+// current node and twice on the next attempt, because the clone's
+// colocations are appended to the instance again.
+func TestInstanceColocationsAppendedPerAttempt(t *testing.T) {
+	c, err := cib.ParseFile(filepath.Join("testdata", "roles", "anti-colocation-promoted-role-plain-clone.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Schedule(c, time.Unix(0, 0).UTC())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, s := range res.Scores {
+		if s.Resource == "rsc3:0" && s.Stage == "pcmk__native_allocate" {
+			got = append(got, s.Node+"="+s.Value)
+		}
+	}
+	want := []string{"node8=-499", "node9=0", "node8=-999", "node9=0"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("rsc3:0 scores = %v, want %v", got, want)
 	}
 }

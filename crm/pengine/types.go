@@ -142,9 +142,8 @@ type resource struct {
 	merging         bool
 	allocatedTo     *node
 
-	thisWith       []*colocation // constraints where this resource is the dependent
-	withThis       []*colocation // constraints where this resource is the primary
-	inheritedColoc bool          // clone colocations copied to this instance
+	thisWith []*colocation // constraints where this resource is the dependent
+	withThis []*colocation // constraints where this resource is the primary
 
 	// Clone settings and bookkeeping.
 	cloneMax, cloneNodeMax       int
