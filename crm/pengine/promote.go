@@ -46,7 +46,7 @@ func (ws *workingSet) setInstanceRoles(c *resource) {
 		next := inst.nextRole
 		switch next {
 		case RoleStarted, RoleUnknown, RoleUnpromoted:
-			if inst.targetRole() == RoleUnpromoted {
+			if inst.targetRole() == RoleUnpromoted || unpromotedAfterFailure(inst) {
 				prio[inst] = score.NegInfinity
 			} else {
 				prio[inst] = promotionScore(inst, chosen)
@@ -300,6 +300,17 @@ func (ws *workingSet) promotableOn(c, inst *resource, prio score.Score, promoted
 		return n
 	}
 	return nil
+}
+
+// unpromotedAfterFailure reports whether a failed promotion keeps any
+// member of the instance unpromoted.
+func unpromotedAfterFailure(r *resource) bool {
+	for _, p := range r.primitives() {
+		if p.unpromotedAfterFailure {
+			return true
+		}
+	}
+	return false
 }
 
 // setRole sets the next role of an instance and its members.

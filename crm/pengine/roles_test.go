@@ -44,6 +44,9 @@ var roleCases = []struct {
 	{"promoted-with-plain-clone-mandatory", "rsc-role=Promoted INFINITY colocation with a plain clone restricts nodes but gives no promotion priority: without a promotion score nothing is promoted"},
 	{"order-promote-interleaved-nothing-promoted", "promote-then-start between interleaved clones: the instance on the node of an unpromoted instance waits on a promote that never runs, so it does not start"},
 	{"promoted-with-group-clone-on-every-node", "a positive finite rsc-role=Promoted colocation is not taken over by instances of a clone that runs on every node, so it gives no promotion priority: the promoted instance without a promotion score is demoted"},
+	{"failed-promote-not-promoted-again", "a failed promote leaves the role after failure at Unpromoted: the instance is recovered unpromoted and another node's instance is promoted"},
+	{"failed-promote-cleared-by-restart", "a later successful stop and start clear the failed promote: the instance is promoted again"},
+	{"failed-promote-on-fail-stop", "a failed promote with on-fail=stop stops the clone"},
 }
 
 func TestRoleCases(t *testing.T) {

@@ -515,7 +515,7 @@ func (ws *workingSet) determineOpStatus(r *resource, n *node, task string, rc, t
 			result = execDone
 			r.role = RoleStopped
 			*fail = failIgnore
-			r.nextRole = RoleUnknown
+			r.nextRole, r.unpromotedAfterFailure = RoleUnknown, false
 		}
 	case 8:
 		if isProbe && rc != target {
@@ -596,7 +596,7 @@ func (ws *workingSet) updateState(r *resource, task string, rc int, op *cib.LRMO
 		case failStop, failFence, failMigrate, failStandby:
 		default:
 			*fail = failIgnore
-			r.nextRole = RoleUnknown
+			r.nextRole, r.unpromotedAfterFailure = RoleUnknown, false
 		}
 	}
 }
@@ -631,6 +631,13 @@ func (ws *workingSet) opFailure(r *resource, n *node, task string, rc int, op *c
 	switch task {
 	case "promote":
 		r.role = RolePromoted
+		// A failed promotion's role after failure is Unpromoted (unless
+		// on-fail=stop made it Stopped): the instance is recovered but
+		// cannot be promoted again in this transition.
+		if r.nextRole < RoleUnpromoted && f != failStop {
+			r.nextRole = RoleUnpromoted
+			r.unpromotedAfterFailure = true
+		}
 	case "demote":
 		switch {
 		case f == failBlock:

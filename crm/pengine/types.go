@@ -126,9 +126,12 @@ type resource struct {
 	blocked       bool // failed in a way Pacemaker will not touch
 	failIgnored   bool // a failure was ignored (on-fail=ignore)
 	demoteRecover bool // promoted-role failure with on-fail=demote
-	unique        bool // globally unique (clone instances keep their number)
-	promotable    bool
-	cloneInstance bool
+	// unpromotedAfterFailure: a failed promote left the role after
+	// failure at Unpromoted, so the instance is not promoted again now.
+	unpromotedAfterFailure bool
+	unique                 bool // globally unique (clone instances keep their number)
+	promotable             bool
+	cloneInstance          bool
 
 	// State from the history, and the assignment being computed.
 	role, nextRole  Role
