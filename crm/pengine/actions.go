@@ -157,7 +157,7 @@ func (ws *workingSet) createActions() {
 		}
 		startNeeded := next != nil && nextRole >= RoleStarted && (!r.knownOn(next) || restartOn[next] || multiply)
 		start := ws.newAction(r, "start", next, !startNeeded || !r.managed)
-		if next == nil {
+		if next == nil || ws.waitsForProbe(r) {
 			start.runnable = false
 		}
 		if next != nil && nextRole == RolePromoted {
@@ -183,6 +183,29 @@ func (ws *workingSet) createActions() {
 			}
 		}
 	}
+}
+
+// waitsForProbe reports whether r, active nowhere, must wait for a probe
+// that cannot run: Pacemaker orders a resource's start after its probes,
+// and a probe on a node that is up but still pending (not yet joined) is
+// unrunnable, which holds back the start. Clone instances are left out:
+// there the probe holds back the whole clone, per instance chosen.
+func (ws *workingSet) waitsForProbe(r *resource) bool {
+	if len(r.runningOn) > 0 || r.orphan || (r.parent != nil && r.top().isClone()) {
+		return false
+	}
+	if !cib.IsTrue(option(ws.opts, "enable-startup-probes", "true")) {
+		return false
+	}
+	for _, n := range ws.nodes {
+		if !n.online || n.unclean || !n.pending {
+			continue
+		}
+		if _, known := r.historyName[n]; !known {
+			return true
+		}
+	}
+	return false
 }
 
 func (r *resource) actionsFor(task string) []*action {

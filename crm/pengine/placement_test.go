@@ -29,6 +29,8 @@ var placementCases = []struct {
 	{"group-after-clone-stop", "a clone instance stopping elsewhere does not restart the first member of a group ordered after the clone; only the recovered member and those after it restart"},
 	{"with-clone-that-cannot-start", "a clone whose start is held back by an ordering blocks a resource colocated with it: the instance that gets no node counts as one that cannot start, so the dependent is stopped"},
 	{"group-unmanaged-first-member", "a group whose first member is blocked where it is hands its mandatory colocation to the later members too, so they stop instead of following the first member"},
+	{"colocation-with-promotable-instances", "a -100 colocation with a promotable clone is applied instance by instance in the clone's promotion order; the second application would leave no node and is dropped, which decides the node"},
+	{"interleave-pairs-by-instance-number", "an interleaved ordering pairs an instance with the lowest-numbered instance of the first clone on its node (instances are re-sorted by number when probes are scheduled), here a starting one, so the dependent instance restarts"},
 }
 
 func TestPlacementCases(t *testing.T) {

@@ -117,6 +117,26 @@ func (ws *workingSet) setInstanceRoles(c *resource) {
 		}
 		return a.role > b.role
 	})
+	// Pacemaker keeps the instances in this promotion order (its own
+	// merge sort: sort index, current role, then the assignment order
+	// comparison); colocations with the clone are later applied instance
+	// by instance in it, and a finite one is dropped when it would leave
+	// the dependent nowhere to run, so the order matters.
+	c.children = mergeSortResources(c.children, func(a, b *resource) int {
+		switch {
+		case sortIdx[a] != sortIdx[b]:
+			if sortIdx[a] > sortIdx[b] {
+				return -1
+			}
+			return 1
+		case a.role != b.role:
+			if a.role > b.role {
+				return -1
+			}
+			return 1
+		}
+		return ws.cmpInstance(a, b)
+	})
 	promoted := 0
 	limit := c.promotedMax
 	if c.targetRole() == RoleUnpromoted || (!ws.haveQuorum && ws.noQuorumPolicy == "demote") {
