@@ -568,6 +568,11 @@ func (ws *workingSet) applyOrdering(o *ordering) bool {
 			if o.first.isClone() && !o.then.isClone() && !requiredOn(o.first, o.firstTask, a.node) {
 				return false
 			}
+			// Pacemaker passes an ordering on to a clone's instances
+			// only where their action can run.
+			if o.then.isClone() && !a.runnable {
+				return false
+			}
 			return setRequired(a)
 		}) || changed
 	}
@@ -576,8 +581,11 @@ func (ws *workingSet) applyOrdering(o *ordering) bool {
 	// flags already say so, which for the orderings built here (inverse
 	// user orderings, group member demotions) never adds anything; the
 	// stop that must precede a restart comes from the restart flag.
-	if o.flags&(impliesFirst|impliesThen) != 0 && fReq && !fRun && !merelyUnmanaged(o.first) {
+	if o.flags&(impliesFirst|impliesThen) != 0 && fReq && !fRun && !merelyUnmanaged(o.first) && !o.first.isClone() {
 		// What must happen first cannot: neither can what follows.
+		// (Not for a clone: its own actions are pseudo-actions of a
+		// managed resource, so an instance that cannot act does not
+		// hold back what follows the clone.)
 		changed = apply(o.then, o.thenTask, setUnrunnable) || changed
 	}
 	if o.flags&promotedImpliesFirst != 0 && tReq && o.first.role == RolePromoted {

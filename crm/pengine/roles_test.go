@@ -11,7 +11,7 @@ import (
 )
 
 // roleCases are small CIBs about roles (promotable clones, role-specific
-// constraints, promote/demote orderings) on which the engine once
+// constraints, promote/demote orderings) and orderings with clones on which the engine once
 // disagreed with Pacemaker 2.1.5. Each testdata/roles/NAME.xml has
 // NAME.expected next to it: the normalized output of the installed
 // crm_simulate (/work/shared/scheduler/oracle.sh NAME.xml), stored so the
@@ -47,6 +47,7 @@ var roleCases = []struct {
 	{"failed-promote-not-promoted-again", "a failed promote leaves the role after failure at Unpromoted: the instance is recovered unpromoted and another node's instance is promoted"},
 	{"failed-promote-cleared-by-restart", "a later successful stop and start clear the failed promote: the instance is promoted again"},
 	{"failed-promote-on-fail-stop", "a failed promote with on-fail=stop stops the clone"},
+	{"order-then-clone-with-unmanaged-instance", "group then clone, no quorum, one clone instance unmanaged on a maintenance node: the ordering does not reach that instance's unrunnable start, and the clone's stop does not hold back the group's stops"},
 }
 
 func TestRoleCases(t *testing.T) {
