@@ -35,6 +35,8 @@ var placementCases = []struct {
 	{"score-attribute-missing", "a location rule with score-attribute gives -INFINITY to a matching node that lacks the attribute"},
 }
 
+// TestPlacementCases schedules each placement case and compares the
+// normalized result with the stored output of Pacemaker 2.1.5.
 func TestPlacementCases(t *testing.T) {
 	for _, tc := range placementCases {
 		t.Run(tc.name, func(t *testing.T) {
