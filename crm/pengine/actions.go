@@ -259,6 +259,20 @@ func inverseTask(t string) string {
 
 // userOrderings unpacks rsc_order constraints.
 func (ws *workingSet) userOrderings() {
+	// Pacemaker links a pair of actions once: every user ordering carries
+	// its "optional" flag, and a later ordering between the same two
+	// actions that shares a flag with an earlier one is dropped, so the
+	// first constraint configured for a pair decides (an Optional order
+	// before a Mandatory one for the same actions wins).
+	linked := map[string]bool{}
+	link := func(first *resource, fa string, then *resource, ta string) bool {
+		key := first.id + "\x00" + fa + "\x00" + then.id + "\x00" + ta
+		if linked[key] {
+			return false
+		}
+		linked[key] = true
+		return true
+	}
 	for _, o := range ws.cib.Orders {
 		first, then := ws.byID[o.First], ws.byID[o.Then]
 		if first == nil || then == nil {
@@ -270,6 +284,18 @@ func (ws *workingSet) userOrderings() {
 		}
 		if ta == "" {
 			ta = fa
+		}
+		oneOrMore := first.isClone() && ((o.RequireAll != "" && !cib.IsTrue(o.RequireAll)) || metaInt(first.meta, 0, "clone-min") > 0)
+		symmetric := o.Symmetrical == "" || cib.IsTrue(o.Symmetrical)
+		forward := oneOrMore || link(first, fa, then, ta)
+		inverse := true
+		if symmetric && !oneOrMore {
+			if fi, ti := inverseTask(fa), inverseTask(ta); fi != "" && ti != "" {
+				inverse = link(then, ti, first, fi)
+			}
+		}
+		if !forward {
+			continue
 		}
 		kind := o.Kind
 		switch {
@@ -294,7 +320,7 @@ func (ws *workingSet) userOrderings() {
 			if kind == "Optional" && then.meta["restart-type"] == "restart" {
 				ws.orders = append(ws.orders, &ordering{first: first, then: then, firstTask: fa, thenTask: ta, flags: impliesThen})
 			}
-			if kind == "Optional" && sym && first.meta["restart-type"] == "restart" {
+			if kind == "Optional" && sym && inverse && first.meta["restart-type"] == "restart" {
 				if fi, ti := inverseTask(fa), inverseTask(ta); fi != "" && ti != "" {
 					ws.orders = append(ws.orders, &ordering{first: then, then: first, firstTask: ti, thenTask: fi, flags: impliesFirst})
 				}
@@ -323,7 +349,7 @@ func (ws *workingSet) userOrderings() {
 			}
 		}
 		ws.orders = append(ws.orders, ord)
-		if sym && ord.minFirst == 0 {
+		if sym && ord.minFirst == 0 && inverse {
 			fi, ti := inverseTask(fa), inverseTask(ta)
 			if fi != "" && ti != "" {
 				ws.orders = append(ws.orders, &ordering{first: then, then: first, firstTask: ti, thenTask: fi, flags: impliesFirst})
