@@ -182,13 +182,19 @@ func (ws *workingSet) unpackLocation(l *cib.Location) {
 			}
 			s := rule.Score
 			if rule.ScoreAttribute != "" {
-				v, ok := n.attrs[rule.ScoreAttribute]
-				if !ok {
-					continue
+				// A matching node without the attribute gets -INFINITY.
+				s = score.NegInfinity
+				if v, ok := n.attrs[rule.ScoreAttribute]; ok {
+					s = score.MustParse(v)
 				}
-				s = score.MustParse(v)
 			} else if !rule.HasScore {
 				s = 0
+			}
+			if rule.Op == cib.Or && (!n.online || n.shutdown) {
+				// Pacemaker adds an "or" rule's score to the node's own
+				// weight, which is -INFINITY for a node that is down or
+				// shutting down ("and" rules overwrite it instead).
+				s = score.NegInfinity
 			}
 			rr.nodes[n] = s
 			rr.order = append(rr.order, n)

@@ -31,8 +31,12 @@ var placementCases = []struct {
 	{"group-unmanaged-first-member", "a group whose first member is blocked where it is hands its mandatory colocation to the later members too, so they stop instead of following the first member"},
 	{"colocation-with-promotable-instances", "a -100 colocation with a promotable clone is applied instance by instance in the clone's promotion order; the second application would leave no node and is dropped, which decides the node"},
 	{"interleave-pairs-by-instance-number", "an interleaved ordering pairs an instance with the lowest-numbered instance of the first clone on its node (instances are re-sorted by number when probes are scheduled), here a starting one, so the dependent instance restarts"},
+	{"or-rule-offline-node", "an \"or\" location rule adds its score to the node's own weight, -INFINITY for a node that is down, so a unique instance active there sorts last and a new instance takes the free node"},
+	{"score-attribute-missing", "a location rule with score-attribute gives -INFINITY to a matching node that lacks the attribute"},
 }
 
+// TestPlacementCases schedules each placement case and compares the
+// normalized result with the stored output of Pacemaker 2.1.5.
 func TestPlacementCases(t *testing.T) {
 	for _, tc := range placementCases {
 		t.Run(tc.name, func(t *testing.T) {
