@@ -144,7 +144,10 @@ func (ws *workingSet) setInstanceRoles(c *resource) {
 		}
 		chosen := inst.allocatedTo
 		if chosen == nil {
-			prio[inst], sortIdx[inst] = score.NegInfinity, score.NegInfinity
+			// An instance that will not run keeps the sort index it
+			// started with (0), so it sorts ahead of instances whose
+			// priority is negative; it is never promoted.
+			prio[inst], sortIdx[inst] = score.NegInfinity, 0
 			continue
 		}
 		next := inst.nextRole
