@@ -54,6 +54,8 @@ var roleCases = []struct {
 	{"promotable-group-location-only", "a cloned group without promotion scores counts 0 (not -1 per member), so a +1 promoted location makes it promotable"},
 	{"promotion-score-unprobed-node", "a promotion score on a node where the resource was never probed does not count once it is known elsewhere"},
 	{"colocation-with-promotable-unassigned-instances-first", "instances of a promotable clone that will not run keep sort index 0 and come first in the promotion order, so their -100 (primary inactive) is rolled back before the placed instances add +100 to every node: the dependent stays where it runs (held-out seed 481)"},
+	{"order-duplicate-pair-first-wins", "an Optional asymmetrical order before a Mandatory one between the same clone and group: the later ordering of the same action pair is dropped, so the group is not restarted when the clone starts (held-out seed 455)"},
+	{"order-duplicate-pair-mandatory-first", "the same two constraints the other way round: the Mandatory one comes first and the group restarts"},
 }
 
 func TestRoleCases(t *testing.T) {
