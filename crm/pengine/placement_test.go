@@ -33,6 +33,7 @@ var placementCases = []struct {
 	{"interleave-pairs-by-instance-number", "an interleaved ordering pairs an instance with the lowest-numbered instance of the first clone on its node (instances are re-sorted by number when probes are scheduled), here a starting one, so the dependent instance restarts"},
 	{"or-rule-offline-node", "an \"or\" location rule adds its score to the node's own weight, -INFINITY for a node that is down, so a unique instance active there sorts last and a new instance takes the free node"},
 	{"score-attribute-missing", "a location rule with score-attribute gives -INFINITY to a matching node that lacks the attribute"},
+	{"optional-order-before-mandatory", "an Optional order configured before a Mandatory one for the same actions wins: Pacemaker links a pair of actions once, so a new clone instance does not restart the group"},
 }
 
 // TestPlacementCases schedules each placement case and compares the
