@@ -259,18 +259,17 @@ func inverseTask(t string) string {
 
 // userOrderings unpacks rsc_order constraints.
 func (ws *workingSet) userOrderings() {
-	// Pacemaker links a pair of actions once: every user ordering carries
-	// its "optional" flag, and a later ordering between the same two
-	// actions that shares a flag with an earlier one is dropped, so the
-	// first constraint configured for a pair decides (an Optional order
-	// before a Mandatory one for the same actions wins).
-	linked := map[string]bool{}
-	link := func(first *resource, fa string, then *resource, ta string) bool {
-		key := first.id + "\x00" + fa + "\x00" + then.id + "\x00" + ta
-		if linked[key] {
+	// Pacemaker drops an ordering between two actions that an earlier
+	// constraint (in document order, forward or inverse) already orders:
+	// every user ordering carries its "optional" bit, so the later one
+	// counts as a duplicate whatever its kind.
+	claimed := map[[4]string]bool{}
+	claim := func(first *resource, fa string, then *resource, ta string) bool {
+		k := [4]string{first.id, fa, then.id, ta}
+		if claimed[k] {
 			return false
 		}
-		linked[key] = true
+		claimed[k] = true
 		return true
 	}
 	for _, o := range ws.cib.Orders {
@@ -284,18 +283,6 @@ func (ws *workingSet) userOrderings() {
 		}
 		if ta == "" {
 			ta = fa
-		}
-		oneOrMore := first.isClone() && ((o.RequireAll != "" && !cib.IsTrue(o.RequireAll)) || metaInt(first.meta, 0, "clone-min") > 0)
-		symmetric := o.Symmetrical == "" || cib.IsTrue(o.Symmetrical)
-		forward := oneOrMore || link(first, fa, then, ta)
-		inverse := true
-		if symmetric && !oneOrMore {
-			if fi, ti := inverseTask(fa), inverseTask(ta); fi != "" && ti != "" {
-				inverse = link(then, ti, first, fi)
-			}
-		}
-		if !forward {
-			continue
 		}
 		kind := o.Kind
 		switch {
@@ -316,13 +303,16 @@ func (ws *workingSet) userOrderings() {
 		if kind != "Mandatory" {
 			// Optional and serializing orders never change which actions
 			// run, except for the deprecated restart-type=restart, which
-			// makes a restart of first restart then.
-			if kind == "Optional" && then.meta["restart-type"] == "restart" {
+			// makes a restart of first restart then. They still take the
+			// action pair (Serialize is never symmetrical).
+			if claim(first, fa, then, ta) && kind == "Optional" && then.meta["restart-type"] == "restart" {
 				ws.orders = append(ws.orders, &ordering{first: first, then: then, firstTask: fa, thenTask: ta, flags: impliesThen})
 			}
-			if kind == "Optional" && sym && inverse && first.meta["restart-type"] == "restart" {
+			if kind == "Optional" && sym {
 				if fi, ti := inverseTask(fa), inverseTask(ta); fi != "" && ti != "" {
-					ws.orders = append(ws.orders, &ordering{first: then, then: first, firstTask: ti, thenTask: fi, flags: impliesFirst})
+					if claim(then, ti, first, fi) && first.meta["restart-type"] == "restart" {
+						ws.orders = append(ws.orders, &ordering{first: then, then: first, firstTask: ti, thenTask: fi, flags: impliesFirst})
+					}
 				}
 			}
 			continue
@@ -348,10 +338,14 @@ func (ws *workingSet) userOrderings() {
 				ord.flags &^= impliesThen
 			}
 		}
-		ws.orders = append(ws.orders, ord)
-		if sym && ord.minFirst == 0 && inverse {
+		// (A clone-min gate orders through a pseudo-action of its own, so
+		// it never duplicates another constraint.)
+		if ord.minFirst > 0 || claim(first, fa, then, ta) {
+			ws.orders = append(ws.orders, ord)
+		}
+		if sym && ord.minFirst == 0 {
 			fi, ti := inverseTask(fa), inverseTask(ta)
-			if fi != "" && ti != "" {
+			if fi != "" && ti != "" && claim(then, ti, first, fi) {
 				ws.orders = append(ws.orders, &ordering{first: then, then: first, firstTask: ti, thenTask: fi, flags: impliesFirst})
 			}
 		}

@@ -232,6 +232,9 @@ func (ws *workingSet) assignClone(c *resource) {
 	if !c.provisional || c.allocating {
 		return
 	}
+	if c.promotable {
+		ws.addPromotionScores(c)
+	}
 	c.allocating = true
 	for _, co := range c.thisWith {
 		ws.assign(co.primary, nil)

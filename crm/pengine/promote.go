@@ -7,25 +7,129 @@ import (
 	"hbgo/crm/score"
 )
 
-// promotionScore reads the master-<id> node attribute the resource agent
-// sets; -1 when there is none, so nothing is promoted without a preference.
-func promotionScore(r *resource, n *node) score.Score {
+// promotionScore reads the master-<name> node attribute the resource agent
+// sets (a cloned group's instance sums its members). isDefault is true
+// when no such attribute counts, in which case the score is 0.
+func (ws *workingSet) promotionScore(r *resource, n *node) (s score.Score, isDefault bool) {
 	if len(r.children) > 0 {
-		var total score.Score
+		isDefault = true
 		for _, c := range r.children {
-			total = score.Add(total, promotionScore(c, n))
+			cs, def := ws.promotionScore(c, n)
+			if !def {
+				isDefault = false
+			}
+			s = score.Add(s, cs)
 		}
-		return total
+		return s, isDefault
 	}
-	for _, name := range []string{r.historyName[n], r.id, r.baseID} {
-		if name == "" {
-			continue
-		}
+	if !ws.promotionScoreApplies(r, n) {
+		return 0, true
+	}
+	// The name the resource is known by in the history comes first, as
+	// crm_attribute --promotion uses it; anonymous instances fall back to
+	// the name without instance number.
+	names := []string{r.id}
+	if h, ok := r.historyName[n]; ok && h != "" {
+		names = []string{h}
+	} else if h := anyHistoryName(r); h != "" {
+		names = []string{h}
+	}
+	if !r.top().unique {
+		names = append(names, r.baseID)
+	}
+	for _, name := range names {
 		if v, ok := n.attrs["master-"+name]; ok {
-			return score.MustParse(v)
+			return score.MustParse(v), false
 		}
 	}
-	return -1
+	return 0, true
+}
+
+// anyHistoryName is a name r was found under in the history, if any.
+func anyHistoryName(r *resource) string {
+	best := ""
+	for _, h := range r.historyName {
+		if h != "" && (best == "" || h < best) {
+			best = h
+		}
+	}
+	return best
+}
+
+// promotionScoreApplies reports whether r's promotion score on n counts:
+// for an anonymous clone, when r is the instance active there, or no
+// instance is active there but one was probed there; otherwise when
+// nothing is known about r anywhere, or r is known on n. The node must
+// also be allowed for r.
+func (ws *workingSet) promotionScoreApplies(r *resource, n *node) bool {
+	clone := r.top()
+	applies := false
+	if !clone.unique {
+		active := activeAnonInstance(clone, r.baseID, n)
+		if active == r || (active == nil && anonKnownOn(clone, r.baseID, n)) {
+			applies = true
+		}
+	}
+	if !applies {
+		if len(r.runningOn) == 0 && len(r.historyName) == 0 {
+			applies = true
+		} else if _, ok := r.historyName[n]; ok || r.knownOn(n) {
+			applies = true
+		}
+	}
+	if !applies {
+		return false
+	}
+	w, ok := r.allowed[n]
+	return ok && w >= 0
+}
+
+// activeAnonInstance finds the primitive named base (in any instance of
+// clone) that is active on n.
+func activeAnonInstance(clone *resource, base string, n *node) *resource {
+	for _, inst := range clone.children {
+		for _, p := range inst.primitives() {
+			if p.baseID == base && p.knownOn(n) {
+				return p
+			}
+		}
+	}
+	return nil
+}
+
+// anonKnownOn reports whether any instance's primitive named base has
+// history on n.
+func anonKnownOn(clone *resource, base string, n *node) bool {
+	for _, inst := range clone.children {
+		for _, p := range inst.primitives() {
+			if _, ok := p.historyName[n]; ok && p.baseID == base {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// addPromotionScores adds each instance's positive promotion scores to
+// its node preferences before the clone is assigned, on nodes that can
+// run resources, and raises the instance's priority to its best score
+// for the assignment order (reset after roles are chosen).
+func (ws *workingSet) addPromotionScores(c *resource) {
+	for _, inst := range c.children {
+		for _, n := range ws.nodes {
+			w, ok := inst.allowed[n]
+			if !ok || !n.available() {
+				continue
+			}
+			s, _ := ws.promotionScore(inst, n)
+			if s > 0 {
+				inst.allowed[n] = score.Add(w, s)
+			}
+			if int(s) > inst.priority {
+				inst.priority = int(s)
+			}
+		}
+	}
 }
 
 // setInstanceRoles chooses which instances of a promotable clone are
@@ -40,7 +144,10 @@ func (ws *workingSet) setInstanceRoles(c *resource) {
 		}
 		chosen := inst.allocatedTo
 		if chosen == nil {
-			prio[inst], sortIdx[inst] = score.NegInfinity, score.NegInfinity
+			// An instance that will not run keeps the sort index it
+			// started with (0), so it sorts ahead of instances whose
+			// priority is negative; it is never promoted.
+			prio[inst], sortIdx[inst] = score.NegInfinity, 0
 			continue
 		}
 		next := inst.nextRole
@@ -49,7 +156,13 @@ func (ws *workingSet) setInstanceRoles(c *resource) {
 			if inst.targetRole() == RoleUnpromoted || unpromotedAfterFailure(inst) {
 				prio[inst] = score.NegInfinity
 			} else {
-				prio[inst] = promotionScore(inst, chosen)
+				var def bool
+				prio[inst], def = ws.promotionScore(inst, chosen)
+				if def {
+					// No score: only a location constraint can make
+					// the instance eligible.
+					prio[inst] = -1
+				}
 			}
 		case RoleStopped:
 			prio[inst] = score.NegInfinity
@@ -166,6 +279,10 @@ func (ws *workingSet) setInstanceRoles(c *resource) {
 		promotedOn[chosen]++
 		setRole(inst, RolePromoted)
 		promoted++
+	}
+	// The promotion scores only ordered the assignment.
+	for _, inst := range c.children {
+		inst.priority = c.priority
 	}
 }
 

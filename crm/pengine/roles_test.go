@@ -48,6 +48,14 @@ var roleCases = []struct {
 	{"failed-promote-cleared-by-restart", "a later successful stop and start clear the failed promote: the instance is promoted again"},
 	{"failed-promote-on-fail-stop", "a failed promote with on-fail=stop stops the clone"},
 	{"order-then-clone-with-unmanaged-instance", "group then clone, no quorum, one clone instance unmanaged on a maintenance node: the ordering does not reach that instance's unrunnable start, and the clone's stop does not hold back the group's stops"},
+	{"promotion-scores-guide-assignment", "positive promotion scores are added to the instances' node preferences before a promotable clone is assigned (clone-max 2 of 3 nodes)"},
+	{"promoted-with-promotable-clone-finite", "promotion scores decide where the instances of both promotable clones run, then the finite promoted colocation decides the promotion"},
+	{"promoted-with-unpromoted-finite", "the same with with-rsc-role=Unpromoted"},
+	{"promotable-group-location-only", "a cloned group without promotion scores counts 0 (not -1 per member), so a +1 promoted location makes it promotable"},
+	{"promotion-score-unprobed-node", "a promotion score on a node where the resource was never probed does not count once it is known elsewhere"},
+	{"colocation-with-promotable-unassigned-instances-first", "instances of a promotable clone that will not run keep sort index 0 and come first in the promotion order, so their -100 (primary inactive) is rolled back before the placed instances add +100 to every node: the dependent stays where it runs (held-out seed 481)"},
+	{"order-duplicate-pair-first-wins", "an Optional asymmetrical order before a Mandatory one between the same clone and group: the later ordering of the same action pair is dropped, so the group is not restarted when the clone starts (held-out seed 455)"},
+	{"order-duplicate-pair-mandatory-first", "the same two constraints the other way round: the Mandatory one comes first and the group restarts"},
 }
 
 func TestRoleCases(t *testing.T) {
