@@ -25,7 +25,7 @@ type orderFlags uint
 
 const (
 	impliesThen          orderFlags = 1 << iota // first required → then required
-	impliesFirst                                // then required → first required
+	impliesFirst                                // inverse ordering; only its runnability effect is modelled (see applyOrdering)
 	runnableLeft                                // first unrunnable → then unrunnable
 	restart                                     // same-resource stop→start restart handling
 	promotedImpliesFirst                        // then required and rsc promoted → first required
@@ -49,8 +49,11 @@ func (ws *workingSet) newAction(r *resource, task string, n *node, optional bool
 	a := &action{rsc: r, task: task, node: n, optional: optional, runnable: n != nil}
 	if r != nil {
 		// Like Pacemaker, runnability only asks whether the node is up
-		// and has joined; standby and the like only affect placement.
-		if n != nil && task != "stop" && task != "demote" && (!n.online || n.pending || n.unclean) {
+		// and has joined; standby, and even being unclean while still
+		// up, only affect placement (an unmanaged resource stays
+		// assigned to such a node, and its start does not hold back
+		// what is ordered after it).
+		if n != nil && task != "stop" && task != "demote" && (!n.online || n.pending) {
 			a.runnable = false
 		}
 		if task == "stop" || task == "demote" {
@@ -71,6 +74,12 @@ func (ws *workingSet) newAction(r *resource, task string, n *node, optional bool
 				a.runnable = false
 			case "freeze":
 				if len(r.runningOn) == 0 || r.nextRole > r.role {
+					a.runnable = false
+				}
+			case "demote":
+				// Promotable instances keep running unpromoted (the
+				// promotion limit is zero); everything else stops.
+				if !r.top().promotable || len(r.runningOn) == 0 || r.nextRole > r.role {
 					a.runnable = false
 				}
 			}
@@ -126,9 +135,13 @@ func (ws *workingSet) createActions() {
 		if stopUnexpected {
 			multiply = false
 		}
+		// An instance found promoted or unpromoted that is to run as a
+		// plain Started resource (its clone is not promotable) has no
+		// direct way there: it is demoted if needed, stopped and started.
+		roleRestart := nextRole == RoleStarted && r.role >= RoleUnpromoted
 		restartOn := map[*node]bool{}
 		for _, n := range r.runningOn {
-			need := next == nil || n != next || r.failedOn(n) || r.changedOn[n] || multiply || nextRole == RoleStopped
+			need := next == nil || n != next || r.failedOn(n) || r.changedOn[n] || multiply || nextRole == RoleStopped || roleRestart
 			if stopUnexpected && n != next {
 				stop := ws.newAction(r, "stop", n, false)
 				stop.unexpected = true
@@ -144,12 +157,18 @@ func (ws *workingSet) createActions() {
 		}
 		startNeeded := next != nil && nextRole >= RoleStarted && (!r.knownOn(next) || restartOn[next] || multiply)
 		start := ws.newAction(r, "start", next, !startNeeded || !r.managed)
-		if next == nil {
+		if next == nil || ws.waitsForProbe(r) {
 			start.runnable = false
 		}
 		if next != nil && nextRole == RolePromoted {
 			promoteNeeded := r.role < RolePromoted || startNeeded || r.demoteRecover
 			ws.newAction(r, "promote", next, !promoteNeeded || !r.managed)
+		} else if r.top().promotable {
+			// Pacemaker orders every instance's promote before the
+			// clone's "promoted", which creates a promote with no node
+			// for instances that stay unpromoted: never runnable, so
+			// whatever waits on this instance's promotion cannot run.
+			ws.newAction(r, "promote", nil, true)
 		}
 		switch {
 		case r.blocked:
@@ -164,6 +183,29 @@ func (ws *workingSet) createActions() {
 			}
 		}
 	}
+}
+
+// waitsForProbe reports whether r, active nowhere, must wait for a probe
+// that cannot run: Pacemaker orders a resource's start after its probes,
+// and a probe on a node that is up but still pending (not yet joined) is
+// unrunnable, which holds back the start. Clone instances are left out:
+// there the probe holds back the whole clone, per instance chosen.
+func (ws *workingSet) waitsForProbe(r *resource) bool {
+	if len(r.runningOn) > 0 || r.orphan || (r.parent != nil && r.top().isClone()) {
+		return false
+	}
+	if !cib.IsTrue(option(ws.opts, "enable-startup-probes", "true")) {
+		return false
+	}
+	for _, n := range ws.nodes {
+		if !n.online || n.unclean || !n.pending {
+			continue
+		}
+		if _, known := r.historyName[n]; !known {
+			return true
+		}
+	}
+	return false
 }
 
 func (r *resource) actionsFor(task string) []*action {
@@ -217,6 +259,19 @@ func inverseTask(t string) string {
 
 // userOrderings unpacks rsc_order constraints.
 func (ws *workingSet) userOrderings() {
+	// Pacemaker drops an ordering between two actions that an earlier
+	// constraint (in document order, forward or inverse) already orders:
+	// every user ordering carries its "optional" bit, so the later one
+	// counts as a duplicate whatever its kind.
+	claimed := map[[4]string]bool{}
+	claim := func(first *resource, fa string, then *resource, ta string) bool {
+		k := [4]string{first.id, fa, then.id, ta}
+		if claimed[k] {
+			return false
+		}
+		claimed[k] = true
+		return true
+	}
 	for _, o := range ws.cib.Orders {
 		first, then := ws.byID[o.First], ws.byID[o.Then]
 		if first == nil || then == nil {
@@ -248,13 +303,16 @@ func (ws *workingSet) userOrderings() {
 		if kind != "Mandatory" {
 			// Optional and serializing orders never change which actions
 			// run, except for the deprecated restart-type=restart, which
-			// makes a restart of first restart then.
-			if kind == "Optional" && then.meta["restart-type"] == "restart" {
+			// makes a restart of first restart then. They still take the
+			// action pair (Serialize is never symmetrical).
+			if claim(first, fa, then, ta) && kind == "Optional" && then.meta["restart-type"] == "restart" {
 				ws.orders = append(ws.orders, &ordering{first: first, then: then, firstTask: fa, thenTask: ta, flags: impliesThen})
 			}
-			if kind == "Optional" && sym && first.meta["restart-type"] == "restart" {
+			if kind == "Optional" && sym {
 				if fi, ti := inverseTask(fa), inverseTask(ta); fi != "" && ti != "" {
-					ws.orders = append(ws.orders, &ordering{first: then, then: first, firstTask: ti, thenTask: fi, flags: impliesFirst})
+					if claim(then, ti, first, fi) && first.meta["restart-type"] == "restart" {
+						ws.orders = append(ws.orders, &ordering{first: then, then: first, firstTask: ti, thenTask: fi, flags: impliesFirst})
+					}
 				}
 			}
 			continue
@@ -280,10 +338,14 @@ func (ws *workingSet) userOrderings() {
 				ord.flags &^= impliesThen
 			}
 		}
-		ws.orders = append(ws.orders, ord)
+		// (A clone-min gate orders through a pseudo-action of its own, so
+		// it never duplicates another constraint.)
+		if ord.minFirst > 0 || claim(first, fa, then, ta) {
+			ws.orders = append(ws.orders, ord)
+		}
 		if sym && ord.minFirst == 0 {
 			fi, ti := inverseTask(fa), inverseTask(ta)
-			if fi != "" && ti != "" {
+			if fi != "" && ti != "" && claim(then, ti, first, fi) {
 				ws.orders = append(ws.orders, &ordering{first: then, then: first, firstTask: ti, thenTask: fi, flags: impliesFirst})
 			}
 		}
@@ -388,31 +450,87 @@ func (ws *workingSet) propagate() {
 				changed = true
 			}
 		}
-		// A resource that must run with another cannot start when the
-		// other cannot.
-		for _, c := range ws.colocations {
-			if c.score < score.Infinity || c.primaryRole != RoleUnknown {
-				continue
-			}
-			task := "start"
-			switch c.dependentRole {
-			case RoleUnknown:
-			case RolePromoted:
-				task = "promote"
-			default:
-				continue
-			}
-			_, run, ex := summary(c.primary, "start")
-			if ex && !run {
-				if apply(c.dependent, task, setUnrunnable) {
-					changed = true
-				}
-			}
+		if ws.blockColocationDependents() {
+			changed = true
 		}
 		if !changed {
 			return
 		}
 	}
+}
+
+// blockColocationDependents keeps a resource that must run with another
+// from starting (or being promoted) when the other cannot. As in
+// Pacemaker, only colocations whose primary is a top-level primitive or
+// clone count (a group hands its colocations to its members when it is
+// assigned), a clone blocks only when every instance has an unrunnable
+// action of that kind, and a failed promotion blocks only colocations with
+// the promoted role. It reports whether anything changed.
+func (ws *workingSet) blockColocationDependents() bool {
+	changed := false
+	for _, c := range ws.colocations {
+		if c.score < score.Infinity || c.primary.parent != nil || c.primary.kind == cib.Group {
+			continue
+		}
+		for _, task := range []string{"start", "promote"} {
+			if task == "promote" && c.primaryRole != RolePromoted {
+				continue
+			}
+			if !cannotReach(c.primary, task) {
+				continue
+			}
+			block := "start"
+			if c.dependentRole == RolePromoted {
+				block = "promote"
+			}
+			if apply(c.dependent, block, setUnrunnable) {
+				changed = true
+			}
+		}
+	}
+	return changed
+}
+
+// cannotReach reports whether r has an action of the task that cannot run
+// and, for a clone, whether every instance has one.
+func cannotReach(r *resource, task string) bool {
+	switch r.kind {
+	case cib.Primitive:
+		if r.parent != nil && r.parent.isClone() {
+			// Every clone instance has a start: the clone's own
+			// orderings create one, without a node, for an instance
+			// that gets none otherwise, and that one cannot run.
+			for _, a := range r.actionsFor(task) {
+				if a.node != nil && !r.blocked && a.runnable {
+					return false
+				}
+			}
+			return true
+		}
+		for _, a := range r.actionsFor(task) {
+			// Pacemaker creates no start for a resource that stays
+			// stopped or for a blocked one that stays where it is.
+			if a.node == nil || r.blocked {
+				continue
+			}
+			if !a.runnable {
+				return true
+			}
+		}
+		return false
+	case cib.Group:
+		_, run, ex := summary(r, task)
+		return ex && !run
+	}
+	if len(r.children) == 0 {
+		return false
+	}
+	for _, inst := range r.children {
+		if !cannotReach(inst, task) {
+			return false
+		}
+	}
+	return true
 }
 
 func (ws *workingSet) applyOrdering(o *ordering) bool {
@@ -422,6 +540,12 @@ func (ws *workingSet) applyOrdering(o *ordering) bool {
 	fReq, fRun, fEx := summary(o.first, o.firstTask)
 	if o.minFirst > 0 {
 		fRun = runnableInstances(o.first, o.firstTask) >= o.minFirst
+	}
+	if !fEx && o.firstTask == "promote" && (o.first.isClone() || !o.first.top().promotable) {
+		// A promotion that nobody carries out (the resource is not
+		// promotable, or no instance of the clone gets promoted) never
+		// becomes runnable: the ordering waits on it forever.
+		fEx, fRun, fReq = true, false, false
 	}
 	tReq, tRun, tEx := summary(o.then, o.thenTask)
 	if !fEx || !tEx {
@@ -454,7 +578,7 @@ func (ws *workingSet) applyOrdering(o *ordering) bool {
 	}
 	if o.flags&impliesThen != 0 && fReq {
 		changed = apply(o.then, o.thenTask, func(a *action) bool {
-			if a.node == nil && a.task == "start" {
+			if a.node == nil && (a.task == "start" || a.task == "promote") {
 				return false
 			}
 			// A clone only forces what follows it on the nodes where its
@@ -464,14 +588,24 @@ func (ws *workingSet) applyOrdering(o *ordering) bool {
 			if o.first.isClone() && !o.then.isClone() && !requiredOn(o.first, o.firstTask, a.node) {
 				return false
 			}
+			// Pacemaker passes an ordering on to a clone's instances
+			// only where their action can run.
+			if o.then.isClone() && !a.runnable {
+				return false
+			}
 			return setRequired(a)
 		}) || changed
 	}
-	if o.flags&impliesFirst != 0 && tReq && !o.first.isClone() {
-		changed = apply(o.first, o.firstTask, setRequired) || changed
-	}
-	if o.flags&(impliesFirst|impliesThen) != 0 && fReq && !fRun && !merelyUnmanaged(o.first) {
+	// A required "then" does not make an implies-first "first" required:
+	// Pacemaker 2.1.5 only requires it when the first resource's summary
+	// flags already say so, which for the orderings built here (inverse
+	// user orderings, group member demotions) never adds anything; the
+	// stop that must precede a restart comes from the restart flag.
+	if o.flags&(impliesFirst|impliesThen) != 0 && fReq && !fRun && !merelyUnmanaged(o.first) && !o.first.isClone() {
 		// What must happen first cannot: neither can what follows.
+		// (Not for a clone: its own actions are pseudo-actions of a
+		// managed resource, so an instance that cannot act does not
+		// hold back what follows the clone.)
 		changed = apply(o.then, o.thenTask, setUnrunnable) || changed
 	}
 	if o.flags&promotedImpliesFirst != 0 && tReq && o.first.role == RolePromoted {

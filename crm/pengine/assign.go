@@ -90,9 +90,28 @@ func (ws *workingSet) assignGroup(g *resource, prefer *node) *node {
 	}
 	g.allocating = true
 	first, last := g.children[0], g.children[len(g.children)-1]
-	first.thisWith = append(first.thisWith, g.thisWith...)
+	for _, c := range g.thisWith {
+		addThisWith(first, c)
+	}
+	// Members follow the first through the internal colocations, which an
+	// unmanaged member that stays put breaks: every member after one gets
+	// the group's mandatory colocations itself.
+	anyUnmanaged := !first.managed
+	for _, m := range g.children[1:] {
+		if anyUnmanaged {
+			for _, c := range g.thisWith {
+				if c.score >= score.Infinity {
+					addThisWith(m, c)
+				}
+			}
+		} else if !m.managed {
+			anyUnmanaged = true
+		}
+	}
 	g.thisWith = nil
-	last.withThis = append(last.withThis, g.withThis...)
+	for _, c := range g.withThis {
+		addWithThis(last, c)
+	}
 	g.withThis = nil
 	var groupNode *node
 	for _, c := range g.children {
@@ -213,6 +232,9 @@ func (ws *workingSet) assignClone(c *resource) {
 	if !c.provisional || c.allocating {
 		return
 	}
+	if c.promotable {
+		ws.addPromotionScores(c)
+	}
 	c.allocating = true
 	for _, co := range c.thisWith {
 		ws.assign(co.primary, nil)
@@ -255,33 +277,192 @@ func instanceNodes(r *resource) []*node {
 	return out
 }
 
+// sortInstances orders a clone's instances for assignment the way
+// Pacemaker does, with the same merge sort (GLib's list sort), because its
+// comparison treats some pairs as equal that are not equal to a third one:
+// the algorithm, not only the comparison, decides the order.
 func (ws *workingSet) sortInstances(c *resource) {
-	sort.SliceStable(c.children, func(i, j int) bool {
-		a, b := c.children[i], c.children[j]
-		na, nb := instanceNodes(a), instanceNodes(b)
-		if len(na) > 0 && len(nb) > 0 && len(na) != len(nb) {
-			return len(na) < len(nb)
+	c.children = mergeSortResources(c.children, func(a, b *resource) int { return ws.cmpInstance(a, b) })
+}
+
+// mergeSortResources sorts list stably: the first half (rounded up) and the
+// rest are sorted separately and merged, taking from the first half while
+// cmp says its element is not greater.
+func mergeSortResources(list []*resource, cmp func(a, b *resource) int) []*resource {
+	if len(list) < 2 {
+		return list
+	}
+	mid := (len(list) + 1) / 2
+	left := mergeSortResources(append([]*resource(nil), list[:mid]...), cmp)
+	right := mergeSortResources(append([]*resource(nil), list[mid:]...), cmp)
+	out := make([]*resource, 0, len(list))
+	i, j := 0, 0
+	for i < len(left) && j < len(right) {
+		if cmp(left[i], right[j]) <= 0 {
+			out = append(out, left[i])
+			i++
+		} else {
+			out = append(out, right[j])
+			j++
 		}
-		ca := len(na) > 0 && na[0].available() && c.allowed[na[0]] >= 0
-		cb := len(nb) > 0 && nb[0].available() && c.allowed[nb[0]] >= 0
-		if ca != cb {
-			return ca
+	}
+	out = append(out, left[i:]...)
+	return append(out, right[j:]...)
+}
+
+// needsFencing reports whether recovering r from a lost node waits for
+// fencing (requires=fencing, the default while fencing is enabled).
+func (ws *workingSet) needsFencing(r *resource) bool {
+	for _, p := range r.primitives() {
+		if p.class == "stonith" || !ws.stonithEnabled {
+			return false
 		}
-		fa, fb := instanceFailed(a), instanceFailed(b)
-		if fa != fb {
-			return !fa
-		}
-		if ca && cb {
-			wa, wb := c.allowed[na[0]], c.allowed[nb[0]]
-			if wa != wb {
-				return wa > wb
-			}
-		}
-		if (len(na) > 0) != (len(nb) > 0) {
-			return len(na) > 0
+		switch p.meta["requires"] {
+		case "", "fencing", "unfencing":
+			return true
 		}
 		return false
-	})
+	}
+	return false
+}
+
+// activeOn returns the node an instance counts as active on and on how
+// many nodes it is active. A resource that does not need fencing counts
+// as active on its first node that is up and clean.
+func (ws *workingSet) activeOn(r *resource) (*node, int) {
+	nodes := instanceNodes(r)
+	if len(nodes) == 0 {
+		return nil, 0
+	}
+	if !ws.needsFencing(r) {
+		for _, n := range nodes {
+			if n.online && !n.unclean {
+				return n, len(nodes)
+			}
+		}
+	}
+	return nodes[0], len(nodes)
+}
+
+func instanceNumber(r *resource) int {
+	n := 0
+	for i := len(r.id) - 1; i >= 0; i-- {
+		if r.id[i] == ':' {
+			for _, ch := range r.id[i+1:] {
+				if ch < '0' || ch > '9' {
+					break
+				}
+				n = n*10 + int(ch-'0')
+			}
+			break
+		}
+	}
+	return n
+}
+
+func cmpInts(a, b int) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// cmpInstance is Pacemaker's assignment order of two clone instances:
+// active ones on fewer nodes first, then those not active on a node they
+// may no longer use, higher priority, active before inactive (two inactive
+// ones are equal), current node usable, current node allowed for the
+// clone, not failed, higher colocation score on the current node, lower
+// instance number.
+func (ws *workingSet) cmpInstance(a, b *resource) int {
+	na, ca := ws.activeOn(a)
+	nb, cb := ws.activeOn(b)
+	if ca > 0 && cb > 0 && ca != cb {
+		return cmpInts(ca, cb)
+	}
+	allowedA, allowedB := true, true
+	if na != nil {
+		if w, ok := a.allowed[na]; !ok || w < 0 {
+			na, allowedA = nil, false
+		}
+	}
+	if nb != nil {
+		if w, ok := b.allowed[nb]; !ok || w < 0 {
+			nb, allowedB = nil, false
+		}
+	}
+	if allowedA != allowedB {
+		if allowedA {
+			return -1
+		}
+		return 1
+	}
+	if a.priority != b.priority {
+		return -cmpInts(a.priority, b.priority)
+	}
+	switch {
+	case na == nil && nb == nil:
+		return 0
+	case na == nil:
+		return 1
+	case nb == nil:
+		return -1
+	}
+	if na.available() != nb.available() {
+		if na.available() {
+			return -1
+		}
+		return 1
+	}
+	clone := a.parent
+	_, topA := clone.allowed[na]
+	_, topB := clone.allowed[nb]
+	switch {
+	case !topA && !topB:
+		return 0
+	case !topA:
+		return 1
+	case !topB:
+		return -1
+	}
+	if fa, fb := instanceFailed(a), instanceFailed(b); fa != fb {
+		if fa {
+			return 1
+		}
+		return -1
+	}
+	if sa, sb := ws.parentColocationScore(a, na), ws.parentColocationScore(b, nb); sa != sb {
+		if sa > sb {
+			return -1
+		}
+		return 1
+	}
+	return cmpInts(instanceNumber(a), instanceNumber(b))
+}
+
+// parentColocationScore is the score the clone's own colocations give an
+// instance's current node.
+func (ws *workingSet) parentColocationScore(inst *resource, n *node) score.Score {
+	// The node's own weight starts the sum: Pacemaker takes nodes that
+	// are down or shutting down out of contention with -INFINITY.
+	base := score.Score(0)
+	if !n.online || n.shutdown {
+		base = score.NegInfinity
+	}
+	table := map[*node]score.Score{n: base}
+	clone := inst.parent
+	for _, co := range clone.thisWith {
+		table = ws.mergeWeights(co.primary, table, co.nodeAttr, float64(co.score)/float64(score.Infinity), false, false, false, false)
+	}
+	for _, co := range clone.withThis {
+		if !co.influence {
+			continue
+		}
+		table = ws.mergeWeights(co.dependent, table, co.nodeAttr, float64(co.score)/float64(score.Infinity), false, false, false, true)
+	}
+	return table[n]
 }
 
 func (ws *workingSet) distribute(c *resource) {
@@ -345,18 +526,17 @@ func (ws *workingSet) assignInstance(c, inst *resource, prefer *node, allColoc b
 	if inst.allocating {
 		return nil
 	}
-	// The clone's own colocations apply to each instance.
-	if !inst.inheritedColoc {
-		inst.inheritedColoc = true
-		for _, co := range c.thisWith {
-			if allColoc || co.score < 0 || co.score >= score.Infinity {
-				ws.attachThisWith(inst, co)
-			}
+	// The clone's own colocations apply to each instance. Like
+	// Pacemaker, every assignment attempt appends them again, so an
+	// instance whose preferred-node attempt failed sees them twice.
+	for _, co := range c.thisWith {
+		if allColoc || co.score < 0 || co.score >= score.Infinity {
+			ws.attachThisWith(inst, co)
 		}
-		for _, co := range c.withThis {
-			if co.influence && (allColoc || co.score < 0) {
-				ws.attachWithThis(inst, co)
-			}
+	}
+	for _, co := range c.withThis {
+		if co.influence && (allColoc || co.score < 0) {
+			ws.attachWithThis(inst, co)
 		}
 	}
 	if prefer != nil {
@@ -390,7 +570,7 @@ func (ws *workingSet) attachThisWith(inst *resource, co *colocation) {
 	}
 	cp := *co
 	cp.dependent = target
-	target.thisWith = append([]*colocation{&cp}, target.thisWith...)
+	addThisWith(target, &cp)
 }
 
 func (ws *workingSet) attachWithThis(inst *resource, co *colocation) {
@@ -398,7 +578,7 @@ func (ws *workingSet) attachWithThis(inst *resource, co *colocation) {
 	if inst.kind == cib.Group && len(inst.children) > 0 {
 		target = inst.children[len(inst.children)-1]
 	}
-	target.withThis = append([]*colocation{co}, target.withThis...)
+	addWithThis(target, co)
 }
 
 // limitInstance bans nodes the clone does not allow or that already hold
@@ -408,10 +588,10 @@ func (ws *workingSet) limitInstance(c, inst *resource) {
 		for n := range p.allowed {
 			w, ok := c.allowed[n]
 			switch {
-			case !n.available() || inst.orphan || !ok:
+			case !n.available() || inst.orphan || !ok || w < 0:
+				// A node the clone itself scores below zero is closed to
+				// every instance, whatever the instance's own score.
 				p.allowed[n] = score.NegInfinity
-			case w < 0:
-				p.allowed[n] = score.Add(p.allowed[n], w)
 			case c.instanceCount[n] >= c.cloneNodeMax:
 				p.allowed[n] = score.NegInfinity
 			}

@@ -3,6 +3,7 @@ package pengine
 import (
 	"math"
 	"sort"
+	"strings"
 
 	"hbgo/crm/cib"
 	"hbgo/crm/score"
@@ -130,18 +131,32 @@ func (ws *workingSet) applyLocationRule(r *resource, scores map[*node]score.Scor
 	}
 }
 
+// constraintRole reads a constraint's role filter. Started and Unpromoted
+// mean the same as no role: every active instance matches, so only
+// Promoted narrows a constraint down. ok is false for a role that is not
+// valid; Pacemaker ignores such a constraint.
+func constraintRole(s string) (role Role, ok bool) {
+	switch r := parseRole(s); r {
+	case RoleUnknown:
+		return r, s == ""
+	case RoleStarted, RoleUnpromoted:
+		return RoleUnknown, true
+	default:
+		return r, true
+	}
+}
+
 func (ws *workingSet) unpackLocation(l *cib.Location) {
 	r := ws.byID[l.Rsc]
 	if r == nil || (r.parent != nil && r.parent.isClone()) {
 		return
 	}
-	role := parseRole(l.Role)
-	if role == RoleStarted {
-		// Started covers every active role.
-		role = RoleUnknown
-	}
-	lr := locationRule{id: l.ID, rsc: r, role: role, nodes: map[*node]score.Score{}}
 	if l.Node != "" {
+		role, ok := constraintRole(l.Role)
+		if !ok {
+			return
+		}
+		lr := locationRule{id: l.ID, rsc: r, role: role, nodes: map[*node]score.Score{}}
 		n := ws.nodeByName(l.Node)
 		if n == nil || !l.HasScore {
 			return
@@ -153,13 +168,13 @@ func (ws *workingSet) unpackLocation(l *cib.Location) {
 	}
 	for ri := range l.Rules {
 		rule := &l.Rules[ri]
-		rr := locationRule{id: l.ID, rsc: r, role: role, nodes: map[*node]score.Score{}}
-		if rule.Role != "" {
-			rr.role = parseRole(rule.Role)
-			if rr.role == RoleStarted {
-				rr.role = RoleUnknown
-			}
+		// With rules, only each rule's own role counts: the role on the
+		// rsc_location element applies to the node/score form alone.
+		role, ok := constraintRole(rule.Role)
+		if !ok {
+			continue
 		}
+		rr := locationRule{id: l.ID, rsc: r, role: role, nodes: map[*node]score.Score{}}
 		for _, n := range ws.nodes {
 			ctx := &cib.RuleContext{NodeAttrs: n.attrs, Now: ws.now}
 			if !rule.Eval(ctx) {
@@ -167,13 +182,19 @@ func (ws *workingSet) unpackLocation(l *cib.Location) {
 			}
 			s := rule.Score
 			if rule.ScoreAttribute != "" {
-				v, ok := n.attrs[rule.ScoreAttribute]
-				if !ok {
-					continue
+				// A matching node without the attribute gets -INFINITY.
+				s = score.NegInfinity
+				if v, ok := n.attrs[rule.ScoreAttribute]; ok {
+					s = score.MustParse(v)
 				}
-				s = score.MustParse(v)
 			} else if !rule.HasScore {
 				s = 0
+			}
+			if rule.Op == cib.Or && (!n.online || n.shutdown) {
+				// Pacemaker adds an "or" rule's score to the node's own
+				// weight, which is -INFINITY for a node that is down or
+				// shutting down ("and" rules overwrite it instead).
+				s = score.NegInfinity
 			}
 			rr.nodes[n] = s
 			rr.order = append(rr.order, n)
@@ -217,8 +238,70 @@ func (ws *workingSet) addColocation(id string, dep, pri *resource, depRole, priR
 	c := &colocation{id: id, dependent: dep, primary: pri, dependentRole: depRole, primaryRole: priRole,
 		score: s, nodeAttr: attr, influence: influence}
 	ws.colocations = append(ws.colocations, c)
-	dep.thisWith = append(dep.thisWith, c)
-	pri.withThis = append(pri.withThis, c)
+	addThisWith(dep, c)
+	addWithThis(pri, c)
+}
+
+// variantRank orders resource kinds as Pacemaker's colocation lists do:
+// clones before groups before primitives.
+func variantRank(r *resource) int {
+	switch r.kind {
+	case cib.Group:
+		return 1
+	case cib.Clone, cib.Master:
+		return 2
+	}
+	return 0
+}
+
+// colocationBefore compares the resources x and y on the side a colocation
+// list is sorted by: higher priority first, then clones, groups and
+// primitives, promotable clones before plain ones, then by id.
+func colocationBefore(x, y *resource) int {
+	switch {
+	case x.priority != y.priority:
+		if x.priority > y.priority {
+			return -1
+		}
+		return 1
+	case variantRank(x) != variantRank(y):
+		if variantRank(x) > variantRank(y) {
+			return -1
+		}
+		return 1
+	case x.isClone() && x.promotable != y.promotable:
+		if x.promotable {
+			return -1
+		}
+		return 1
+	}
+	return strings.Compare(x.id, y.id)
+}
+
+// insertColocation inserts c into list in sorted position. A constraint
+// goes before the first one that does not sort before it, so constraints
+// between the same pair end up in reverse order of configuration: that
+// order decides which of them is dropped when a finite score would leave
+// the dependent nowhere to run.
+func insertColocation(list []*colocation, c *colocation, side func(*colocation) *resource) []*colocation {
+	i := 0
+	for i < len(list) && colocationBefore(side(c), side(list[i])) > 0 {
+		i++
+	}
+	list = append(list, nil)
+	copy(list[i+1:], list[i:])
+	list[i] = c
+	return list
+}
+
+// addThisWith adds c to r's "this with" list, sorted by primary.
+func addThisWith(r *resource, c *colocation) {
+	r.thisWith = insertColocation(r.thisWith, c, func(x *colocation) *resource { return x.primary })
+}
+
+// addWithThis adds c to r's "with this" list, sorted by dependent.
+func addWithThis(r *resource, c *colocation) {
+	r.withThis = insertColocation(r.withThis, c, func(x *colocation) *resource { return x.dependent })
 }
 
 // groupInternalColocations makes each member of a colocated group follow
@@ -268,17 +351,17 @@ func (ws *workingSet) mergeWeights(r *resource, nodes map[*node]score.Score, att
 	}
 	r.merging = true
 	defer func() { r.merging = false }()
-	if r.kind == cib.Group && len(r.children) > 0 {
-		// A group contributes through its first member (whose internal
-		// colocations pull in the rest) and what is colocated with it.
-		nodes = ws.mergeWeights(r.children[0], nodes, attr, factor, init, forward, rollback, positive)
-		for _, c := range r.withThis {
-			nodes = ws.mergeWeights(c.dependent, nodes, c.nodeAttr, float64(c.score)/float64(score.Infinity), false, forward, rollback, positive)
-		}
-		return nodes
-	}
 	var work map[*node]score.Score
-	if init {
+	if r.kind == cib.Group && len(r.children) > 0 {
+		// A group contributes through one member: the last when the table
+		// starts from the resource's own scores, else the first, whose
+		// internal colocations pull in the rest.
+		member := r.children[0]
+		if init {
+			member = r.children[len(r.children)-1]
+		}
+		work = ws.mergeWeights(member, nodes, attr, factor, init, forward, rollback, positive)
+	} else if init {
 		work = copyTable(r.allowed)
 	} else {
 		work = copyTable(nodes)
@@ -292,6 +375,11 @@ func (ws *workingSet) mergeWeights(r *resource, nodes map[*node]score.Score, att
 		list := r.withThis
 		if forward {
 			list = r.thisWith
+		} else if r.kind == cib.Group && len(r.children) > 0 {
+			// What is colocated with a group is found on its last member
+			// once the group is assigned; before that, only the last
+			// member's own list counts.
+			list = r.children[len(r.children)-1].withThis
 		}
 		for _, c := range list {
 			other := c.dependent
@@ -359,12 +447,25 @@ func colocationAffects(dep, pri *resource, c *colocation) bool {
 		return false
 	}
 	// A role-specific colocation only matters when the role is the one
-	// the resource is going to have.
-	if c.dependentRole != RoleUnknown && c.dependentRole != dep.nextRole {
-		return false
+	// the resource is going to have. Pacemaker 2.1.5 reverses the test for
+	// anti-colocations: they are skipped when the role matches and count
+	// for every other role (so a rsc-role=Promoted anti-colocation pushes
+	// away instances that are merely started).
+	if c.score > 0 {
+		if c.dependentRole != RoleUnknown && c.dependentRole != dep.nextRole {
+			return false
+		}
+		if c.primaryRole != RoleUnknown && c.primaryRole != pri.nextRole {
+			return false
+		}
 	}
-	if c.primaryRole != RoleUnknown && c.primaryRole != pri.nextRole {
-		return false
+	if c.score < 0 {
+		if c.dependentRole != RoleUnknown && c.dependentRole == dep.nextRole {
+			return false
+		}
+		if c.primaryRole != RoleUnknown && c.primaryRole == pri.nextRole {
+			return false
+		}
 	}
 	return true
 }
@@ -436,6 +537,27 @@ func (ws *workingSet) applyCloneColocation(dep, clone *resource, c *colocation) 
 		if c.score >= score.Infinity {
 			for n := range dep.allowed {
 				dep.allowed[n] = score.NegInfinity
+			}
+		}
+		return
+	}
+	if clone.promotable && c.primaryRole != RoleUnknown && c.score < score.Infinity {
+		// Role-specific preference for a promotable clone: every instance
+		// that will have the role adds the score to the dependent's nodes
+		// matching its node, whatever the dependent's own role.
+		attr := c.nodeAttr
+		if attr == "" {
+			attr = "#uname"
+		}
+		for _, inst := range clone.children {
+			if inst.allocatedTo == nil || inst.nextRole != c.primaryRole {
+				continue
+			}
+			value := nodeAttr(inst.allocatedTo, attr)
+			for n, w := range dep.allowed {
+				if nodeAttr(n, attr) == value {
+					dep.allowed[n] = score.Add(w, c.score)
+				}
 			}
 		}
 		return

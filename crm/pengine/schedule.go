@@ -76,11 +76,36 @@ func Schedule(c *cib.CIB, now time.Time) (*Result, error) {
 	ws.unpackColocations()
 	ws.groupInternalColocations()
 	ws.assignAll()
+	ws.sortInstancesByNumber()
 	ws.createActions()
 	ws.internalOrderings()
 	ws.userOrderings()
 	ws.propagate()
 	return ws.result(), nil
+}
+
+// sortInstancesByNumber puts every clone's instances back in instance
+// number order once resources are assigned. Pacemaker does this when it
+// schedules probes (whenever some node is up and clean), and interleaved
+// orderings pair each instance with the first instance of the other clone
+// on the same node in this order.
+func (ws *workingSet) sortInstancesByNumber() {
+	probing := false
+	for _, n := range ws.nodes {
+		if n.online && !n.unclean {
+			probing = true
+		}
+	}
+	if !probing {
+		return
+	}
+	for _, r := range ws.all {
+		if r.isClone() {
+			r.children = mergeSortResources(r.children, func(a, b *resource) int {
+				return cmpInts(instanceNumber(a), instanceNumber(b))
+			})
+		}
+	}
 }
 
 // finishUnpack settles roles after all history has been read.

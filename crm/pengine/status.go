@@ -515,7 +515,7 @@ func (ws *workingSet) determineOpStatus(r *resource, n *node, task string, rc, t
 			result = execDone
 			r.role = RoleStopped
 			*fail = failIgnore
-			r.nextRole = RoleUnknown
+			r.nextRole, r.unpromotedAfterFailure = RoleUnknown, false
 		}
 	case 8:
 		if isProbe && rc != target {
@@ -596,7 +596,7 @@ func (ws *workingSet) updateState(r *resource, task string, rc int, op *cib.LRMO
 		case failStop, failFence, failMigrate, failStandby:
 		default:
 			*fail = failIgnore
-			r.nextRole = RoleUnknown
+			r.nextRole, r.unpromotedAfterFailure = RoleUnknown, false
 		}
 	}
 }
@@ -610,9 +610,34 @@ func (ws *workingSet) opFailure(r *resource, n *node, task string, rc int, op *c
 	if task == "stop" {
 		ws.ban(r, n)
 	}
+	if f == failStop {
+		// The failure's role is Stopped: the resource (for an anonymous
+		// clone, the whole clone) is kept from starting anywhere, even
+		// when the node it failed on is fenced afterwards.
+		if r.nextRole < RoleStopped {
+			r.nextRole = RoleStopped
+		}
+		t := r
+		if r.parent != nil && r.top().isClone() && !r.top().unique {
+			t = r.top()
+		}
+		everywhere := locationRule{id: "on-fail-stop", rsc: t, nodes: map[*node]score.Score{}}
+		for _, nn := range ws.nodes {
+			everywhere.nodes[nn] = score.NegInfinity
+			everywhere.order = append(everywhere.order, nn)
+		}
+		ws.locations = append(ws.locations, everywhere)
+	}
 	switch task {
 	case "promote":
 		r.role = RolePromoted
+		// A failed promotion's role after failure is Unpromoted (unless
+		// on-fail=stop made it Stopped): the instance is recovered but
+		// cannot be promoted again in this transition.
+		if r.nextRole < RoleUnpromoted && f != failStop {
+			r.nextRole = RoleUnpromoted
+			r.unpromotedAfterFailure = true
+		}
 	case "demote":
 		switch {
 		case f == failBlock:
@@ -666,6 +691,12 @@ func (ws *workingSet) processState(r *resource, n *node, fail onFail) {
 	if r.role != RoleStopped {
 		if !r.knownOn(n) {
 			r.runningOn = append(r.runningOn, n)
+			if !r.managed {
+				// An unmanaged resource prefers where it is with INFINITY;
+				// what is colocated with it sees that preference.
+				ws.locations = append(ws.locations, locationRule{id: "not_managed_default", rsc: r,
+					nodes: map[*node]score.Score{n: score.Infinity}, order: []*node{n}})
+			}
 		}
 		switch saved {
 		case failIgnore:

@@ -126,9 +126,12 @@ type resource struct {
 	blocked       bool // failed in a way Pacemaker will not touch
 	failIgnored   bool // a failure was ignored (on-fail=ignore)
 	demoteRecover bool // promoted-role failure with on-fail=demote
-	unique        bool // globally unique (clone instances keep their number)
-	promotable    bool
-	cloneInstance bool
+	// unpromotedAfterFailure: a failed promote left the role after
+	// failure at Unpromoted, so the instance is not promoted again now.
+	unpromotedAfterFailure bool
+	unique                 bool // globally unique (clone instances keep their number)
+	promotable             bool
+	cloneInstance          bool
 
 	// State from the history, and the assignment being computed.
 	role, nextRole  Role
@@ -142,9 +145,8 @@ type resource struct {
 	merging         bool
 	allocatedTo     *node
 
-	thisWith       []*colocation // constraints where this resource is the dependent
-	withThis       []*colocation // constraints where this resource is the primary
-	inheritedColoc bool          // clone colocations copied to this instance
+	thisWith []*colocation // constraints where this resource is the dependent
+	withThis []*colocation // constraints where this resource is the primary
 
 	// Clone settings and bookkeeping.
 	cloneMax, cloneNodeMax       int
