@@ -2,6 +2,7 @@ package attrtool
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"hbgo/crm/cibapi"
 	"hbgo/internal/testenv"
 )
 
@@ -129,5 +131,49 @@ func TestPromotionFromAgentReachesItsDaemon(t *testing.T) {
 	rc := Run(Attribute, []string{"--promotion", "-v", "1", "--run-dir", t.TempDir()}, getenv, &out, &errb)
 	if rc == ExitOK {
 		t.Errorf("--run-dir of no daemon: exit 0")
+	}
+}
+
+// staleBackend answers the first stale replacements with ErrStale, as the
+// daemon does when another client committed in between.
+type staleBackend struct {
+	*memBackend
+	stale int
+}
+
+func (s *staleBackend) Replace(ctx context.Context, xml []byte) error {
+	s.mu.Lock()
+	if s.stale > 0 {
+		s.stale--
+		s.mu.Unlock()
+		return cibapi.ErrStale
+	}
+	s.mu.Unlock()
+	return s.memBackend.Replace(ctx, xml)
+}
+
+// TestEditRedoneWhenStale: a write that lost the race to another client is
+// redone on a fresh copy; one that keeps losing fails with the reason.
+func TestEditRedoneWhenStale(t *testing.T) {
+	b := &staleBackend{memBackend: &memBackend{xml: liveCIB}, stale: staleAttempts - 1}
+	dir := serveDaemon(t, b)
+	var out, errb bytes.Buffer
+	if rc := Run(Attribute, []string{"-p", "drbd", "-N", "alpha", "-v", "5", "--run-dir", dir}, noEnv, &out, &errb); rc != ExitOK {
+		t.Fatalf("set after %d stale answers: exit %d %s", staleAttempts-1, rc, errb.String())
+	}
+	if !strings.Contains(b.current(), `name="master-drbd" value="5"`) {
+		t.Fatalf("not stored:\n%s", b.current())
+	}
+	b.mu.Lock()
+	b.stale = staleAttempts
+	b.mu.Unlock()
+	if rc := Run(Attribute, []string{"-p", "drbd", "-N", "alpha", "-D", "--run-dir", dir}, noEnv, &out, &errb); rc == ExitOK {
+		t.Fatalf("delete reported done although every attempt was stale")
+	}
+	if !strings.Contains(errb.String(), "changed since it was read") {
+		t.Errorf("stderr lacks the reason: %q", errb.String())
+	}
+	if !strings.Contains(b.current(), "master-drbd") {
+		t.Errorf("deleted although never committed")
 	}
 }

@@ -144,11 +144,20 @@ func Run(tool Tool, args []string, getenv func(string) string, stdout, stderr io
 	}
 	switch {
 	case *del:
-		deleted, err := cibdoc.DeleteAttr(root, ref)
+		var deleted []*cibdoc.Element
+		err := retryStale(func(attempt int) error {
+			if attempt > 0 {
+				if root, err = src.Load(); err != nil {
+					return err
+				}
+				before = root.String()
+			}
+			if deleted, err = cibdoc.DeleteAttr(root, ref); err != nil {
+				return err
+			}
+			return cibdoc.Commit(src, before, root, change(ref.Scope))
+		})
 		if err != nil {
-			return fail(err)
-		}
-		if err := cibdoc.Commit(src, before, root, change(ref.Scope)); err != nil {
 			return fail(err)
 		}
 		for _, p := range deleted {
@@ -160,10 +169,19 @@ func Run(tool Tool, args []string, getenv func(string) string, stdout, stderr io
 		}
 		return ExitOK
 	case update:
-		if _, err := cibdoc.SetAttr(root, ref, *value); err != nil {
-			return fail(err)
-		}
-		if err := cibdoc.Commit(src, before, root, change(ref.Scope)); err != nil {
+		err := retryStale(func(attempt int) error {
+			if attempt > 0 {
+				if root, err = src.Load(); err != nil {
+					return err
+				}
+				before = root.String()
+			}
+			if _, err := cibdoc.SetAttr(root, ref, *value); err != nil {
+				return err
+			}
+			return cibdoc.Commit(src, before, root, change(ref.Scope))
+		})
+		if err != nil {
 			return fail(err)
 		}
 		return ExitOK
@@ -248,6 +266,24 @@ func joinOptionalArg(args []string, short, long string) []string {
 		out = append(out, a)
 	}
 	return out
+}
+
+// staleAttempts bounds the edits redone because the CIB changed between
+// reading and committing: agents on every node set their promotion scores
+// at the same moment.
+const staleAttempts = 5
+
+// retryStale runs edit (attempt 0, 1, ...) again while it fails with
+// cibapi.ErrStale, up to staleAttempts times; edit must read the CIB
+// afresh on every attempt after the first.
+func retryStale(edit func(attempt int) error) error {
+	var err error
+	for i := 0; i < staleAttempts; i++ {
+		if err = edit(i); !errors.Is(err, cibapi.ErrStale) {
+			return err
+		}
+	}
+	return err
 }
 
 // withScope fills in an empty scope.
