@@ -339,6 +339,65 @@ func (l *promotableLab) settled(alive []string) string {
 	return promoted
 }
 
+// startedInOrder checks, in the log of whichever alive node (the DC)
+// reports them, that node's promotion finished before the group's members
+// started, each after the one before it (the order constraint and the
+// group's own order).
+func (l *promotableLab) startedInOrder(t *testing.T, alive []string, node string) {
+	t.Helper()
+	steps := []string{"data_promote_0", "svc-fs_start_0", "svc-ip_start_0", "svc-app_start_0"}
+	for _, n := range alive {
+		log := l.nodes[n].HaLog()
+		last := -1
+		for i, step := range steps {
+			at := strings.LastIndex(log, step+" on "+node+": ok")
+			if at < 0 {
+				if i > 0 {
+					t.Errorf("%s's log reports %s on %s but not %s", n, steps[0], node, step)
+				}
+				break
+			}
+			if at < last {
+				t.Errorf("%s's log: %s on %s finished before %s", n, step, node, steps[i-1])
+			}
+			last = at
+		}
+		if last >= 0 {
+			return
+		}
+	}
+	t.Errorf("no log reports the promotion on %s", node)
+}
+
+// checkScores asks crm_attribute on every alive node for the promotion
+// scores Stateful set: 10 where Promoted, 5 where Unpromoted (the agent's
+// SCORE_PROMOTED and SCORE_UNPROMOTED).
+func (l *promotableLab) checkScores(t *testing.T, alive []string, promoted string) {
+	t.Helper()
+	for _, asker := range alive {
+		for _, of := range alive {
+			want := "5"
+			if of == promoted {
+				want = "10"
+			}
+			var out string
+			var err error
+			ok := func() bool {
+				out, err = l.nodes[asker].Tool(t, "crm_attribute", "-p", "data", "-N", of, "-G", "-q")
+				return err == nil && out == want
+			}
+			// The CIB copies converge within a replication round.
+			deadline := time.Now().Add(5 * time.Second)
+			for !ok() && time.Now().Before(deadline) {
+				time.Sleep(50 * time.Millisecond)
+			}
+			if err != nil || out != want {
+				t.Errorf("crm_attribute -p data -N %s -G -q on %s: %q %v, want %s", of, asker, out, err, want)
+			}
+		}
+	}
+}
+
 // crash is kill -9 of node's daemon, with what a reboot would clear: the
 // address, the agents' state, the service's process (the file system goes
 // with the daemon's mount namespace).
@@ -375,6 +434,8 @@ func TestPromotableCloneWithGroup(t *testing.T) {
 	})
 	t.Logf("(a) %s Promoted with the group %s after the daemons started; %s",
 		promoted, time.Since(t0).Round(time.Millisecond), l.state(alive))
+	l.startedInOrder(t, alive, promoted)
+	l.checkScores(t, alive, promoted)
 	// Still so after the startup period and a few monitors.
 	time.Sleep(8 * time.Second)
 	if got := l.settled(alive); got != promoted {
@@ -389,6 +450,12 @@ func TestPromotableCloneWithGroup(t *testing.T) {
 		next = l.settled(alive)
 		return next != ""
 	})
-	t.Logf("(b) kill -9 of %s: %s Promoted with the group after %s; %s",
+	t.Logf("(b) kill -9 of %s: %s Promoted with the group after %s (deadtime 1 s); %s",
 		promoted, next, time.Since(t0).Round(time.Millisecond), l.state(alive))
+	l.startedInOrder(t, alive, next)
+	l.checkScores(t, alive, next)
+	time.Sleep(5 * time.Second)
+	if got := l.settled(alive); got != next {
+		t.Fatalf("(b) not stable: %s", l.state(alive))
+	}
 }
