@@ -346,6 +346,16 @@ func (l *promotableLab) settled(alive []string) string {
 func (l *promotableLab) startedInOrder(t *testing.T, alive []string, node string) {
 	t.Helper()
 	steps := []string{"data_promote_0", "svc-fs_start_0", "svc-ip_start_0", "svc-app_start_0"}
+	// The service may be seen up before its result reaches the DC's log.
+	final := steps[len(steps)-1] + " on " + node + ": ok"
+	netlab.Eventually(t, 10*time.Second, "the DC logs "+final, func() bool {
+		for _, n := range alive {
+			if strings.Contains(l.nodes[n].HaLog(), final) {
+				return true
+			}
+		}
+		return false
+	})
 	for _, n := range alive {
 		log := l.nodes[n].HaLog()
 		last := -1
