@@ -13,6 +13,10 @@
 //     outcome to an ocf.ExitCode. It also maps the legacy resource.d
 //     wrapper names of heartbeat 3.0.6 (IPaddr, Filesystem, ...) onto the
 //     OCF agents when no script of that name is installed.
+//   - AgentEnv: the daemon's part of every agent's environment
+//     (HA_SBIN_DIR, HA_VARRUN, HBGO_RUN_DIR, the node name as
+//     OCF_RESKEY_CRM_meta_on_node), so that tools an agent runs, such as
+//     Stateful's crm_attribute, are ours and reach the agent's own daemon.
 //   - Manager: serialises operations per resource, runs different
 //     resources concurrently with a bounded worker count, applies the probe
 //     rules, runs validate-all before start when the agent offers it, and

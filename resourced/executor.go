@@ -50,6 +50,10 @@ type Config struct {
 	Path string
 	// ExtraEnv is appended to every agent's environment (KEY=value).
 	ExtraEnv []string
+	// Agent is the daemon's part of the agents' environment (HA_SBIN_DIR,
+	// HA_VARRUN, HBGO_RUN_DIR, node name); empty fields are taken from
+	// DefaultAgentEnv of this process.
+	Agent AgentEnv
 	// CommandPrefix, when set, is prepended to every agent command line
 	// (e.g. "ip netns exec NS"); the prefix must exec the agent so that it
 	// stays in the process group we kill.
@@ -117,6 +121,7 @@ func NewExecutor(cfg Config) *Executor {
 	if cfg.OutputCap <= 0 {
 		cfg.OutputCap = d.OutputCap
 	}
+	cfg.Agent = cfg.Agent.merge(defaultAgentEnv())
 	if cfg.Log == nil {
 		l := logrus.New()
 		l.SetOutput(discard{})
@@ -180,6 +185,11 @@ func (e *Executor) ocfEnv(op Op) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	if _, ok := op.Meta["on_node"]; !ok && e.cfg.Agent.NodeName != "" {
+		// Pacemaker names the node to every agent; crm_attribute run
+		// by the agent (Stateful's promotion score) relies on it.
+		meta = append(meta, envOnNode+"="+e.cfg.Agent.NodeName)
+	}
 	if op.Depth != 0 {
 		env = append(env, "OCF_CHECK_LEVEL="+strconv.Itoa(op.Depth))
 	}
@@ -190,6 +200,7 @@ func (e *Executor) ocfEnv(op Op) ([]string, error) {
 
 func (e *Executor) baseEnv() []string {
 	env := []string{"PATH=" + e.cfg.Path, "LC_ALL=C"}
+	env = append(env, e.cfg.Agent.vars()...)
 	return append(env, e.cfg.ExtraEnv...)
 }
 

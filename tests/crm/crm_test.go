@@ -77,7 +77,10 @@ func agentsInstalled(t *testing.T) {
 	}
 }
 
-func newLab(t *testing.T) *lab {
+func newLab(t *testing.T) *lab { return newLabCIB(t, webCIB) }
+
+// newLabCIB is newLab with another initial CIB on every node.
+func newLabCIB(t *testing.T, cib string) *lab {
 	short(t)
 	agentsInstalled(t)
 	testenv.Bin(t, "heartbeat")
@@ -88,7 +91,7 @@ func newLab(t *testing.T) *lab {
 		if err := os.MkdirAll(dir, 0o750); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(filepath.Join(dir, "cib.xml"), []byte(webCIB), 0o600); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, "cib.xml"), []byte(cib), 0o600); err != nil {
 			t.Fatal(err)
 		}
 		l.nodes[name] = n

@@ -49,12 +49,40 @@ func Run(tool Tool, args []string, getenv func(string) string, stdout, stderr io
 	quiet := fs.BoolP("quiet", "q", false, "print only the value")
 	setID := fs.StringP("set-name", "s", "", "nvset id")
 	def := fs.StringP("default", "d", "", "value to print when the attribute is unset")
+	var promotion *string
+	if tool == Attribute {
+		promotion = fs.StringP("promotion", "p", "", "operate on the promotion score of RESOURCE (default $OCF_RESOURCE_INSTANCE); lifetime defaults to reboot")
+		fs.Lookup("promotion").NoOptDefVal = promotionFromEnv
+	}
 	runDir := cibapi.RunDirFlag(fs)
+	if tool == Attribute {
+		args = joinOptionalArg(args, "-p", "--promotion")
+	}
 	if err := fs.Parse(args); err != nil {
 		return ExitUsage
 	}
+	if !fs.Changed("run-dir") {
+		// An agent's crm_attribute must reach the daemon that runs it.
+		if d := getenv(EnvRunDir); d != "" {
+			*runDir = d
+		}
+	}
 	if tool == Standby {
 		*name = "standby"
+	}
+	if promotion != nil && fs.Changed("promotion") {
+		rsc := *promotion
+		if rsc == promotionFromEnv {
+			rsc = getenv("OCF_RESOURCE_INSTANCE")
+		}
+		if rsc == "" {
+			fmt.Fprintf(stderr, "%s: -p/--promotion must be called from an OCF resource agent or with a resource ID specified\n", prog)
+			return ExitUsage
+		}
+		*name = PromotionAttr(rsc)
+		if *lifetime == "" {
+			*lifetime = "reboot"
+		}
 	}
 	if *name == "" {
 		fmt.Fprintf(stderr, "%s: --name is required\n", prog)
@@ -84,9 +112,7 @@ func Run(tool Tool, args []string, getenv func(string) string, stdout, stderr io
 		ref.Scope = cibdoc.ScopeStatus
 	}
 	if (ref.Scope == cibdoc.ScopeNodes || ref.Scope == cibdoc.ScopeStatus || ref.Scope == "") && ref.Node == "" {
-		if h, err := os.Hostname(); err == nil {
-			ref.Node = h
-		}
+		ref.Node = LocalNode(getenv, os.Hostname)
 	}
 	src, err := cibdoc.FromEnv(getenv, cibapi.Live(*runDir))
 	if err != nil {
@@ -118,11 +144,20 @@ func Run(tool Tool, args []string, getenv func(string) string, stdout, stderr io
 	}
 	switch {
 	case *del:
-		deleted, err := cibdoc.DeleteAttr(root, ref)
+		var deleted []*cibdoc.Element
+		err := retryStale(func(attempt int) error {
+			if attempt > 0 {
+				if root, err = src.Load(); err != nil {
+					return err
+				}
+				before = root.String()
+			}
+			if deleted, err = cibdoc.DeleteAttr(root, ref); err != nil {
+				return err
+			}
+			return cibdoc.Commit(src, before, root, change(ref.Scope))
+		})
 		if err != nil {
-			return fail(err)
-		}
-		if err := cibdoc.Commit(src, before, root, change(ref.Scope)); err != nil {
 			return fail(err)
 		}
 		for _, p := range deleted {
@@ -134,10 +169,19 @@ func Run(tool Tool, args []string, getenv func(string) string, stdout, stderr io
 		}
 		return ExitOK
 	case update:
-		if _, err := cibdoc.SetAttr(root, ref, *value); err != nil {
-			return fail(err)
-		}
-		if err := cibdoc.Commit(src, before, root, change(ref.Scope)); err != nil {
+		err := retryStale(func(attempt int) error {
+			if attempt > 0 {
+				if root, err = src.Load(); err != nil {
+					return err
+				}
+				before = root.String()
+			}
+			if _, err := cibdoc.SetAttr(root, ref, *value); err != nil {
+				return err
+			}
+			return cibdoc.Commit(src, before, root, change(ref.Scope))
+		})
+		if err != nil {
 			return fail(err)
 		}
 		return ExitOK
@@ -172,6 +216,74 @@ func Run(tool Tool, args []string, getenv func(string) string, stdout, stderr io
 		fmt.Fprintf(stdout, "scope=%s  name=%s value=%s\n", scope, *name, val)
 	}
 	return ExitOK
+}
+
+// EnvRunDir names the environment variable that, when set, replaces the
+// default of --run-dir; the daemon sets it for the agents it runs.
+const EnvRunDir = "HBGO_RUN_DIR"
+
+// promotionFromEnv is the value of a bare --promotion: the resource is
+// OCF_RESOURCE_INSTANCE. It cannot be a resource id (ids are XML ids).
+const promotionFromEnv = "\x00env"
+
+// PromotionAttr is the transient node attribute holding rsc's promotion
+// score, as Pacemaker 2.1.5 names it: the id is used as given, so an agent
+// of an anonymous clone (run with the clone's id, without ":N") and the
+// scheduler agree.
+func PromotionAttr(rsc string) string { return "master-" + rsc }
+
+// LocalNode is the node a node attribute belongs to when --node is not
+// given: the node the daemon told the agent it runs on, else the daemon's
+// node name, else the host name.
+func LocalNode(getenv func(string) string, hostname func() (string, error)) string {
+	for _, k := range []string{"OCF_RESKEY_CRM_meta_on_node", "HBGO_NODE_NAME"} {
+		if v := getenv(k); v != "" {
+			return v
+		}
+	}
+	if h, err := hostname(); err == nil {
+		return h
+	}
+	return ""
+}
+
+// joinOptionalArg gives flags with an optional argument the command-line
+// meaning of Pacemaker's tools (GLib): the next word is the argument unless
+// it is an option ("-p rsc" and "--promotion rsc" name rsc; "--promotion
+// -v 5" names none). pflag only takes "--promotion=rsc".
+func joinOptionalArg(args []string, short, long string) []string {
+	out := make([]string, 0, len(args))
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			return append(out, args[i:]...)
+		}
+		if (a == short || a == long) && i+1 < len(args) && !strings.HasPrefix(args[i+1], "-") {
+			out = append(out, long+"="+args[i+1])
+			i++
+			continue
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// staleAttempts bounds the edits redone because the CIB changed between
+// reading and committing: agents on every node set their promotion scores
+// at the same moment.
+const staleAttempts = 5
+
+// retryStale runs edit (attempt 0, 1, ...) again while it fails with
+// cibapi.ErrStale, up to staleAttempts times; edit must read the CIB
+// afresh on every attempt after the first.
+func retryStale(edit func(attempt int) error) error {
+	var err error
+	for i := 0; i < staleAttempts; i++ {
+		if err = edit(i); !errors.Is(err, cibapi.ErrStale) {
+			return err
+		}
+	}
+	return err
 }
 
 // withScope fills in an empty scope.
