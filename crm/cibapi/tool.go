@@ -1,6 +1,8 @@
 package cibapi
 
 import (
+	"os"
+
 	"github.com/spf13/pflag"
 
 	"hbgo/crm/status/cibdoc"
@@ -13,8 +15,17 @@ const DefaultRunDir = "/var/run/heartbeat"
 // RunDirFlag adds the --run-dir option every client tool takes, so that
 // several nodes can run on one host in network namespaces.
 func RunDirFlag(fs *pflag.FlagSet) *string {
-	return fs.String("run-dir", DefaultRunDir, "run directory of the daemon to talk to")
+	def := DefaultRunDir
+	if d := os.Getenv(EnvRunDir); d != "" {
+		def = d
+	}
+	return fs.String("run-dir", def, "run directory of the daemon to talk to ($"+EnvRunDir+" when set)")
 }
+
+// EnvRunDir names the variable that sets --run-dir's default: the daemon
+// puts it in the environment of the agents it runs, so the tools they
+// call (crm_attribute from a promotable agent) reach that daemon.
+const EnvRunDir = "HBGO_RUN_DIR"
 
 // Live returns the source of the daemon using runDir, for
 // cibdoc.FromEnv's live argument.

@@ -58,7 +58,10 @@ func crmRuntime(o options, node string, cfg *hacf.Config, gen uint64, agentPrefi
 	// (as it does for the agents themselves); several nodes on one host
 	// (test namespaces) need one each.
 	exec := resourced.NewExecutor(resourced.Config{ConfigDir: o.configDir, Log: log.WithField("subsys", "lrmd"),
-		CommandPrefix: agentPrefix, StateDir: os.Getenv("HA_RSCTMP")})
+		CommandPrefix: agentPrefix, StateDir: os.Getenv("HA_RSCTMP"),
+		// Agents that call our tools (Stateful's crm_attribute) reach this
+		// daemon, and know the node by its cluster name.
+		Agent: resourced.AgentEnv{RunDir: o.runDir, NodeName: node}})
 	var fencer crmd.Fencer
 	f, err := service.OpenFencer(context.Background(), cfg, log.WithField("subsys", "stonithd"))
 	if err != nil {
