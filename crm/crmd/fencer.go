@@ -8,10 +8,13 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sirupsen/logrus"
 
+	"hbgo/crm/cib"
+	"hbgo/crm/cibstore"
 	"hbgo/crm/tengine"
 	"hbgo/resourced"
 	"hbgo/resourced/ocf"
@@ -188,24 +191,50 @@ func deviceParams(in map[string]string) (stonith.Params, time.Duration, error) {
 	return p, delay, nil
 }
 
-// parseDelay reads a Pacemaker interval: a Go duration or plain seconds.
+// parseDelay reads a delay written as a Pacemaker interval ("5s", "2",
+// "500ms", "PT5S").
 func parseDelay(v string) (time.Duration, error) {
 	v = strings.TrimSpace(v)
-	if d, err := time.ParseDuration(v); err == nil && d >= 0 {
-		return d, nil
+	ms, ok := cib.ParseIntervalMS(v)
+	if v == "" || !ok || ms < 0 {
+		return 0, errors.New("not a delay")
 	}
-	if d, err := time.ParseDuration(v + "s"); err == nil && d >= 0 {
-		return d, nil
-	}
-	return 0, fmt.Errorf("not a delay")
+	return time.Duration(ms) * time.Millisecond, nil
 }
 
-// nodeFencer fences for the DC: after the delay of FenceDelay, with the
-// registered devices first and then the configured fallback (ha.cf's
-// stonith devices).
+// SplitCanFence reports whether the two sides of a split could both
+// fence, which is when the fencing delay is needed: a partition without
+// quorum does not fence (unless no-quorum-policy=ignore), and of a
+// cluster of more than two nodes at most one side keeps quorum; two
+// nodes keep it each (the two-node rule).
+func SplitCanFence(nodes int, noQuorumPolicy string) bool {
+	return nodes == 2 || noQuorumPolicy == "ignore"
+}
+
+// crmOption reads a cluster option from crm_config.
+func crmOption(root *cibstore.Node, name string) (string, bool) {
+	cc := section(root, cibstore.SectionConfiguration, "crm_config")
+	if cc == nil {
+		return "", false
+	}
+	for _, set := range cc.Children {
+		for _, p := range set.Children {
+			if n, _ := p.Attr("name"); p.Name == "nvpair" && n == name {
+				return p.Attr("value")
+			}
+		}
+	}
+	return "", false
+}
+
+// nodeFencer fences for the DC: after the delay of FenceDelay when a
+// split could make both sides fence (splitRisk, set by the DC from the
+// CIB of each transition), with the registered devices first and then
+// the configured fallback (ha.cf's stonith devices).
 type nodeFencer struct {
 	self      string
 	nodes     []string
+	splitRisk *atomic.Bool
 	table     *deviceTable
 	fallback  Fencer
 	delayBase time.Duration // when no device sets pcmk_delay_base
@@ -218,7 +247,7 @@ func (f nodeFencer) Fence(ctx context.Context, node, action string) error {
 	if base == 0 {
 		base = f.delayBase
 	}
-	if d := FenceDelay(f.nodes, f.self, node, base); d > 0 {
+	if d := FenceDelay(f.nodes, f.self, node, base); d > 0 && f.splitRisk.Load() {
 		f.log.WithField("node", node).Infof("delaying the fencing of %s by %s (it ranks before %s)", node, d, f.self)
 		done := make(chan struct{})
 		tm := f.clock.AfterFunc(d, func() { close(done) })

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -44,6 +45,35 @@ func TestFenceDelay(t *testing.T) {
 		a, b := FenceDelay(nodes, pair[0], pair[1], base), FenceDelay(nodes, pair[1], pair[0], base)
 		if (a == 0) == (b == 0) {
 			t.Errorf("split %v: delays %v and %v, want exactly one side delayed", pair, a, b)
+		}
+	}
+}
+
+func TestSplitCanFence(t *testing.T) {
+	for _, tc := range []struct {
+		nodes  int
+		policy string
+		want   bool
+	}{
+		{2, "", true}, {2, "stop", true}, {3, "", false}, {3, "stop", false}, {3, "freeze", false},
+		{3, "ignore", true}, {5, "ignore", true}, {1, "", false},
+	} {
+		if got := SplitCanFence(tc.nodes, tc.policy); got != tc.want {
+			t.Errorf("SplitCanFence(%d, %q) = %v, want %v", tc.nodes, tc.policy, got, tc.want)
+		}
+	}
+}
+
+func TestParseDelay(t *testing.T) {
+	for in, want := range map[string]time.Duration{"5s": 5 * time.Second, "2": 2 * time.Second, "500ms": 500 * time.Millisecond,
+		" 1min ": time.Minute, "PT3S": 3 * time.Second, "0": 0} {
+		if got, err := parseDelay(in); err != nil || got != want {
+			t.Errorf("parseDelay(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "soon", "-5s", "5 parsecs"} {
+		if got, err := parseDelay(in); err == nil {
+			t.Errorf("parseDelay(%q) = %v, want an error", in, got)
 		}
 	}
 }
@@ -205,17 +235,28 @@ func TestNodeFencerDelayAndOrder(t *testing.T) {
 			t.Fatalf("start: %+v", res)
 		}
 		fb := &recFencer{}
-		f := nodeFencer{self: "n2", nodes: []string{"n1", "n2", "n3"}, table: table, fallback: fb,
+		risk := &atomic.Bool{}
+		f := nodeFencer{self: "n2", nodes: []string{"n1", "n2", "n3"}, splitRisk: risk, table: table, fallback: fb,
 			delayBase: time.Minute, clock: resourced.RealClock(), log: quietLog()}
 
+		// No split risk (the quorum decides which side fences): no delay.
 		t0 := time.Now()
+		if err := f.Fence(ctx, "n1", "reboot"); err != nil {
+			t.Fatal(err)
+		}
+		if d := time.Since(t0); d != 0 {
+			t.Errorf("fencing without split risk waited %v", d)
+		}
+		risk.Store(true)
+
+		t0 = time.Now()
 		if err := f.Fence(ctx, "n1", "reboot"); err != nil {
 			t.Fatal(err)
 		}
 		if d := time.Since(t0); d != 4*time.Second {
 			t.Errorf("n2 fenced n1 after %v, want the device's 4s", d)
 		}
-		if got := dev.calls(); len(got) != 1 || got[0] != "reset n1" {
+		if got := dev.calls(); len(got) != 2 || got[1] != "reset n1" {
 			t.Errorf("device calls %v", got)
 		}
 		t0 = time.Now()

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/sirupsen/logrus"
@@ -108,6 +109,9 @@ type Runtime struct {
 	// recheck is cluster-recheck-interval as read from recheckDoc.
 	recheck    time.Duration
 	recheckDoc *cibstore.Doc
+	// splitRisk tells the fencer, from the CIB of the running transition,
+	// whether a split could make both sides fence (SplitCanFence).
+	splitRisk atomic.Bool
 }
 
 // New builds the runtime and loads the CIB from cfg.CIBDir; now is the
@@ -160,7 +164,7 @@ func New(cfg Config, now time.Time) (*Runtime, error) {
 		},
 		Log: sub("lrmd")})
 	local := &tengine.LRMExecutor{Managers: map[string]*resourced.Manager{r.self: r.lrm.Manager()}}
-	local.Fencer = loggingFencer{nodeFencer{self: r.self, nodes: cfg.Controller.Nodes, table: devices, fallback: cfg.Fencer,
+	local.Fencer = loggingFencer{nodeFencer{self: r.self, nodes: cfg.Controller.Nodes, splitRisk: &r.splitRisk, table: devices, fallback: cfg.Fencer,
 		delayBase: cfg.FenceDelayBase, clock: cfg.Clock, log: sub("stonithd")}, sub("stonithd")}
 	r.proxy = lrmproxy.NewProxy(lrmproxy.ProxyConfig{Self: r.self, Local: local, Send: r.sendAsync, Clock: cfg.Clock,
 		Instance: cfg.Instance,
