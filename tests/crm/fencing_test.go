@@ -118,12 +118,23 @@ func (l *lab) fenced() []string {
 	return strings.FieldsFunc(string(b), func(r rune) bool { return r == '\n' })
 }
 
-// TestFencingOfFrozenNode: n3, running the Dummy, stops answering (its
-// daemon is frozen with SIGSTOP). The DC fences it through the stonith
-// resource's external plugin, which kills n3's daemon, and only then
-// starts the Dummy on n1 or n2.
-func TestFencingOfFrozenNode(t *testing.T) {
+// TestFencingOfSilentNode: n3, running the Dummy, stops answering,
+// either frozen (SIGSTOP of its daemon) or cut off (its heartbeat traffic
+// dropped by iptables in its namespace). The DC fences it through the
+// stonith resource's external plugin, which kills n3's daemon, and only
+// then starts the Dummy on n1 or n2.
+func TestFencingOfSilentNode(t *testing.T) {
+	short(t)
 	typ := installFencePlugin(t)
+	t.Run("frozen", func(t *testing.T) {
+		fenceSilentNode(t, typ, func(l *lab) error { return l.nodes["n3"].Proc.Cmd.Process.Signal(syscall.SIGSTOP) })
+	})
+	t.Run("cut-off", func(t *testing.T) {
+		fenceSilentNode(t, typ, func(l *lab) error { l.Partition("n3", true); return nil })
+	})
+}
+
+func fenceSilentNode(t *testing.T, typ string, silence func(*lab) error) {
 	l := newLab(t)
 	cib := fencingCIB(typ, l.Dir)
 	for _, n := range l.nodes {
@@ -157,11 +168,11 @@ func TestFencingOfFrozenNode(t *testing.T) {
 	}
 
 	t0 := time.Now()
-	if err := l.nodes["n3"].Proc.Cmd.Process.Signal(syscall.SIGSTOP); err != nil {
+	if err := silence(l); err != nil {
 		t.Fatal(err)
 	}
 	took := netlab.Eventually(t, 30*time.Second, "n3 fenced", func() bool { return len(l.fenced()) > 0 })
-	t.Logf("n3 frozen: fenced after %s: %v", took.Round(time.Millisecond), l.fenced())
+	t.Logf("n3 silent: fenced after %s: %v", took.Round(time.Millisecond), l.fenced())
 	select {
 	case <-l.nodes["n3"].Proc.Done():
 	case <-time.After(10 * time.Second):
@@ -173,7 +184,7 @@ func TestFencingOfFrozenNode(t *testing.T) {
 	rest := []string{"n1", "n2"}
 	netlab.Eventually(t, 20*time.Second, "dummy recovered on n1 or n2", func() bool { return len(l.dummyOn(rest, "dummy")) == 1 })
 	holder := l.dummyOn(rest, "dummy")[0]
-	t.Logf("dummy running on %s %s after n3 froze", holder, time.Since(t0).Round(time.Millisecond))
+	t.Logf("dummy running on %s %s after n3 went silent", holder, time.Since(t0).Round(time.Millisecond))
 	// The recovery started after the fencing: the new state file is
 	// younger than the fencing log line.
 	st, err := os.Stat(l.dummyState(holder, "dummy"))
