@@ -119,6 +119,7 @@ func TestMonitorFailureRestartsThenMoves(t *testing.T) {
 	t.Logf("first monitor failure: dummy restarted on n2 after %s", time.Since(t0).Round(time.Millisecond))
 	out := l.crmMon(t, "n3", 15*time.Second, "Failed Resource Actions", "dummy", "fail-count=1")
 	t.Logf("crm_mon -1 -f after the first failure:\n%s", out)
+	at1 := between(out, "found) at ", "\n")
 	time.Sleep(3 * time.Second)
 	if on := l.dummyOn(alive, "dummy"); len(on) != 1 || on[0] != "n2" {
 		t.Fatalf("after one failure (threshold 2) dummy on %v, want it kept on n2", on)
@@ -137,8 +138,24 @@ func TestMonitorFailureRestartsThenMoves(t *testing.T) {
 	t.Logf("second monitor failure: dummy moved to %s after %s", holder, time.Since(t0).Round(time.Millisecond))
 	out = l.crmMon(t, "n1", 15*time.Second, "Failed Resource Actions", "fail-count=2", "Started "+holder)
 	t.Logf("crm_mon -1 -f after the second failure:\n%s", out)
+	// The failed action shown is the latest failure (seconds after the
+	// first one).
+	if at2 := between(out, "found) at ", "\n"); at2 == "" || at2 == at1 {
+		t.Errorf("failed action shown at %q after the second failure, the first was at %q", at2, at1)
+	}
 	time.Sleep(3 * time.Second)
 	if on := l.dummyOn(alive, "dummy"); len(on) != 1 || on[0] != holder {
 		t.Fatalf("dummy on %v after the move, want [%s]", on, holder)
 	}
+}
+
+// between returns the text of s after the first from and before the next
+// to, "" when from is missing.
+func between(s, from, to string) string {
+	_, rest, ok := strings.Cut(s, from)
+	if !ok {
+		return ""
+	}
+	v, _, _ := strings.Cut(rest, to)
+	return v
 }
