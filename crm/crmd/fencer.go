@@ -26,7 +26,9 @@ import (
 const ClassStonith resourced.Class = "stonith"
 
 // DelayBaseParam is the device parameter that sets the base of the
-// fencing delay (Pacemaker's pcmk_delay_base); see FenceDelay.
+// fencing delay; it borrows Pacemaker's pcmk_delay_base name, but here the
+// base is scaled by the fencing node's rank (FenceDelay). Like every
+// pcmk_* parameter it is not passed to the device.
 const DelayBaseParam = "pcmk_delay_base"
 
 // DefaultFenceDelayBase is the fencing delay base when no registered
@@ -60,8 +62,10 @@ func FenceDelay(nodes []string, self, victim string, base time.Duration) time.Du
 }
 
 // deviceTable is this node's fencer: the devices registered by the start
-// of its stonith-class resources (the role of Pacemaker's stonithd, in
-// the same process). Safe for concurrent use.
+// of its stonith-class resources (the role of stonithd, in the same
+// process). As with Heartbeat 2.x's stonithd, a node fences only with the
+// devices started on it, so a DC-independent device is configured as a
+// clone. Safe for concurrent use.
 type deviceTable struct {
 	mu   sync.Mutex
 	open DeviceOpener
