@@ -38,15 +38,22 @@ type world struct {
 	running    map[string]map[string]bool // resource -> nodes running it
 	history    []string
 	allowTwice bool
+	// dead nodes were fenced: their late operations change nothing.
+	dead map[string]bool
 }
 
-func newWorld(t *testing.T) *world { return &world{t: t, running: map[string]map[string]bool{}} }
+func newWorld(t *testing.T) *world {
+	return &world{t: t, running: map[string]map[string]bool{}, dead: map[string]bool{}}
+}
 
 func (w *world) runner(node string) resourced.Runner {
 	return resourced.RunnerFunc(func(_ context.Context, op resourced.Op) resourced.Result {
 		w.mu.Lock()
 		defer w.mu.Unlock()
 		ok := resourced.Result{Status: resourced.StatusDone, RC: ocf.Success}
+		if w.dead[node] {
+			return resourced.Result{Status: resourced.StatusError, RC: ocf.ErrGeneric}
+		}
 		on := w.running[op.Resource]
 		switch op.Action {
 		case resourced.ActionStart:
@@ -126,6 +133,11 @@ type cluster struct {
 	gen   uint64
 	// fencer is every node's fencing device (nil: none).
 	fencer crmd.Fencer
+	// devices opens the devices of stonith-class resources on a node
+	// (nil: devices that control no host, so fencer is used).
+	devices func(node string) crmd.DeviceOpener
+	// haCf is ha.cf (default clusterCf).
+	haCf string
 }
 
 func newCluster(t *testing.T) *cluster { return newClusterWith(t, "web-group.xml") }
@@ -155,7 +167,11 @@ func (c *cluster) start(name string) {
 	for _, d := range []string{"ccm", "cib", "stonithd", "lrmd", "attrd", "crmd"} {
 		env.Files[hacf.PacemakerDaemonDir+"/"+d] = true
 	}
-	cfg, probs := hacf.Parse(strings.NewReader(clusterCf), hacf.Options{NodeName: name, Env: env})
+	haCf := c.haCf
+	if haCf == "" {
+		haCf = clusterCf
+	}
+	cfg, probs := hacf.Parse(strings.NewReader(haCf), hacf.Options{NodeName: name, Env: env})
 	if err := probs.Err(); err != nil {
 		t.Fatal(err)
 	}
@@ -175,12 +191,16 @@ func (c *cluster) start(name string) {
 	copy(uuid[:], name)
 	gen := c.gen
 	c.hub.RestoreEndpoint(name, "eth0") // after a crash
+	var devices crmd.DeviceOpener = noHostDevices{}
+	if c.devices != nil {
+		devices = c.devices(name)
+	}
 	d, err := daemon.New(daemon.Options{Node: name, Config: cfg, Keyring: ring, Media: []media.Medium{c.hub.Join(name, "eth0")},
 		Clock: clock.Real(), Log: log, UUID: uuid, Gen: gen, Version: "test",
 		LoadAvg: func() string { return "0.00 0.00 0.00 1/1 1" },
 		CRM: func(send func(*wire.Message)) (*crmd.Runtime, error) {
 			return crmd.New(crmd.Config{Controller: crmd.ControllerConfig(cfg, name), CIBDir: c.dirs[name], Send: send,
-				Manager: resourced.ManagerConfig{Runner: c.w.runner(name)}, Fencer: c.fencer, Instance: fmt.Sprint(gen), Log: log}, time.Now())
+				Manager: resourced.ManagerConfig{Runner: c.w.runner(name)}, Fencer: c.fencer, Devices: devices, Instance: fmt.Sprint(gen), Log: log}, time.Now())
 		}})
 	if err != nil {
 		t.Fatal(err)

@@ -205,6 +205,8 @@ func readRecheck(root *cibstore.Node) time.Duration {
 // startTransition runs the policy engine on s and, when there is work,
 // starts the transition engine in a goroutine.
 func (r *Runtime) startTransition(now time.Time, s controller.Schedule) {
+	nqp, _ := crmOption(s.Doc.Root(), "no-quorum-policy")
+	r.splitRisk.Store(SplitCanFence(len(r.cfg.Controller.Nodes), nqp))
 	c, err := ParseCIB(s.Doc)
 	if err != nil {
 		r.logPE.WithError(err).Error("CIB not usable by the policy engine")

@@ -12,6 +12,14 @@
 // goroutines that post their results as Work on the channel returned by
 // Work; the daemon hands each item back to Do.
 //
+// Fencing (fencer.go): every node's operations on class="stonith"
+// resources go to its own fencer instead of an agent: start opens the
+// device (package stonith's registry) and registers it, stop unregisters
+// it, a monitor checks it. The DC fences with the devices registered on
+// it, then with ha.cf's stonith devices; when a split could make both
+// sides fence (SplitCanFence), a lower-ranked node waits FenceDelay
+// before fencing a higher-ranked one.
+//
 // The pure parts (what the CIB must say about the membership, how results
 // and attribute changes become CIB operations) are in cibops.go and are
 // table-tested on their own.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/sirupsen/logrus"
@@ -17,6 +18,7 @@ import (
 	"hbgo/heartbeat/membership"
 	"hbgo/heartbeat/wire"
 	"hbgo/resourced"
+	"hbgo/stonith/registry"
 )
 
 // Fencer fences a node (reboot, off, on); tengine.StonithFencer is one.
@@ -36,8 +38,16 @@ type Config struct {
 	Send func(*wire.Message)
 	// Manager configures this node's resource manager (Runner required).
 	Manager resourced.ManagerConfig
-	// Fencer fences nodes when this node is DC; nil: fencing fails.
+	// Fencer fences nodes when this node is DC with the devices ha.cf
+	// configures; it is tried after the devices registered by this node's
+	// stonith-class resources. Nil: only those.
 	Fencer Fencer
+	// Devices opens the devices of stonith-class resources when they
+	// start; default a stonith registry with the standard directories.
+	Devices DeviceOpener
+	// FenceDelayBase is the base of FenceDelay when no registered device
+	// sets pcmk_delay_base; default DefaultFenceDelayBase.
+	FenceDelayBase time.Duration
 	// Clock times operations (answer timeouts, operation timeouts);
 	// default real time.
 	Clock resourced.Clock
@@ -99,6 +109,9 @@ type Runtime struct {
 	// recheck is cluster-recheck-interval as read from recheckDoc.
 	recheck    time.Duration
 	recheckDoc *cibstore.Doc
+	// splitRisk tells the fencer, from the CIB of the running transition,
+	// whether a split could make both sides fence (SplitCanFence).
+	splitRisk atomic.Bool
 }
 
 // New builds the runtime and loads the CIB from cfg.CIBDir; now is the
@@ -129,7 +142,16 @@ func New(cfg Config, now time.Time) (*Runtime, error) {
 		return nil, err
 	}
 	r.drv = controller.NewDriver(m, cfg.CIBDir, effects{r}, r.log)
+	if cfg.Devices == nil {
+		cfg.Devices = &registry.Registry{Log: sub("stonithd")}
+	}
+	if cfg.FenceDelayBase == 0 {
+		cfg.FenceDelayBase = DefaultFenceDelayBase
+	}
+	devices := newDeviceTable(cfg.Devices)
 	mc := cfg.Manager
+	mc.Runner = stonithRunner{next: mc.Runner, table: devices}
+	mc.MetaData = metaDataSkippingStonith(mc.MetaData)
 	if mc.Clock == nil {
 		mc.Clock = cfg.Clock
 	}
@@ -142,9 +164,8 @@ func New(cfg Config, now time.Time) (*Runtime, error) {
 		},
 		Log: sub("lrmd")})
 	local := &tengine.LRMExecutor{Managers: map[string]*resourced.Manager{r.self: r.lrm.Manager()}}
-	if cfg.Fencer != nil {
-		local.Fencer = loggingFencer{cfg.Fencer, sub("stonithd")}
-	}
+	local.Fencer = loggingFencer{nodeFencer{self: r.self, nodes: cfg.Controller.Nodes, splitRisk: &r.splitRisk, table: devices, fallback: cfg.Fencer,
+		delayBase: cfg.FenceDelayBase, clock: cfg.Clock, log: sub("stonithd")}, sub("stonithd")}
 	r.proxy = lrmproxy.NewProxy(lrmproxy.ProxyConfig{Self: r.self, Local: local, Send: r.sendAsync, Clock: cfg.Clock,
 		Instance: cfg.Instance,
 		OnEvent: func(node string, ev resourced.Event) {

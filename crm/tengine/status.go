@@ -301,9 +301,16 @@ func (s *Status) Record(e Execution) *LRMOp {
 	}
 	r.put(op)
 	if !e.Result.Succeeded(a.TargetRC) {
+		// Each failure is a new event: its entry takes this failure's
+		// times even when the previous failure had the same code.
 		f := *op
 		f.ID = a.Resource + "_last_failure_0"
-		r.put(&f)
+		f.LastRCChange = e.Finished / 1000
+		if old := r.op(f.ID); old != nil {
+			*old = f
+		} else {
+			r.Ops = append(r.Ops, &f)
+		}
 	}
 	return op
 }
