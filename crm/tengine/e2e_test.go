@@ -233,10 +233,9 @@ func actionLines(r *pengine.Result) []string {
 // after the transition ran on the fake cluster, with the cause as far as
 // known.
 var knownUnstable = map[string]string{
-	"rec-rsc-7":                   "multiple-active=stop_only stops both copies; nothing in the status then keeps the resource stopped, so the next schedule starts it",
-	"clone-interleave-1":          "the second schedule restarts dummy (ordered after clone-3, banned from pcmk-1) on pcmk-1; comes from the policy engine's ordering of interleaved clones, not analysed further",
-	"clone-interleave-2":          "as clone-interleave-1",
-	"clone-fail-block-colocation": "the second schedule restarts the group colocated with a clone whose failed instance is blocked; policy engine side, not analysed further",
+	"rec-rsc-7":          "multiple-active=stop_only stops both copies; nothing in the status then keeps the resource stopped, so the next schedule starts it",
+	"clone-interleave-1": "the second schedule restarts dummy (ordered after clone-3, banned from pcmk-1) on pcmk-1; comes from the policy engine's ordering of interleaved clones, not analysed further",
+	"clone-interleave-2": "as clone-interleave-1",
 }
 
 // TestCorpusStability runs every corpus case with actions through the

@@ -39,18 +39,6 @@ const dummyCIB = `<cib admin_epoch="0" epoch="1" num_updates="0">
 </cib>
 `
 
-// newLabCIB is newLab with cib as every node's starting CIB.
-func newLabCIB(t *testing.T, cib string) *lab {
-	t.Helper()
-	l := newLab(t)
-	for _, n := range l.nodes {
-		if err := os.WriteFile(filepath.Join(n.StateDir, "crm", "cib.xml"), []byte(cib), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return l
-}
-
 // dummyState is the state file of Dummy resource rsc on node.
 func (l *lab) dummyState(node, rsc string) string {
 	return filepath.Join(l.rsctmp(node), "Dummy-"+rsc+".state")
