@@ -93,6 +93,13 @@ func TestForceActionsUseRunner(t *testing.T) {
 	if rc, _, _ := ours(path, f, "--force-stop", "-r", "g"); rc != exitUsage || len(f.ops) != 2 {
 		t.Fatalf("group accepted: rc=%d", rc)
 	}
+	// The older debug-* spellings run the same actions.
+	for flag, action := range map[string]string{"--debug-start": "start", "--debug-stop": "stop", "--debug-monitor": "monitor"} {
+		n := len(f.ops)
+		if rc, _, errs := ours(path, f, flag, "-r", "d"); rc != 0 || len(f.ops) != n+1 || f.ops[n].Action != action {
+			t.Errorf("%s: rc=%d err=%q ops=%+v", flag, rc, errs, f.ops[n:])
+		}
+	}
 }
 
 // TestForceCheckMatchesPacemaker runs the Dummy agent through Pacemaker's

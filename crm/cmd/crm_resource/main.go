@@ -67,6 +67,18 @@ func (e *environment) run(args []string) int {
 	fs.BoolP("force", "f", false, "accepted for compatibility")
 	lifetime := fs.StringP("lifetime", "u", "", "ISO 8601 duration after which --move/--ban expire")
 	runDir := cibapi.RunDirFlag(fs)
+	// Older Pacemaker and crmsh spelled the local agent runs debug-*.
+	fs.SetNormalizeFunc(func(_ *pflag.FlagSet, name string) pflag.NormalizedName {
+		switch name {
+		case "debug-start":
+			name = "force-start"
+		case "debug-stop":
+			name = "force-stop"
+		case "debug-monitor":
+			name = "force-check"
+		}
+		return pflag.NormalizedName(name)
+	})
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
