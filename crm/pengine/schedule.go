@@ -295,7 +295,7 @@ func (ws *workingSet) finalStates(r *resource, fenced map[*node]bool) []Resource
 		st.Failed = failedRemains
 		if r.blocked {
 			st.Blocked = true
-		} else if !r.managed || p.n.maintenance {
+		} else if (!r.managed && !r.unmanagedNoFencing) || p.n.maintenance {
 			st.Unmanaged = true
 		}
 		states = append(states, st)
