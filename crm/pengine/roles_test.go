@@ -58,6 +58,7 @@ var roleCases = []struct {
 	{"order-duplicate-pair-mandatory-first", "the same two constraints the other way round: the Mandatory one comes first and the group restarts"},
 	{"no-fencing-device-nothing-starts", "stonith-enabled=true without any fencing device: Pacemaker unmanages every resource at assignment, so the clone does not start (held-out seed 553, shrunk)"},
 	{"fencing-device-configured-starts", "the same with a fencing device configured (not running): the clone and the device start"},
+	{"no-fencing-device-watchdog-starts", "the same without a device but have-watchdog=true: watchdog self-fencing counts as a device, the clone starts"},
 }
 
 func TestRoleCases(t *testing.T) {
