@@ -34,6 +34,7 @@ var placementCases = []struct {
 	{"or-rule-offline-node", "an \"or\" location rule adds its score to the node's own weight, -INFINITY for a node that is down, so a unique instance active there sorts last and a new instance takes the free node"},
 	{"score-attribute-missing", "a location rule with score-attribute gives -INFINITY to a matching node that lacks the attribute"},
 	{"optional-order-before-mandatory", "an Optional order configured before a Mandatory one for the same actions wins: Pacemaker links a pair of actions once, so a new clone instance does not restart the group"},
+	{"colocation-with-unassigned-instances", "instances of a promotable clone left without a node sort first (sort index 0), so their -100 for a positive colocation is dropped while nothing is available, and the dependent keeps +100 everywhere and stays where it runs"},
 }
 
 // TestPlacementCases schedules each placement case and compares the

@@ -235,10 +235,18 @@ func (ws *workingSet) setInstanceRoles(c *resource) {
 	// comparison); colocations with the clone are later applied instance
 	// by instance in it, and a finite one is dropped when it would leave
 	// the dependent nowhere to run, so the order matters.
+	// An instance without a node keeps Pacemaker's initial sort index, 0,
+	// so it sorts ahead of those whose index is negative.
+	sortKey := func(r *resource) score.Score {
+		if r.allocatedTo == nil {
+			return 0
+		}
+		return sortIdx[r]
+	}
 	c.children = mergeSortResources(c.children, func(a, b *resource) int {
 		switch {
-		case sortIdx[a] != sortIdx[b]:
-			if sortIdx[a] > sortIdx[b] {
+		case sortKey(a) != sortKey(b):
+			if sortKey(a) > sortKey(b) {
 				return -1
 			}
 			return 1
