@@ -59,6 +59,7 @@ var roleCases = []struct {
 	{"no-fencing-device-nothing-starts", "stonith-enabled=true without any fencing device: Pacemaker unmanages every resource at assignment, so the clone does not start (held-out seed 553, shrunk)"},
 	{"fencing-device-configured-starts", "the same with a fencing device configured (not running): the clone and the device start"},
 	{"no-fencing-device-watchdog-starts", "the same without a device but have-watchdog=true: watchdog self-fencing counts as a device, the clone starts"},
+	{"fenced-node-loses-standby-on-fail", "a node put in standby by on-fail=standby and then fenced ends offline without standby: fencing clears the history that implied it (held-out seed 580)"},
 }
 
 func TestRoleCases(t *testing.T) {
