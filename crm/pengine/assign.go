@@ -161,6 +161,13 @@ func (ws *workingSet) assignPrimitive(r *resource, prefer *node) *node {
 	} else if r.nextRole > r.role && !ws.haveQuorum && ws.noQuorumPolicy == "freeze" {
 		r.nextRole = r.role
 	}
+	if ws.stonithEnabled && !ws.haveStonithResource && r.managed {
+		// Fencing is enabled but no device is configured: Pacemaker
+		// unmanages every resource at assignment (nothing starts or
+		// stops); the final state does not show them as unmanaged.
+		r.managed = false
+		r.unmanagedNoFencing = true
+	}
 	switch {
 	case !r.managed:
 		r.nextRole = r.role

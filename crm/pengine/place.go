@@ -524,8 +524,10 @@ func (ws *workingSet) applyCloneColocation(dep, clone *resource, c *colocation) 
 	if clone.provisional || !dep.provisional {
 		return
 	}
-	// Interleaved clone instances pair with the instance on the same node.
-	if dep.cloneInstance && dep.parent != nil && dep.parent.isClone() && dep.parent.interleave {
+	// Interleaved clone instances pair with the instance on the same node
+	// (Pacemaker refuses to interleave clones that allow different numbers
+	// of instances per node and colocates them as plain clones).
+	if dep.cloneInstance && dep.parent != nil && dep.parent.isClone() && dep.parent.interleave && copiesPerNode(dep.parent) == copiesPerNode(clone) {
 		for _, n := range ws.sortedAllowed(dep, dep.allowed, nil) {
 			for _, inst := range clone.children {
 				if inst.allocatedTo == n && (c.primaryRole == RoleUnknown || c.primaryRole == inst.nextRole) {

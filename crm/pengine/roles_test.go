@@ -56,6 +56,11 @@ var roleCases = []struct {
 	{"colocation-with-promotable-unassigned-instances-first", "instances of a promotable clone that will not run keep sort index 0 and come first in the promotion order, so their -100 (primary inactive) is rolled back before the placed instances add +100 to every node: the dependent stays where it runs (held-out seed 481)"},
 	{"order-duplicate-pair-first-wins", "an Optional asymmetrical order before a Mandatory one between the same clone and group: the later ordering of the same action pair is dropped, so the group is not restarted when the clone starts (held-out seed 455)"},
 	{"order-duplicate-pair-mandatory-first", "the same two constraints the other way round: the Mandatory one comes first and the group restarts"},
+	{"no-fencing-device-nothing-starts", "stonith-enabled=true without any fencing device: Pacemaker unmanages every resource at assignment, so the clone does not start (held-out seed 553, shrunk)"},
+	{"fencing-device-configured-starts", "the same with a fencing device configured (not running): the clone and the device start"},
+	{"no-fencing-device-watchdog-starts", "the same without a device but have-watchdog=true: watchdog self-fencing counts as a device, the clone starts"},
+	{"fenced-node-loses-standby-on-fail", "a node put in standby by on-fail=standby and then fenced ends offline without standby: fencing clears the history that implied it (held-out seed 580)"},
+	{"interleave-different-copies-per-node", "an interleaved clone INFINITY-colocated with a clone allowing 2 instances per node is colocated as a plain clone (crm_verify reports the interleave as invalid; held-out seed 553)"},
 }
 
 func TestRoleCases(t *testing.T) {

@@ -196,8 +196,10 @@ func (ws *workingSet) result() *Result {
 	for _, n := range ws.nodes {
 		st := NodeState{Name: n.uname}
 		if fenced[n] {
-			// Fencing takes the node down; its attributes stay.
-			st.Standby = n.standbyAttr || n.standbyOnFail
+			// Fencing takes the node down; its attributes stay, but its
+			// resource history goes, and with it a standby that only an
+			// on-fail=standby failure implied.
+			st.Standby = n.standbyAttr
 			st.Maintenance = n.maintenance
 			res.Nodes = append(res.Nodes, st)
 			continue
@@ -295,7 +297,7 @@ func (ws *workingSet) finalStates(r *resource, fenced map[*node]bool) []Resource
 		st.Failed = failedRemains
 		if r.blocked {
 			st.Blocked = true
-		} else if !r.managed || p.n.maintenance {
+		} else if (!r.managed && !r.unmanagedNoFencing) || p.n.maintenance {
 			st.Unmanaged = true
 		}
 		states = append(states, st)

@@ -129,9 +129,12 @@ type resource struct {
 	// unpromotedAfterFailure: a failed promote left the role after
 	// failure at Unpromoted, so the instance is not promoted again now.
 	unpromotedAfterFailure bool
-	unique                 bool // globally unique (clone instances keep their number)
-	promotable             bool
-	cloneInstance          bool
+	// unmanagedNoFencing: unmanaged only because fencing is enabled
+	// without any fencing device (not shown as unmanaged).
+	unmanagedNoFencing bool
+	unique             bool // globally unique (clone instances keep their number)
+	promotable         bool
+	cloneInstance      bool
 
 	// State from the history, and the assignment being computed.
 	role, nextRole  Role

@@ -101,6 +101,8 @@ func newWorkingSet(c *cib.CIB, now time.Time) (*workingSet, error) {
 	nvsetsToMap(c.CRMConfig, ctx, ws.opts, false)
 	o := ws.opts
 	ws.stonithEnabled = cib.IsTrue(option(o, "stonith-enabled", "true"))
+	// Watchdog-based self-fencing counts as a fencing device.
+	ws.haveStonithResource = cib.IsTrue(option(o, "have-watchdog", "false"))
 	ws.symmetric = cib.IsTrue(option(o, "symmetric-cluster", "true"))
 	ws.startupFencing = cib.IsTrue(option(o, "startup-fencing", "true"))
 	ws.stopOrphans = cib.IsTrue(option(o, "stop-orphan-resources", "true"))
