@@ -3,6 +3,7 @@ package crmd
 import (
 	"bytes"
 	"slices"
+	"strings"
 
 	"hbgo/crm/attrd"
 	"hbgo/crm/cib"
@@ -330,4 +331,72 @@ func applyAttrChanges(ta *cibstore.Node, id string, changes []attrd.Change) *cib
 // ParseCIB parses a document into the policy engine's model.
 func ParseCIB(doc *cibstore.Doc) (*cib.CIB, error) {
 	return cib.Parse(bytes.NewReader(doc.Bytes()))
+}
+
+// Cluster properties the DC keeps in cib-bootstrap-options, as
+// Pacemaker's DC does: crm_mon shows them in its header ("Stack:",
+// "Current DC: NODE (version ...)").
+const (
+	bootstrapSet = "cib-bootstrap-options"
+	// Infrastructure is the cluster-infrastructure value of crm mode: the
+	// heartbeat messaging layer, as Pacemaker on Heartbeat wrote it.
+	Infrastructure = "heartbeat"
+)
+
+// ClusterInfoOps returns the ops that make the CIB's cib-bootstrap-options
+// say dc-version=version and cluster-infrastructure=heartbeat (none when
+// it already does). A missing crm_config or property set is created.
+func ClusterInfoOps(doc *cibstore.Doc, version string) []cibstore.Op {
+	root := doc.Root()
+	want := []cibstore.Attr{{Name: "dc-version", Value: version}, {Name: "cluster-infrastructure", Value: Infrastructure}}
+	nvpair := func(a cibstore.Attr) *cibstore.Node {
+		return &cibstore.Node{Name: "nvpair", Attrs: []cibstore.Attr{
+			{Name: "id", Value: bootstrapSet + "-" + a.Name}, {Name: "name", Value: a.Name}, {Name: "value", Value: a.Value}}}
+	}
+	setNode := func() *cibstore.Node {
+		n := &cibstore.Node{Name: "cluster_property_set", Attrs: []cibstore.Attr{{Name: "id", Value: bootstrapSet}}}
+		for _, a := range want {
+			n.Children = append(n.Children, nvpair(a))
+		}
+		return n
+	}
+	if section(root, cibstore.SectionConfiguration) == nil {
+		return nil // not a CIB the validator accepts anyway
+	}
+	cc := section(root, cibstore.SectionConfiguration, "crm_config")
+	if cc == nil {
+		return []cibstore.Op{{Kind: cibstore.OpReplace, Path: path("/cib/configuration/crm_config"),
+			Node: &cibstore.Node{Name: "crm_config", Children: []*cibstore.Node{setNode()}}}}
+	}
+	set := cc.Child("cluster_property_set", bootstrapSet)
+	if set == nil {
+		return []cibstore.Op{{Kind: cibstore.OpReplace,
+			Path: path("/cib/configuration/crm_config/cluster_property_set[@id='" + bootstrapSet + "']"), Node: setNode()}}
+	}
+	var ops []cibstore.Op
+	for _, a := range want {
+		var cur *cibstore.Node
+		for _, c := range set.Children {
+			if n, _ := c.Attr("name"); c.Name == "nvpair" && n == a.Name {
+				cur = c
+			}
+		}
+		switch {
+		case cur == nil:
+			ops = append(ops, cibstore.Op{Kind: cibstore.OpReplace,
+				Path: path("/cib/configuration/crm_config/cluster_property_set[@id='" + bootstrapSet + "']/nvpair[@id='" + bootstrapSet + "-" + a.Name + "']"),
+				Node: nvpair(a)})
+		case strings.ContainsAny(cur.ID(), "'[]/") || cur.ID() == "":
+			// An id no path can name: leave it to the admin rather
+			// than fail the membership update this rides along with.
+		default:
+			if v, _ := cur.Attr("value"); v != a.Value {
+				attrs := setAttr(slices.Clone(cur.Attrs), "value", a.Value)
+				ops = append(ops, cibstore.Op{Kind: cibstore.OpAttrs,
+					Path: path("/cib/configuration/crm_config/cluster_property_set[@id='" + bootstrapSet + "']/nvpair[@id='" + cur.ID() + "']"),
+					Node: &cibstore.Node{Name: "nvpair", Attrs: attrs}})
+			}
+		}
+	}
+	return ops
 }

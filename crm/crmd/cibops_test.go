@@ -147,3 +147,37 @@ func TestReadRecheck(t *testing.T) {
 		}
 	}
 }
+
+// TestClusterInfoOps: the DC's dc-version and cluster-infrastructure land
+// in cib-bootstrap-options whatever is there before, keep other
+// properties, and a CIB that already says it gets no op.
+func TestClusterInfoOps(t *testing.T) {
+	const want = `<nvpair id="cib-bootstrap-options-dc-version" name="dc-version" value="9.9-test"/>`
+	for name, x := range map[string]string{
+		"no crm_config": `<cib admin_epoch="0" epoch="3" num_updates="1"><configuration><nodes/><resources/><constraints/></configuration><status/></cib>`,
+		"empty":         strings.Replace(strings.Replace(baseCIB, "%s", "", 1), "%s", "", 1),
+		"other set":     strings.Replace(strings.Replace(baseCIB, "%s", `<cluster_property_set id="mine"><nvpair id="m1" name="stonith-enabled" value="false"/></cluster_property_set>`, 1), "%s", "", 1),
+		"old version": strings.Replace(strings.Replace(baseCIB, "%s", `<cluster_property_set id="cib-bootstrap-options"><nvpair id="cib-bootstrap-options-dc-version" name="dc-version" value="1.0"/>`+
+			`<nvpair id="nq" name="no-quorum-policy" value="ignore"/></cluster_property_set>`, 1), "%s", "", 1),
+	} {
+		d := mustDoc(t, x)
+		ops := ClusterInfoOps(d, "9.9-test")
+		if len(ops) == 0 {
+			t.Errorf("%s: no ops", name)
+			continue
+		}
+		after := apply(t, d, ops)
+		if !strings.Contains(after, want) || !strings.Contains(after, `name="cluster-infrastructure" value="heartbeat"`) {
+			t.Errorf("%s: after the ops:\n%s", name, after)
+		}
+		for _, keep := range []string{`name="stonith-enabled"`, `name="no-quorum-policy"`} {
+			if strings.Contains(x, keep) && !strings.Contains(after, keep) {
+				t.Errorf("%s: lost %s", name, keep)
+			}
+		}
+		again := mustDoc(t, after)
+		if ops := ClusterInfoOps(again, "9.9-test"); len(ops) != 0 {
+			t.Errorf("%s: second pass still has ops %+v", name, ops)
+		}
+	}
+}

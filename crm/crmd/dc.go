@@ -126,6 +126,9 @@ func (r *Runtime) kick(now time.Time) (again bool, err error) {
 	var ops []cibstore.Op
 	if key != r.synced {
 		ops = MembershipOps(s.Doc, r.cfg.Controller.Nodes, mem)
+		if mem.DC == r.cfg.Controller.Node {
+			ops = append(ops, ClusterInfoOps(s.Doc, r.version())...)
+		}
 	}
 	if len(ops) == 0 {
 		// Remember a document that already says it all: kick runs on
@@ -476,4 +479,12 @@ func ProbeActions(c *cib.CIB, node string) []*graph.Action {
 	}
 	walk(c.Resources)
 	return out
+}
+
+// version is the dc-version this node records when it is DC.
+func (r *Runtime) version() string {
+	if r.cfg.Version != "" {
+		return r.cfg.Version
+	}
+	return DefaultVersion
 }

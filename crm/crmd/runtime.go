@@ -56,7 +56,13 @@ type Config struct {
 	Instance string
 	// Log is the daemon's logger; subsystems are added as "subsys".
 	Log *logrus.Entry
+	// Version is the dc-version the DC records in the CIB (crm_mon's
+	// "Current DC: NODE (version ...)"); default DefaultVersion.
+	Version string
 }
+
+// DefaultVersion is the dc-version of a Config without one.
+const DefaultVersion = "hbgo"
 
 // Work is a result of background work, to be handed back to Do on the
 // daemon's loop.

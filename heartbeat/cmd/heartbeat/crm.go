@@ -49,6 +49,10 @@ func ServeCIB(ctx context.Context, runDir string, b crmd.Backend, log *logrus.En
 	return cibapi.Serve(ctx, cibapi.SocketPath(runDir), b, log)
 }
 
+// CRMVersion is the dc-version crm mode records: the Heartbeat release it
+// replaces, and what runs it.
+const CRMVersion = "3.0.6-hbgo"
+
 // crmRuntime returns the daemon's constructor of the crm runtime for
 // `crm on`: the CIB under <state dir>/crm, agents run by the local
 // resource executor, fencing with the ha.cf STONITH devices.
@@ -73,7 +77,7 @@ func crmRuntime(o options, node string, cfg *hacf.Config, gen uint64, agentPrefi
 	return func(send func(*wire.Message)) (*crmd.Runtime, error) {
 		r, err := crmd.New(crmd.Config{Controller: crmd.ControllerConfig(cfg, node), CIBDir: filepath.Join(o.stateDir, "crm"),
 			Send: send, Manager: resourced.ManagerConfig{Runner: exec, MetaData: exec.MetaData}, Fencer: fencer,
-			Instance: strconv.FormatUint(gen, 10), Log: log}, time.Now())
+			Instance: strconv.FormatUint(gen, 10), Log: log, Version: CRMVersion}, time.Now())
 		*rt = r
 		return r, err
 	}, nil
