@@ -100,7 +100,12 @@ func run(args []string, stdout, stderr io.Writer, now time.Time, getenv func(str
 		fmt.Fprintf(stderr, "crm_simulate: %v\n", err)
 		return exitError
 	}
-	g := graph.Build(res, graph.Config{CIB: c, Probes: true})
+	// The graph costs more than the schedule on big CIBs: build it only
+	// for the outputs that show it.
+	var g *graph.Graph
+	if o.saveGraph != "" || o.saveDot != "" || (!o.normalized && o.why == "") {
+		g = graph.Build(res, graph.Config{CIB: c, Probes: true})
+	}
 	if o.saveGraph != "" {
 		var b bytes.Buffer
 		if err := graph.Encode(&b, g); err == nil {
