@@ -73,52 +73,6 @@ func unique(root *cibdoc.Element, id string) string {
 	}
 }
 
-// placeLocation adds or replaces a cli- location constraint as
-// crm_resource writes it, with an expiring rule when until is set.
-func placeLocation(root *cibdoc.Element, id, rsc, node, score string, until time.Time) {
-	e := &cibdoc.Element{Name: "rsc_location"}
-	e.Set("id", id)
-	e.Set("rsc", rsc)
-	e.Set("role", "Started")
-	if until.IsZero() {
-		e.Set("node", node)
-		e.Set("score", score)
-	} else {
-		ruleID := strings.Replace(id, "cli-prefer-", "cli-prefer-rule-", 1)
-		exprID := strings.Replace(id, "cli-prefer-", "cli-prefer-expr-", 1)
-		endID := strings.Replace(id, "cli-prefer-", "cli-prefer-lifetime-end-", 1)
-		if strings.HasPrefix(id, "cli-ban-") {
-			ruleID, exprID, endID = id+"-rule", id+"-expr", id+"-lifetime"
-		}
-		rule := &cibdoc.Element{Name: "rule"}
-		rule.Set("id", ruleID)
-		rule.Set("score", score)
-		rule.Set("boolean-op", "and")
-		expr := &cibdoc.Element{Name: "expression"}
-		expr.Set("id", exprID)
-		expr.Set("attribute", "#uname")
-		expr.Set("operation", "eq")
-		expr.Set("value", node)
-		expr.Set("type", "string")
-		end := &cibdoc.Element{Name: "date_expression"}
-		end.Set("id", endID)
-		end.Set("operation", "lt")
-		end.Set("end", until.UTC().Format("2006-01-02 15:04:05Z"))
-		rule.Append(expr)
-		rule.Append(end)
-		e.Append(rule)
-	}
-	cons := cibdoc.Section(root, "constraints")
-	for i, c := range cons.Children {
-		if c.Name == "rsc_location" && c.Attr("id") == id {
-			e.Parent = cons
-			cons.Children[i] = e
-			return
-		}
-	}
-	cons.Append(e)
-}
-
 // moveTo prefers node for rsc (cli-prefer-RSC), as crm_resource --move -N.
 func moveTo(root *cibdoc.Element, rsc, node string, until time.Time) error {
 	if _, err := resourceElement(root, rsc); err != nil {
@@ -127,7 +81,7 @@ func moveTo(root *cibdoc.Element, rsc, node string, until time.Time) error {
 	if _, err := cibdoc.NodeID(root, node); err != nil {
 		return err
 	}
-	placeLocation(root, "cli-prefer-"+rsc, rsc, node, "INFINITY", until)
+	cibdoc.SetCLILocation(root, "cli-prefer-"+rsc, rsc, node, "INFINITY", until)
 	return nil
 }
 
@@ -137,7 +91,7 @@ func banFrom(root *cibdoc.Element, rsc, node string, until time.Time) error {
 	if _, err := cibdoc.NodeID(root, node); err != nil {
 		return err
 	}
-	placeLocation(root, "cli-ban-"+rsc+"-on-"+node, rsc, node, "-INFINITY", until)
+	cibdoc.SetCLILocation(root, "cli-ban-"+rsc+"-on-"+node, rsc, node, "-INFINITY", until)
 	return nil
 }
 

@@ -24,48 +24,6 @@ func isBanFor(id, rsc string) bool                     { return strings.HasPrefi
 func banNode(id, rsc string) string                    { return strings.TrimPrefix(id, "cli-ban-"+rsc+"-on-") }
 func constraints(root *cibdoc.Element) *cibdoc.Element { return cibdoc.Section(root, "constraints") }
 
-// setLocation creates or replaces a cli location constraint. With a
-// lifetime the constraint is a rule that expires at until, as
-// crm_resource --lifetime writes it; ruleID, exprID and endID name its
-// parts.
-func setLocation(root *cibdoc.Element, id, rsc, node, score string, until time.Time, ruleID, exprID, endID string) {
-	e := &cibdoc.Element{Name: "rsc_location"}
-	e.Set("id", id)
-	e.Set("rsc", rsc)
-	e.Set("role", "Started")
-	if until.IsZero() {
-		e.Set("node", node)
-		e.Set("score", score)
-	} else {
-		rule := &cibdoc.Element{Name: "rule"}
-		rule.Set("id", ruleID)
-		rule.Set("score", score)
-		rule.Set("boolean-op", "and")
-		expr := &cibdoc.Element{Name: "expression"}
-		expr.Set("id", exprID)
-		expr.Set("attribute", "#uname")
-		expr.Set("operation", "eq")
-		expr.Set("value", node)
-		expr.Set("type", "string")
-		end := &cibdoc.Element{Name: "date_expression"}
-		end.Set("id", endID)
-		end.Set("operation", "lt")
-		end.Set("end", until.UTC().Format("2006-01-02 15:04:05Z"))
-		rule.Append(expr)
-		rule.Append(end)
-		e.Append(rule)
-	}
-	cons := constraints(root)
-	for i, c := range cons.Children {
-		if c.Name == "rsc_location" && c.Attr("id") == id {
-			e.Parent = cons
-			cons.Children[i] = e
-			return
-		}
-	}
-	cons.Append(e)
-}
-
 // Prefer records that rsc should run on node (crm_resource --move -N),
 // until the given time when it is not zero.
 func Prefer(root *cibdoc.Element, rsc, node string, until time.Time) error {
@@ -73,7 +31,7 @@ func Prefer(root *cibdoc.Element, rsc, node string, until time.Time) error {
 		return err
 	}
 	id := preferID(rsc)
-	setLocation(root, id, rsc, node, "INFINITY", until, "cli-prefer-rule-"+rsc, "cli-prefer-expr-"+rsc, "cli-prefer-lifetime-end-"+rsc)
+	cibdoc.SetCLILocation(root, id, rsc, node, "INFINITY", until)
 	return nil
 }
 
@@ -84,7 +42,7 @@ func Ban(root *cibdoc.Element, rsc, node string, until time.Time) ([]string, err
 		return nil, err
 	}
 	id := banID(rsc, node)
-	setLocation(root, id, rsc, node, "-INFINITY", until, id+"-rule", id+"-expr", id+"-lifetime")
+	cibdoc.SetCLILocation(root, id, rsc, node, "-INFINITY", until)
 	return []string{
 		fmt.Sprintf("WARNING: Creating rsc_location constraint '%s' with a score of -INFINITY for resource %s on %s.", id, rsc, node),
 		fmt.Sprintf("\tThis will prevent %s from running on %s until the constraint is removed using the clear option or by editing the CIB with an appropriate tool", rsc, node),

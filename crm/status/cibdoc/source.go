@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
+	"time"
 )
 
 // ErrNoSource means no CIB location is configured: CIB_file is unset and no
@@ -145,4 +147,54 @@ func Section(root *Element, scope string) *Element {
 		return root.Ensure("configuration", "").Ensure(scope, "")
 	}
 	return nil
+}
+
+// SetCLILocation creates or replaces the location constraint id that
+// crm_resource --move/--ban (and the crm shell's move) write: rsc on node
+// with score, or, when until is set, a rule that expires then. The rule's
+// parts are named as crm_resource names them: cli-prefer-rule-RSC,
+// cli-prefer-expr-RSC and cli-prefer-lifetime-end-RSC for a cli-prefer-
+// id; ID-rule, ID-expr and ID-lifetime otherwise.
+func SetCLILocation(root *Element, id, rsc, node, score string, until time.Time) {
+	e := &Element{Name: "rsc_location"}
+	e.Set("id", id)
+	e.Set("rsc", rsc)
+	e.Set("role", "Started")
+	if until.IsZero() {
+		e.Set("node", node)
+		e.Set("score", score)
+	} else {
+		ruleID, exprID, endID := id+"-rule", id+"-expr", id+"-lifetime"
+		if strings.HasPrefix(id, "cli-prefer-") {
+			ruleID = strings.Replace(id, "cli-prefer-", "cli-prefer-rule-", 1)
+			exprID = strings.Replace(id, "cli-prefer-", "cli-prefer-expr-", 1)
+			endID = strings.Replace(id, "cli-prefer-", "cli-prefer-lifetime-end-", 1)
+		}
+		rule := &Element{Name: "rule"}
+		rule.Set("id", ruleID)
+		rule.Set("score", score)
+		rule.Set("boolean-op", "and")
+		expr := &Element{Name: "expression"}
+		expr.Set("id", exprID)
+		expr.Set("attribute", "#uname")
+		expr.Set("operation", "eq")
+		expr.Set("value", node)
+		expr.Set("type", "string")
+		end := &Element{Name: "date_expression"}
+		end.Set("id", endID)
+		end.Set("operation", "lt")
+		end.Set("end", until.UTC().Format("2006-01-02 15:04:05Z"))
+		rule.Append(expr)
+		rule.Append(end)
+		e.Append(rule)
+	}
+	cons := Section(root, "constraints")
+	for i, c := range cons.Children {
+		if c.Name == "rsc_location" && c.Attr("id") == id {
+			e.Parent = cons
+			cons.Children[i] = e
+			return
+		}
+	}
+	cons.Append(e)
 }
